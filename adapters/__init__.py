@@ -1,0 +1,1 @@
+"""Chat-platform adapters: each maps the neutral core onto one platform."""

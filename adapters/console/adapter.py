@@ -1,0 +1,250 @@
+"""Console: you are a member in a terminal; the bot answers on stdout.
+
+Interactive (a terminal): a prompt; ``/as NAME`` switches member so multi-member features can be
+tried alone; ``/dm`` talks to the bot directly, ``/space NAME`` moves to a group space; buttons
+appear as numbered choices, answered by typing the number.
+
+Piped (``echo '!ping' | salon run``): each stdin line is one message, replies go to stdout, and
+salon exits at the end of input once every reply is out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
+
+import attrs
+
+from salon.core import (
+    Adapter,
+    Button,
+    ButtonPress,
+    Capabilities,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Role,
+    Sent,
+    Space,
+    SpaceRef,
+    render_plain,
+)
+
+if TYPE_CHECKING:
+    from salon.core import Bot
+
+PLATFORM = "console"
+CONSOLE_HELP = """Console commands:
+  /as NAME      speak as member NAME (e.g. /as bob)
+  /dm           talk to the bot in a direct message
+  /space NAME   talk in the group space NAME (default: general; commands need the ! prefix)
+  /who          who and where you are
+  /quit         stop salon (or Ctrl-D)
+Type a number to choose one of the numbered buttons under the last message."""
+
+
+@attrs.frozen
+class ConsoleConfig:
+    """``[adapters.console]``."""
+
+    #: The member you are when the console starts.
+    member: str = "you"
+    #: The group space you start in.
+    space: str = "general"
+    #: Console members who are organisers (the person at the keyboard runs the bot).
+    organisers: tuple[str, ...] = ("you",)
+
+
+class ConsoleAdapter(Adapter):
+    platform: ClassVar[str] = PLATFORM
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        buttons=True, images=True, direct_messages=True, edits=True
+    )
+    config_class: ClassVar[type[Any] | None] = ConsoleConfig
+
+    def __init__(
+        self,
+        bot: Bot,
+        config: ConsoleConfig | None = None,
+        env: Mapping[str, str] | None = None,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        interactive: bool | None = None,
+    ) -> None:
+        super().__init__(bot, config or ConsoleConfig(), env or {})
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = self.stdin.isatty() if interactive is None else interactive
+        self.member_name: str = self.config.member
+        self.space_name: str = self.config.space
+        self.direct = False
+        self.done = asyncio.Event()
+        self._choices: dict[tuple[str, str], tuple[str | None, tuple[Button, ...]]] = {}
+        self._ids = itertools.count(1)
+        self._run_id = f"{time.time_ns():x}"
+        self._reader: asyncio.Task[None] | None = None
+        self._image_dir: Path | None = None
+
+    @property
+    def is_interactive(self) -> bool:
+        return True
+
+    async def start(self) -> None:
+        self._reader = asyncio.get_running_loop().create_task(self._read_loop(), name="console")
+
+    async def stop(self) -> None:
+        if self._reader is not None and not self._reader.done():
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+    # --- who and where ---------------------------------------------------------------------
+    def member(self, name: str | None = None) -> Member:
+        name = name or self.member_name
+        role = Role.ORGANISER if name in self.config.organisers else Role.MEMBER
+        return Member(MemberRef(PLATFORM, name), display_name=name, role=role)
+
+    def space(self) -> Space:
+        if self.direct:
+            return Space(SpaceRef(PLATFORM, f"dm-{self.member_name}"), "direct", is_direct=True)
+        return Space(SpaceRef(PLATFORM, self.space_name), self.space_name)
+
+    def _prompt(self) -> str:
+        where = "DM" if self.direct else f"#{self.space_name}"
+        return f"{self.member_name}@{where}> "
+
+    # --- input -----------------------------------------------------------------------------
+    async def _read_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.interactive:
+            self._write(f"salon console — you are {self.member_name} in #{self.space_name}. "
+                        "Type !help, or /help for console commands.")
+        try:
+            while True:
+                if self.interactive:
+                    self.stdout.write(self._prompt())
+                    self.stdout.flush()
+                line = await loop.run_in_executor(None, self.stdin.readline)
+                if not line:
+                    break
+                if not await self.handle_line(line.rstrip("\r\n")):
+                    break
+                await self.bot.outbound.drain()
+        finally:
+            await self.bot.outbound.drain()
+            self.done.set()
+
+    async def handle_line(self, line: str) -> bool:
+        """Handle one typed line; ``False`` means quit."""
+        stripped = line.strip()
+        if not stripped:
+            return True
+        if stripped.startswith("/"):
+            return self._console_command(stripped)
+        pending = self._choices.get(self._choice_key())
+        if pending is not None and stripped.isdigit():
+            message_id, buttons = pending
+            index = int(stripped) - 1
+            if 0 <= index < len(buttons):
+                await self._press(buttons[index], message_id)
+                return True
+        await self.bot.receive(
+            Message(
+                space=self.space(),
+                author=self.member(),
+                text=line,
+                event_id=self._event_id(),
+                addressed=self.direct,
+            )
+        )
+        return True
+
+    def _console_command(self, line: str) -> bool:
+        command, _, argument = line.partition(" ")
+        argument = argument.strip()
+        if command in ("/quit", "/exit"):
+            return False
+        if command == "/as" and argument:
+            self.member_name = argument.split()[0][:64]
+            self._write(f"(you are now {self.member_name})")
+        elif command == "/dm":
+            self.direct = True
+            self._write("(direct messages with the bot; no prefix needed)")
+        elif command == "/space":
+            self.direct = False
+            self.space_name = (argument.split() or [self.config.space])[0].lstrip("#")[:64]
+            self._write(f"(in #{self.space_name}; start commands with !)")
+        elif command == "/who":
+            self._write(f"(you are {self.member_name}, in {self._prompt()[:-2]})")
+        else:
+            self._write(CONSOLE_HELP)
+        return True
+
+    async def _press(self, button: Button, message_id: str | None) -> None:
+        await self.bot.receive_press(
+            ButtonPress(
+                space=self.space(),
+                member=self.member(),
+                action=button.action,
+                value=button.value,
+                event_id=self._event_id(),
+                message_id=message_id,
+            )
+        )
+
+    def _event_id(self) -> str:
+        return f"{self._run_id}-{next(self._ids)}"
+
+    def _choice_key(self) -> tuple[str, str]:
+        return ("dm", self.member_name) if self.direct else ("space", self.space_name)
+
+    # --- output ----------------------------------------------------------------------------
+    async def send(self, outbound: Outbound) -> Sent:
+        message_id = f"c{next(self._ids)}"
+        text = render_plain(outbound.body)
+        if outbound.recipient is not None:
+            key = ("dm", outbound.recipient.id)
+            here = self.direct and outbound.recipient.id == self.member_name
+            label = "" if here else f"[DM to {outbound.recipient.id}] "
+            space = SpaceRef(PLATFORM, f"dm-{outbound.recipient.id}")
+        else:
+            assert outbound.space is not None
+            key = ("space", outbound.space.id)
+            here = not self.direct and outbound.space.id == self.space_name
+            if outbound.space.id.startswith("dm-"):
+                key = ("dm", outbound.space.id[3:])
+                here = self.direct and key[1] == self.member_name
+            label = "" if here else f"[#{outbound.space.id}] "
+            space = outbound.space
+        if outbound.edit_of:
+            label = f"{label}(edited) "
+        lines = [label + text]
+        if outbound.image is not None:
+            lines.append(f"[image: {outbound.image.alt_text or outbound.image.filename}] "
+                         f"saved to {self._save_image(outbound.image.filename, outbound.image.data)}")
+        if outbound.buttons:
+            lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(outbound.buttons, 1)))
+            self._choices[key] = (message_id, outbound.buttons)
+        self._write("\n".join(lines))
+        return Sent(message_id, space)
+
+    def _save_image(self, filename: str, data: bytes) -> Path:
+        if self._image_dir is None:
+            self._image_dir = Path(tempfile.mkdtemp(prefix="salon-console-"))
+        path = self._image_dir / f"{next(self._ids)}-{Path(filename).name}"
+        path.write_bytes(data)
+        return path
+
+    def _write(self, text: str) -> None:
+        if self.interactive:
+            self.stdout.write("\r" + text + "\n")
+        else:
+            self.stdout.write(text + "\n")
+        self.stdout.flush()

@@ -1,0 +1,133 @@
+"""salon's core: the public API for plugins and adapters.
+
+A plugin imports what it needs from here (and storage helpers from ``salon.core.storage``)::
+
+    from salon.core import Command, Arg, Context, hookimpl, md, bold
+"""
+
+from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
+from salon.core.bot import Bot
+from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
+from salon.core.clock import Clock, ManualClock, SystemClock
+from salon.core.commands import (
+    DATE,
+    INT,
+    POSITIVE_INT,
+    TEXT,
+    WORD,
+    ZONE,
+    Action,
+    Arg,
+    ArgType,
+    Command,
+    choice,
+)
+from salon.core.context import Context, JobContext
+from salon.core.errors import (
+    AlreadyHandled,
+    ConfigError,
+    DeliveryError,
+    PluginError,
+    RetryAfter,
+    SalonError,
+    UserError,
+)
+from salon.core.hookspecs import hookimpl, hookspec
+from salon.core.markup import (
+    Markup,
+    bold,
+    br,
+    bullets,
+    code,
+    italic,
+    lines,
+    link,
+    md,
+    mention,
+    quote,
+)
+from salon.core.model import (
+    Button,
+    ButtonPress,
+    Community,
+    Image,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Person,
+    Role,
+    Sent,
+    Space,
+    SpaceRef,
+)
+from salon.core.rendering import PlainRenderer, Renderer, render_plain
+from salon.core.scheduler import Job, JobHandler, Misfire
+
+__all__ = [
+    "DATE",
+    "INT",
+    "POSITIVE_INT",
+    "TEXT",
+    "WORD",
+    "ZONE",
+    "Action",
+    "Adapter",
+    "AlreadyHandled",
+    "Arg",
+    "ArgType",
+    "Bot",
+    "BuddyPair",
+    "Button",
+    "ButtonPress",
+    "Capabilities",
+    "CheckIn",
+    "Clock",
+    "Command",
+    "Community",
+    "ConfigError",
+    "Context",
+    "DeliveryError",
+    "Goal",
+    "Image",
+    "Job",
+    "JobContext",
+    "JobHandler",
+    "ManualClock",
+    "Markup",
+    "Member",
+    "MemberRef",
+    "Message",
+    "Misfire",
+    "Outbound",
+    "Person",
+    "PlainRenderer",
+    "PluginError",
+    "ProgressEntry",
+    "Rate",
+    "RateLimits",
+    "Renderer",
+    "RetryAfter",
+    "Role",
+    "SalonError",
+    "Sent",
+    "Space",
+    "SpaceRef",
+    "Streak",
+    "SystemClock",
+    "UserError",
+    "bold",
+    "br",
+    "bullets",
+    "choice",
+    "code",
+    "hookimpl",
+    "hookspec",
+    "italic",
+    "lines",
+    "link",
+    "md",
+    "mention",
+    "quote",
+    "render_plain",
+]

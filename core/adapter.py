@@ -1,0 +1,102 @@
+"""The adapter contract: what every chat platform implements for the core.
+
+An adapter turns platform events into neutral ``Message``/``ButtonPress`` values and hands them
+to ``bot.receive`` / ``bot.receive_press`` / ``bot.receive_join``; it renders neutral
+``Outbound`` messages in its platform's format in ``send``. The core calls ``send`` only from
+that adapter's own send queue, which paces it by ``rate_limits`` and honours ``RetryAfter``.
+See docs/adapters.md for how each concept maps onto Slack, Telegram and Matrix.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from salon.core.model import Outbound, Sent
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from salon.core.bot import Bot
+
+
+@attrs.frozen
+class Capabilities:
+    """What a platform can show; features may ask, and adapters degrade what it cannot.
+
+    :param max_text_length: longest single message; longer ones are split by the adapter.
+    """
+
+    threads: bool = False
+    buttons: bool = False
+    images: bool = False
+    reactions: bool = False
+    edits: bool = False
+    direct_messages: bool = True
+    rich_text: bool = False
+    max_text_length: int | None = None
+
+
+@attrs.frozen
+class Rate:
+    """At most ``count`` sends every ``per`` seconds."""
+
+    count: int
+    per: float
+
+
+@attrs.frozen
+class RateLimits:
+    """A platform's pacing: overall, and per space (Telegram: 20 a minute in one group)."""
+
+    overall: Rate | None = None
+    per_space: Rate | None = None
+
+
+class Adapter(abc.ABC):
+    """Base class of every adapter.
+
+    :cvar platform: the name used in refs and config (``"slack"``).
+    :cvar secrets: environment variables the adapter needs (``SALON_SLACK_BOT_TOKEN``);
+        ``salon check`` reports missing ones. Alternatives are written ``"A|B"``.
+    :cvar config_class: attrs class for the ``[adapters.<platform>]`` table, or ``None``.
+    """
+
+    platform: ClassVar[str]
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    rate_limits: ClassVar[RateLimits] = RateLimits()
+    secrets: ClassVar[Sequence[str]] = ()
+    config_class: ClassVar[type[Any] | None] = None
+
+    def __init__(self, bot: Bot, config: Any, env: Mapping[str, str]) -> None:
+        self.bot = bot
+        self.config = config
+        self.env = env
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Connect and begin delivering events to the bot; return once connected."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Disconnect and release everything ``start`` opened."""
+
+    @abc.abstractmethod
+    async def send(self, outbound: Outbound) -> Sent:
+        """Render and deliver one message.
+
+        Raise ``RetryAfter`` when the platform asks to slow down (the queue retries the same
+        message), ``DeliveryError`` when retrying cannot help.
+        """
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Routes to mount on salon's web server (webhooks); none by default."""
+        return ()
+
+    @property
+    def is_interactive(self) -> bool:
+        """Whether this adapter owns the terminal (the console); ``salon run`` waits on it."""
+        return False

@@ -1,0 +1,47 @@
+"""Small asyncio helpers shared by the core."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+async def await_maybe(value: T | Awaitable[T]) -> T:
+    """Await ``value`` if it is awaitable: plugin authors write ``def`` or ``async def``."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+class TaskOwner:
+    """Keeps references to background tasks, reports their errors and awaits them on close."""
+
+    def __init__(self, on_error: Callable[[BaseException, str], Awaitable[None]]) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._on_error = on_error
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            asyncio.get_running_loop().create_task(self._on_error(error, task.get_name()))
+
+    async def close(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

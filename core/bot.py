@@ -1,0 +1,276 @@
+"""The running bot: plugins, commands, storage, scheduler, send queues and adapters, wired.
+
+``Bot`` is the public core API plugins and adapters receive. Adapters hand it inbound events
+(``receive``, ``receive_press``, ``receive_join``); plugins reach storage, the scheduler, time
+zones and their own settings through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pluggy
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salon.core.adapter import Adapter, Capabilities
+from salon.core.aio import TaskOwner, await_maybe
+from salon.core.clock import Clock, SystemClock
+from salon.core.commands import Action, Command, CommandTable
+from salon.core.config import SalonConfig, structure
+from salon.core.context import JobContext
+from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
+from salon.core.outbound import Dispatcher, SendQueue
+from salon.core.plugins import collect, create_plugin_manager
+from salon.core.profiles import Profiles
+from salon.core.router import Router, new_error_id
+from salon.core.scheduler import Job, JobHandler, Scheduler
+from salon.core.storage import migrate
+from salon.core.storage.engine import Storage
+
+log = logging.getLogger("salon")
+
+
+class Bot:
+    """One community's bot.
+
+    :param config: the loaded configuration.
+    :param pm: a plugin manager (default: every installed plugin not disabled in config).
+    :param clock: the time source (tests pass a ``ManualClock``).
+    :param env: the environment to read secrets from (default: ``os.environ``).
+    """
+
+    def __init__(
+        self,
+        config: SalonConfig,
+        *,
+        pm: pluggy.PluginManager | None = None,
+        clock: Clock | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        import os
+
+        self.config = config
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.clock: Clock = clock or SystemClock()
+        self.pm = pm or create_plugin_manager(config.disabled_plugins)
+        self.community = Community(config.community.name)
+        try:
+            default_tz = ZoneInfo(config.community.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"community.timezone: {config.community.timezone!r} is not a time zone name"
+            ) from None
+        self.storage = Storage(config.database.url)
+        self.profiles = Profiles(self.storage, default_tz)
+        self.commands = CommandTable()
+        self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
+        self.outbound = Dispatcher()
+        self.adapters: dict[str, Adapter] = {}
+        self.tasks = TaskOwner(self._report_task_error)
+        self.migration_locations: list[Path] = []
+        self._plugin_configs: dict[str, Any] = {}
+        self._collect_registries()
+        self.router = Router(self)
+        self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
+        self.started = False
+
+    # --- setup -----------------------------------------------------------------------------
+    def _collect_registries(self) -> None:
+        def command(plugin: str, item: Command) -> None:
+            if not isinstance(item, Command):
+                raise PluginError(f"plugin {plugin!r} registered {item!r}, not a Command")
+            self.commands.add(_tag(item, plugin))
+
+        def action(plugin: str, item: Action) -> None:
+            self.commands.add_action(_tag(item, plugin))
+
+        def job(plugin: str, item: JobHandler) -> None:
+            self.scheduler.add_handler(_tag(item, plugin))
+
+        def settings(plugin: str, cls: type[Any]) -> None:
+            table = self.config.plugins.get(plugin, {})
+            self._plugin_configs[plugin] = structure(table, cls, f"plugins.{plugin}")
+
+        def migrations(plugin: str, path: Path) -> None:
+            if not Path(path).is_dir():
+                raise PluginError(f"plugin {plugin!r}: migrations directory {path} does not exist")
+            self.migration_locations.append(Path(path))
+
+        collect(self.pm, "register_commands", command)
+        collect(self.pm, "register_actions", action)
+        collect(self.pm, "register_jobs", job)
+        collect(self.pm, "register_config", settings)
+        collect(self.pm, "register_migrations", migrations)
+        for plugin in self.config.plugins:
+            if plugin not in self._plugin_configs and self.pm.get_plugin(plugin) is None:
+                log.warning("[plugins.%s] is configured but no such plugin is enabled", plugin)
+
+    def plugin_config(self, name: str) -> Any:
+        """The structured ``[plugins.<name>]`` settings registered by plugin ``name``."""
+        return self._plugin_configs[name]
+
+    def add_adapter(self, adapter: Adapter) -> None:
+        """Attach an adapter and give it its own send queue."""
+        if adapter.platform in self.adapters:
+            raise ConfigError(f"adapters.{adapter.platform}: configured twice")
+        self.adapters[adapter.platform] = adapter
+        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error))
+
+    def capabilities(self, platform: str) -> Capabilities:
+        adapter = self.adapters.get(platform)
+        return adapter.capabilities if adapter else Capabilities()
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def prepare_database(self) -> None:
+        """Apply pending migrations (if allowed) or explain how to."""
+        pending = await migrate.pending_heads(self.storage, self.migration_locations)
+        if not pending:
+            return
+        if not self.config.database.auto_migrate:
+            raise ConfigError(
+                "the database needs migrations (" + ", ".join(sorted(pending)) + "); "
+                "run `salon db upgrade` (or set database.auto_migrate = true)"
+            )
+        applied = await migrate.upgrade(self.storage, self.migration_locations)
+        log.info("applied migrations: %s", ", ".join(applied))
+
+    async def start(self, *, run_scheduler: bool = True) -> None:
+        """Prepare storage, start send queues and adapters, then the plugins' ``startup``."""
+        await self.prepare_database()
+        self.outbound.start()
+        for adapter in self.adapters.values():
+            await adapter.start()
+            log.info("adapter %s started", adapter.platform)
+        await self._startup_plugins()
+        if run_scheduler:
+            self.tasks.spawn(self.scheduler.run_forever(), "scheduler")
+            self.tasks.spawn(self._prune_ledger(), "ledger-pruning")
+        self.started = True
+
+    async def _startup_plugins(self) -> None:
+        for impl in reversed(self.pm.hook.startup.get_hookimpls()):
+            try:
+                await await_maybe(impl.function(**_args(impl.argnames, {"bot": self})))
+            except Exception as error:
+                await self.report_error(error, f"startup of plugin {impl.plugin_name}")
+                log.error("plugin %s failed to start and is disabled", impl.plugin_name)
+                self.pm.unregister(name=impl.plugin_name)
+
+    async def stop(self, *, timeout: float = 10.0) -> None:
+        """Stop plugins and adapters, deliver what is queued (up to ``timeout``), close."""
+        await self.notify("shutdown", bot=self)
+        try:
+            await asyncio.wait_for(self.outbound.drain(), timeout)
+        except TimeoutError:
+            log.warning("stopped with messages still queued")
+        await self.tasks.close()
+        for adapter in self.adapters.values():
+            try:
+                await adapter.stop()
+            except Exception as error:
+                await self.report_error(error, f"stopping adapter {adapter.platform}")
+        await self.outbound.stop()
+        await self.storage.dispose()
+        self.started = False
+
+    async def _prune_ledger(self) -> None:
+        from datetime import timedelta
+
+        while True:
+            try:
+                await self.storage.prune_events(self.clock.now() - timedelta(days=7))
+            except Exception as error:
+                await self.report_error(error, "pruning the inbound-event ledger")
+            await asyncio.sleep(3600)
+
+    # --- inbound ---------------------------------------------------------------------------
+    async def receive(self, message: Message) -> None:
+        """Handle one inbound message (adapters call this)."""
+        await self.router.receive(message)
+
+    async def receive_press(self, press: ButtonPress) -> None:
+        """Handle one button press (adapters call this)."""
+        await self.router.receive_press(press)
+
+    async def receive_join(self, member: Member, space: Space) -> None:
+        """A member joined a space (adapters call this)."""
+        await self.notify("member_joined", member=member, space=space, community=self.community)
+
+    def send(self, outbound: Outbound) -> None:
+        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one)."""
+        self.outbound.enqueue(outbound)
+
+    # --- hooks -----------------------------------------------------------------------------
+    async def notify(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call every implementation of a hook, awaiting async ones; errors are reported, not
+        raised, so one broken plugin cannot stop the others."""
+        results = []
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            try:
+                results.append(await await_maybe(impl.function(**_args(impl.argnames, kwargs))))
+            except Exception as error:
+                await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")
+        return results
+
+    async def first_result(self, hook_name: str, **kwargs: Any) -> Any:
+        """Call a ``firstresult`` hook's implementations until one returns non-None."""
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            try:
+                result = await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
+            except Exception as error:
+                await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")
+                continue
+            if result is not None:
+                return result
+        return None
+
+    async def report_error(self, error: BaseException, where: str) -> str:
+        """Log an unexpected error (and pass it to ``handle_error``); return its short id."""
+        error_id = new_error_id()
+        impls = self.pm.hook.handle_error.get_hookimpls()
+        if not impls or not isinstance(error, SalonError):
+            log.error("error %s in %s", error_id, where, exc_info=error)
+        for impl in impls:
+            try:
+                kwargs = {"error": error, "error_id": error_id, "where": where}
+                await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
+            except Exception:
+                log.exception("handle_error in plugin %s failed", impl.plugin_name)
+        return error_id
+
+    async def _report_task_error(self, error: BaseException, name: str) -> None:
+        await self.report_error(error, f"background task {name}")
+
+    async def _delivery_failed(self, outbound: Outbound, error: DeliveryError) -> None:
+        target = outbound.space or outbound.recipient
+        log.warning("could not deliver a message to %s: %s", target, error.reason)
+        await self.notify("delivery_failed", outbound=outbound, error=error, bot=self)
+
+    # --- scheduled jobs --------------------------------------------------------------------
+    async def _run_job(
+        self, handler: JobHandler, job: Job, connection: AsyncConnection
+    ) -> Callable[[], Awaitable[None]]:
+        ctx = JobContext(self, job, connection)
+        try:
+            async with connection.begin_nested():
+                await await_maybe(handler.run(ctx, job))
+        except Exception as error:
+            ctx.discard()
+            await self.report_error(error, f"job {job.kind} ({job.key})")
+        return ctx.flush
+
+
+def _tag(item: Any, plugin: str) -> Any:
+    import attrs
+
+    return attrs.evolve(item, plugin=plugin) if not getattr(item, "plugin", "") else item
+
+
+def _args(names: Sequence[str], available: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: available[name] for name in names if name in available}

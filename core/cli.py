@@ -1,0 +1,176 @@
+"""The ``salon`` command line: run, init, check, plugins, hooks, db upgrade."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
+from salon.core.errors import SalonError
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Configuration file (default: ./salon.toml if present, else built-in defaults).",
+)
+
+
+def _setup_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(REDACTOR)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def _load(config_path: Path | None) -> SalonConfig:
+    try:
+        return load_config(config_path)
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run_async(coroutine: object) -> object:
+    try:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+@click.version_option(package_name="salon")
+def main() -> None:
+    """salon: run a writing community across Slack, Telegram and Matrix."""
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--log-level", default=None, help="debug, info, warning (default: warning on the console).")
+def run(config_path: Path | None, log_level: str | None) -> None:
+    """Run the bot (with no config: the console and ./salon.db)."""
+    from salon.core.runtime import enabled_adapters, run as run_bot
+
+    config = _load(config_path)
+    console_only = set(enabled_adapters(config)) == {"console"}
+    _setup_logging(log_level or ("warning" if console_only else "info"))
+    try:
+        _run_async(run_bot(config))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.option("--path", type=click.Path(path_type=Path, dir_okay=False), default=Path("salon.toml"))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter salon.toml."""
+    from salon.core.starter import STARTER
+
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; use --force to overwrite it")
+    path.write_text(STARTER, encoding="utf-8")
+    click.echo(f"Wrote {path}. Edit it, then run `salon check` and `salon run`.")
+
+
+@main.command()
+@CONFIG_OPTION
+def check(config_path: Path | None) -> None:
+    """Validate the configuration and that every needed secret is set."""
+    from salon.core.bot import Bot
+    from salon.core.runtime import adapter_class, enabled_adapters, missing_secrets
+
+    config = _load(config_path)
+    problems: list[str] = []
+    try:
+        Bot(config, env=env_secrets())
+    except SalonError as error:
+        problems.append(str(error))
+    for name in enabled_adapters(config):
+        try:
+            cls = adapter_class(name)
+        except SalonError as error:
+            problems.append(str(error))
+            continue
+        missing = missing_secrets(cls, os.environ)
+        problems.extend(f"adapters.{name}: environment variable {v} is not set" for v in missing)
+        click.echo(f"adapter {name}: " + ("missing secrets" if missing else "ok"))
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"{config.source}: ok")
+
+
+@main.command()
+@CONFIG_OPTION
+def plugins(config_path: Path | None) -> None:
+    """List the enabled plugins with their versions and hooks."""
+    from salon.core.plugins import create_plugin_manager, describe_plugins
+
+    config = _load(config_path)
+    try:
+        pm = create_plugin_manager(config.disabled_plugins)
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
+    for name, version, hooks in describe_plugins(pm):
+        click.echo(f"{name} {version}".rstrip())
+        click.echo(f"  hooks: {', '.join(hooks) or '-'}")
+    if config.disabled_plugins:
+        click.echo(f"disabled: {', '.join(config.disabled_plugins)}")
+
+
+@main.command()
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to this file instead of stdout (e.g. docs/hooks.md).")
+@click.option("--check", "check_only", is_flag=True, help="Fail if --output is out of date.")
+def hooks(output: Path | None, check_only: bool) -> None:
+    """Print the hook reference generated from the hookspecs."""
+    from salon.core.hooks_doc import render_hooks_markdown
+
+    text = render_hooks_markdown()
+    if output is None:
+        click.echo(text, nl=False)
+    elif check_only:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{output} is stale; run `salon hooks --output {output}`")
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@CONFIG_OPTION
+def db_upgrade(config_path: Path | None) -> None:
+    """Apply pending migrations of the core and of every enabled plugin."""
+    from salon.core.bot import Bot
+    from salon.core.storage import migrate
+
+    config = _load(config_path)
+
+    async def upgrade() -> list[str]:
+        bot = Bot(config, env={})
+        try:
+            return await migrate.upgrade(bot.storage, bot.migration_locations)
+        finally:
+            await bot.storage.dispose()
+
+    applied = _run_async(upgrade())
+    assert isinstance(applied, list)
+    click.echo(f"Applied: {', '.join(applied)}" if applied else "Already up to date.")
+
+
+if __name__ == "__main__":
+    main()

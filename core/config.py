@@ -1,0 +1,216 @@
+"""``salon.toml``: loaded into attrs classes with cattrs; secrets only from the environment.
+
+Every error names the key and what was expected. A key that looks like a secret (``token``,
+``secret``, ``password``) is refused in the file: secrets come from ``SALON_…`` variables.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+
+from salon.core.errors import ConfigError
+from salon.core.model import MemberRef
+
+T = TypeVar("T")
+DEFAULT_PATH = Path("salon.toml")
+SECRET_KEY = re.compile(r"(token|secret|password|api_key)$", re.IGNORECASE)
+
+
+@attrs.frozen
+class CommunityConfig:
+    name: str = "Writing group"
+    #: Used for members who have not set their own time zone.
+    timezone: str = "UTC"
+    #: Members who may run organiser commands, as "platform:id" (e.g. "slack:U024BE7LH").
+    organisers: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DatabaseConfig:
+    url: str = "sqlite:///salon.db"
+    #: Apply pending migrations at ``salon run`` (otherwise run ``salon db upgrade``).
+    auto_migrate: bool = True
+
+
+@attrs.frozen
+class CommandsConfig:
+    #: Commands in group spaces start with this; in direct messages it is optional.
+    prefix: str = "!"
+    #: Longer messages get a friendly refusal and change nothing.
+    max_length: int = 4000
+
+
+@attrs.frozen
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+@attrs.frozen
+class SalonConfig:
+    """The whole configuration. ``adapters`` and ``plugins`` keep their tables raw here; each
+    adapter and plugin validates its own table against the class it registered."""
+
+    community: CommunityConfig = CommunityConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    commands: CommandsConfig = CommandsConfig()
+    web: WebConfig = WebConfig()
+    disabled_plugins: tuple[str, ...] = ()
+    adapters: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    plugins: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    source: str = "defaults"
+
+    def organiser_refs(self) -> frozenset[MemberRef]:
+        return frozenset(MemberRef.parse(text) for text in self.community.organisers)
+
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
+    """Build ``cls`` from a TOML table; a ``ConfigError`` names the key and the expectation."""
+    try:
+        return converter.structure(dict(data), cls)
+    except (ClassValidationError, ForbiddenExtraKeysError) as error:
+        messages = "; ".join(_describe(error, where))
+        raise ConfigError(messages) from None
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _describe(error: BaseException, where: str) -> Iterable[str]:
+    for line in cattrs.transform_error(error, path=where):  # type: ignore[arg-type]
+        # "invalid value for type, expected int @ $.database.port" → "database.port: expected int"
+        message, _, path = line.rpartition(" @ ")
+        message = message.replace("invalid value for type, ", "")
+        yield f"{path}: {message}" if path else line
+
+
+def _refuse_secrets(table: Mapping[str, Any], path: str) -> None:
+    for key, value in table.items():
+        here = f"{path}.{key}" if path else key
+        if isinstance(value, Mapping):
+            _refuse_secrets(value, here)
+        elif SECRET_KEY.search(key):
+            variable = "SALON_" + re.sub(r"[^A-Z0-9]+", "_", here.upper().replace("ADAPTERS.", ""))
+            raise ConfigError(
+                f"{here}: secrets are not read from the config file; "
+                f"set the environment variable {variable} instead"
+            )
+
+
+def load_config(path: Path | None = None) -> SalonConfig:
+    """Load ``path`` (default ``./salon.toml`` if it exists, else the built-in defaults)."""
+    if path is None:
+        if not DEFAULT_PATH.exists():
+            return SalonConfig()
+        path = DEFAULT_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (create one with `salon init`)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return config_from_mapping(raw, source=str(path))
+
+
+def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> SalonConfig:
+    """Build the configuration from parsed TOML (also used by tests)."""
+    _refuse_secrets(raw, "")
+    data = dict(raw)
+    plugins = dict(data.pop("plugins", {}) or {})
+    disabled = plugins.pop("disabled", ())
+    adapters = data.pop("adapters", {}) or {}
+    for name, table in [*plugins.items(), *adapters.items()]:
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{name}: expected a table like [plugins.{name}] or [adapters.{name}]")
+    if not isinstance(disabled, list | tuple) or not all(isinstance(n, str) for n in disabled):
+        raise ConfigError("plugins.disabled: expected a list of plugin names")
+    config = structure(data, SalonConfig, "$")
+    try:
+        config.organiser_refs()
+    except ValueError as error:
+        raise ConfigError(f"community.organisers: {error}") from None
+    return attrs.evolve(
+        config,
+        disabled_plugins=tuple(disabled),
+        adapters=adapters,
+        plugins=plugins,
+        source=source,
+    )
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+
+class Secret:
+    """A secret value that never prints itself."""
+
+    __slots__ = ("_value", "name")
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({self.name}=***)"
+
+    __str__ = __repr__
+
+
+def read_secret(env: Mapping[str, str], name: str) -> Secret | None:
+    """The secret in environment variable ``name`` (registered for redaction), or ``None``."""
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    REDACTOR.add(value)
+    return Secret(name, value)
+
+
+class SecretRedactor(logging.Filter):
+    """Replaces every known secret value in log records with ``***``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: set[str] = set()
+
+    def add(self, value: str) -> None:
+        if len(value) >= 6:
+            self.values.add(value)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.values:
+            return True
+        message = record.getMessage()
+        redacted = message
+        for value in self.values:
+            redacted = redacted.replace(value, "***")
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+REDACTOR = SecretRedactor()
+
+
+def env_secrets(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    """The ``SALON_…`` variables of the environment (registered for redaction)."""
+    source = os.environ if env is None else env
+    found = {k: v for k, v in source.items() if k.startswith("SALON_")}
+    for key, value in found.items():
+        if SECRET_KEY.search(key.lower().replace("_", "")) or key.endswith(("TOKEN", "SECRET")):
+            REDACTOR.add(value)
+    return found

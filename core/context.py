@@ -1,0 +1,168 @@
+"""What a handler gets: who and where, how to reply, and one transaction.
+
+Replies and other effects are buffered and leave only after the handler's transaction commits,
+so a member is never told "saved" about something that rolled back, and a redelivered event
+that turns out to be a duplicate sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salon.core.markup import Markup, Part, md
+from salon.core.model import Button, Image, Member, MemberRef, Message, Outbound, Space
+
+if TYPE_CHECKING:
+    from salon.core.bot import Bot
+    from salon.core.commands import Command
+    from salon.core.scheduler import Job
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[[], Awaitable[Any] | Any]
+
+
+def _body(parts: tuple[Part, ...]) -> Markup:
+    if len(parts) == 1 and isinstance(parts[0], Markup):
+        return parts[0]
+    return md(*parts)
+
+
+class Effects:
+    """Buffered outbound messages and after-commit callbacks, flushed together."""
+
+    __slots__ = ("_after", "bot", "outbox")
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.outbox: list[Outbound] = []
+        self._after: list[AfterCommit] = []
+
+    def send(self, outbound: Outbound) -> None:
+        """Queue a message; it leaves after the transaction commits."""
+        self.outbox.append(outbound)
+
+    def send_direct(
+        self,
+        member: MemberRef,
+        *parts: Part,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+    ) -> None:
+        """Queue a direct message to ``member`` (the adapter opens the DM)."""
+        self.outbox.append(Outbound(_body(parts), recipient=member, buttons=buttons, image=image))
+
+    def after_commit(self, callback: AfterCommit) -> None:
+        """Run ``callback`` once the transaction has committed (e.g. to fire a hook)."""
+        self._after.append(callback)
+
+    def discard(self) -> None:
+        self.outbox.clear()
+        self._after.clear()
+
+    async def flush(self) -> None:
+        """Hand the buffered messages to the send queues, then run the callbacks."""
+        outbox, self.outbox = self.outbox, []
+        for outbound in outbox:
+            self.bot.outbound.enqueue(outbound)
+        after, self._after = self._after, []
+        for callback in after:
+            try:
+                result = callback()
+                if isinstance(result, Awaitable):
+                    await result
+            except Exception as error:
+                await self.bot.report_error(error, "after-commit callback")
+
+
+class Context(Effects):
+    """The context of one inbound event: a command, a button press or a plain message.
+
+    :ivar member: who sent it (with their role).
+    :ivar space: where it was sent.
+    :ivar message: the message, when the event is one.
+    :ivar command: the command being run, if any.
+    """
+
+    __slots__ = ("_recorded", "command", "event_id", "member", "message", "space", "thread_id")
+
+    def __init__(
+        self,
+        bot: Bot,
+        member: Member,
+        space: Space,
+        event_id: str,
+        *,
+        message: Message | None = None,
+        command: Command | None = None,
+        thread_id: str | None = None,
+    ) -> None:
+        super().__init__(bot)
+        self.member = member
+        self.space = space
+        self.event_id = event_id
+        self.message = message
+        self.command = command
+        self.thread_id = thread_id
+        self._recorded = False
+
+    def reply(
+        self,
+        *parts: Part,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+    ) -> None:
+        """Reply where the event came from (in its thread, if any)."""
+        self.outbox.append(
+            Outbound(
+                _body(parts),
+                space=self.space.ref,
+                buttons=buttons,
+                image=image,
+                thread_id=self.thread_id,
+            )
+        )
+
+    def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> None:
+        """Replace an earlier bot message in this space (e.g. after a button was pressed)."""
+        self.outbox.append(
+            Outbound(_body(parts), space=self.space.ref, buttons=buttons, edit_of=message_id)
+        )
+
+    def now(self) -> datetime:
+        return self.bot.clock.now()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction that also records this event in the inbound ledger.
+
+        If the platform delivered this event before, ``AlreadyHandled`` is raised inside and
+        the router drops the event quietly, replies included.
+        """
+        async with self.bot.storage.transaction() as connection:
+            if not self._recorded:
+                await self.bot.storage.record_event(
+                    connection, self.space.ref.platform, self.event_id, self.now()
+                )
+            yield connection
+        self._recorded = True
+
+
+class JobContext(Effects):
+    """The context of one scheduled run. ``db`` is the run's transaction, already open."""
+
+    __slots__ = ("db", "job")
+
+    def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
+        super().__init__(bot)
+        self.job = job
+        self.db = db
+
+    def now(self) -> datetime:
+        return self.bot.clock.now()

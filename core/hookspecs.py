@@ -1,0 +1,212 @@
+"""Every hook salon calls, grouped by family. Plugins implement them with ``@hookimpl``.
+
+An implementation may take any subset of a hook's arguments and may be ``def`` or
+``async def``. Registry hooks (``register_*``) are called once at startup; their results form
+the tables the hot path reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from salon.core.bot import Bot
+    from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
+    from salon.core.commands import Action, Command
+    from salon.core.context import Context
+    from salon.core.errors import DeliveryError
+    from salon.core.model import Community, Member, Message, Outbound, Space
+    from salon.core.scheduler import JobHandler
+
+hookspec = pluggy.HookspecMarker("salon")
+hookimpl = pluggy.HookimplMarker("salon")
+
+
+# ---------------------------------------------------------------------------------------------
+# Runtime: what every feature needs to plug in
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_commands(register: Callable[[Command], None]) -> None:
+    """Declare the commands this plugin offers.
+
+    Called once at startup. Duplicate names across plugins stop startup, naming both plugins.
+
+    :param register: call it with each ``Command`` (name, handler, arguments, help, role).
+    """
+
+
+@hookspec
+def register_actions(register: Callable[[Action], None]) -> None:
+    """Declare the button actions this plugin handles.
+
+    Called once at startup. A ``Button(action="myplugin.choose")`` pressed by a member runs
+    the ``Action`` registered with that id.
+
+    :param register: call it with each ``Action`` (id, handler).
+    """
+
+
+@hookspec
+def register_jobs(register: Callable[[JobHandler], None]) -> None:
+    """Declare the kinds of scheduled job this plugin runs.
+
+    Called once at startup. Jobs themselves are scheduled with ``bot.scheduler.schedule``.
+
+    :param register: call it with each ``JobHandler`` (kind, run).
+    """
+
+
+@hookspec
+def register_config(register: Callable[[type[Any]], None]) -> None:
+    """Declare the attrs class that validates this plugin's ``[plugins.<name>]`` table.
+
+    Called once at startup; errors name the key. The structured settings are then
+    available as ``bot.plugin_config(<name>)``.
+
+    :param register: call it with the attrs class (every field needs a default).
+    """
+
+
+@hookspec
+def register_migrations(register: Callable[[Path], None]) -> None:
+    """Declare the directory of Alembic revisions that create this plugin's tables.
+
+    The plugin's first revision uses ``branch_labels = ("<plugin name>",)`` and
+    ``down_revision = None``. ``salon db upgrade`` applies every branch.
+
+    :param register: call it with the directory's ``Path``.
+    """
+
+
+@hookspec(firstresult=True)
+def message_received(message: Message, ctx: Context) -> bool | None:
+    """A member sent a message that is not a command (a DM answer, a group chat line).
+
+    Return ``True`` when the plugin consumed it. Stops at the first non-None result.
+
+    :param message: the neutral message.
+    :param ctx: reply and transaction for this event.
+    :returns: ``True`` if handled, else ``None``.
+    """
+
+
+@hookspec
+def member_joined(member: Member, space: Space, community: Community) -> None:
+    """A member joined a space the bot is in (or started a DM with the bot).
+
+    :param member: who joined.
+    :param space: where.
+    :param community: the community.
+    """
+
+
+@hookspec
+def startup(bot: Bot) -> None:
+    """salon started: storage, scheduler and adapters are ready.
+
+    A plugin that raises here is logged and disabled; the bot keeps running.
+
+    :param bot: the running bot (the public core API).
+    """
+
+
+@hookspec
+def shutdown(bot: Bot) -> None:
+    """salon is stopping; release what ``startup`` acquired.
+
+    :param bot: the running bot.
+    """
+
+
+@hookspec
+def delivery_failed(outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
+    """A message could not be delivered (e.g. the member never started the Telegram bot).
+
+    :param outbound: the message that was not delivered.
+    :param error: why; ``error.unreachable`` when the member cannot be reached at all.
+    :param bot: the running bot, to tell the organisers.
+    """
+
+
+@hookspec
+def handle_error(error: BaseException, error_id: str, where: str) -> None:
+    """An unexpected error happened; the member was told only "something went wrong".
+
+    Without implementations the error is logged with its traceback.
+
+    :param error: the exception.
+    :param error_id: the short id quoted to the member and in the log.
+    :param where: what was running (a command name, a job kind, ...).
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-ins: fired by the check-in plugin, after its transaction commits
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def checkin_recorded(checkin: CheckIn, member: Member, community: Community) -> None:
+    """A member's check-in was stored.
+
+    Called after the transaction commits; raising here is logged and does not undo it.
+
+    :param checkin: the stored check-in, with the member's progress toward their goal.
+    :param member: who checked in.
+    :param community: the community.
+    """
+
+
+@hookspec
+def progress_logged(entry: ProgressEntry, member: Member, community: Community) -> None:
+    """A member logged progress (``wc 1200``); called after the transaction commits.
+
+    :param entry: the day's total after the change.
+    :param member: who logged it.
+    :param community: the community.
+    """
+
+
+@hookspec
+def goal_set(goal: Goal, member: Member, community: Community) -> None:
+    """A member set or changed a goal; called after the transaction commits.
+
+    :param goal: the new goal.
+    :param member: whose goal.
+    :param community: the community.
+    """
+
+
+@hookspec
+def goal_reached(goal: Goal, member: Member, community: Community) -> None:
+    """A member's progress reached their goal's target (once per goal and period).
+
+    :param goal: the goal, with ``progress >= target``.
+    :param member: whose goal.
+    :param community: the community.
+    """
+
+
+@hookspec
+def streak_broken(streak: Streak, member: Member, community: Community) -> None:
+    """A member's daily streak ended (no progress, grace days used up).
+
+    :param streak: the streak as it was before it broke.
+    :param member: whose streak.
+    :param community: the community.
+    """
+
+
+@hookspec
+def buddies_paired(pair: BuddyPair, community: Community) -> None:
+    """Writing buddies were matched (a pair, or a trio); called after the commit.
+
+    :param pair: the members matched.
+    :param community: the community.
+    """

@@ -1,0 +1,228 @@
+"""The platform-neutral domain model.
+
+Values are frozen attrs classes. Identifiers are typed (``MemberRef``, ``SpaceRef``) so a Slack
+user id can never be mistaken for a Telegram chat id. Platform-only details ride in one ``raw``
+mapping, never in a subclass per platform.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+if TYPE_CHECKING:
+    from salon.core.markup import Markup
+
+EMPTY_RAW: Mapping[str, Any] = MappingProxyType({})
+
+
+class Role(enum.Enum):
+    """What a member may do. Organisers may also run organiser-only commands."""
+
+    MEMBER = "member"
+    ORGANISER = "organiser"
+
+
+@attrs.frozen
+class MemberRef:
+    """One account on one platform, e.g. ``MemberRef("slack", "U024BE7LH")``."""
+
+    platform: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> MemberRef:
+        """Parse ``"platform:id"`` (as written in config files)."""
+        platform, sep, ident = text.partition(":")
+        if not sep or not platform or not ident:
+            raise ValueError(f"expected 'platform:id', got {text!r}")
+        return cls(platform, ident)
+
+
+@attrs.frozen
+class SpaceRef:
+    """One channel / chat / room on one platform."""
+
+    platform: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@attrs.frozen
+class Community:
+    """The writing group: one shared state, spanning any number of platforms."""
+
+    name: str
+
+
+@attrs.frozen
+class Person:
+    """The human behind one or more members (say, the same writer on Slack and Telegram).
+
+    :param id: salon's own id for the person.
+    :param members: every platform account linked to this person.
+    """
+
+    id: int
+    display_name: str
+    members: tuple[MemberRef, ...] = ()
+
+
+@attrs.frozen
+class Member:
+    """One platform account as seen in one event.
+
+    :param ref: platform and platform id.
+    :param display_name: the name to show (user text: always escaped when rendered).
+    :param role: member or organiser.
+    :param person_id: the Person this account belongs to, if known.
+    """
+
+    ref: MemberRef
+    display_name: str
+    role: Role = Role.MEMBER
+    person_id: int | None = None
+    raw: Mapping[str, Any] = EMPTY_RAW
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role is Role.ORGANISER
+
+
+@attrs.frozen
+class Space:
+    """A channel, chat or room on one platform.
+
+    :param is_direct: a one-to-one conversation between the bot and a member.
+    """
+
+    ref: SpaceRef
+    name: str = ""
+    is_direct: bool = False
+    raw: Mapping[str, Any] = EMPTY_RAW
+
+
+@attrs.frozen
+class Image:
+    """An image attachment (a chart, a cover) that adapters upload as their platform expects.
+
+    :param data: the encoded bytes (PNG by default).
+    :param alt_text: a description, shown where images are not supported.
+    """
+
+    data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
+    filename: str = "image.png"
+    mime_type: str = "image/png"
+    width: int | None = None
+    height: int | None = None
+    alt_text: str = ""
+
+
+@attrs.frozen
+class Button:
+    """A choice offered under a message.
+
+    :param label: what the member sees.
+    :param action: the registered action id that handles the press, e.g. ``"basics.confirm"``.
+    :param value: data handed back to the action with the press.
+    """
+
+    label: str
+    action: str
+    value: str = ""
+
+
+@attrs.frozen
+class Message:
+    """An inbound message from a member.
+
+    :param event_id: the platform's id of this delivery, used to apply each event once.
+    :param addressed: the bot was addressed explicitly (a DM, a slash command, a mention),
+        so no command prefix is needed.
+    :param thread_id: the platform thread the message is in, if any.
+    """
+
+    space: Space
+    author: Member
+    text: str
+    event_id: str
+    addressed: bool = False
+    thread_id: str | None = None
+    message_id: str | None = None
+    received_at: datetime | None = None
+    raw: Mapping[str, Any] = EMPTY_RAW
+
+
+@attrs.frozen
+class ButtonPress:
+    """A member chose one of a message's buttons.
+
+    :param message_id: the platform id of the message that carried the buttons (for edits).
+    """
+
+    space: Space
+    member: Member
+    action: str
+    value: str
+    event_id: str
+    message_id: str | None = None
+    thread_id: str | None = None
+    raw: Mapping[str, Any] = EMPTY_RAW
+
+
+@attrs.frozen
+class Outbound:
+    """A neutral message on its way out.
+
+    Exactly one of ``space`` and ``recipient`` is set: a message to a space, or a direct
+    message to a member (the adapter opens or finds the DM).
+
+    :param edit_of: the platform id of an earlier bot message to replace.
+    :param reply_to: the platform id of the message this replies to.
+    """
+
+    body: Markup
+    space: SpaceRef | None = None
+    recipient: MemberRef | None = None
+    buttons: tuple[Button, ...] = ()
+    image: Image | None = None
+    thread_id: str | None = None
+    reply_to: str | None = None
+    edit_of: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.space is None) == (self.recipient is None):
+            raise ValueError("an Outbound goes either to a space or to a recipient")
+
+    @property
+    def platform(self) -> str:
+        target = self.space or self.recipient
+        assert target is not None
+        return target.platform
+
+
+@attrs.frozen
+class Sent:
+    """What an adapter reports after delivering an Outbound."""
+
+    message_id: str
+    space: SpaceRef
+
+
+@attrs.frozen
+class MemberProfile:
+    """What salon keeps about a member across features: their time zone, for now."""
+
+    ref: MemberRef
+    tz: ZoneInfo | None = None

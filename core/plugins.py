@@ -1,0 +1,93 @@
+"""The plugin manager: built-ins and third-party plugins load the same way, by entry point.
+
+Built-in plugins are listed under the ``salon`` entry-point group in our own ``pyproject.toml``,
+exactly as a third-party package lists its own, so any of them can be disabled by name.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from salon.core import hookspecs
+from salon.core.errors import PluginError
+
+log = logging.getLogger(__name__)
+
+GROUP = "salon"
+#: Plugins that cannot be disabled: without them members cannot even ask for help.
+ESSENTIAL = frozenset({"basics"})
+
+
+def create_plugin_manager(
+    disabled: Iterable[str] = (),
+    *,
+    load_entrypoints: bool = True,
+    extra: Iterable[tuple[str, object]] = (),
+) -> pluggy.PluginManager:
+    """A fresh plugin manager with every installed plugin not in ``disabled``.
+
+    :param extra: ``(name, plugin)`` pairs registered directly (tests, embedding).
+    """
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    for name in disabled:
+        if name in ESSENTIAL:
+            raise PluginError(f"plugins.disabled: {name!r} is essential and cannot be disabled")
+        pm.set_blocked(name)
+    if load_entrypoints:
+        try:
+            pm.load_setuptools_entrypoints(GROUP)
+        except Exception as error:
+            raise PluginError(f"a plugin failed to import: {error!r}") from error
+    for name, plugin in extra:
+        if not pm.is_blocked(name):
+            pm.register(plugin, name=name)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise PluginError(f"plugin {error.plugin!r}: {error}") from None
+    return pm
+
+
+def collect(pm: pluggy.PluginManager, hook_name: str, register: Callable[[str, Any], None]) -> None:
+    """Call a registry hook's implementations one by one, so each item is tagged with the
+    plugin that registered it (``register(plugin_name, item)``)."""
+    caller = getattr(pm.hook, hook_name)
+    for impl in caller.get_hookimpls():
+
+        def register_item(item: Any, _plugin: str = impl.plugin_name) -> None:
+            register(_plugin, item)
+
+        kwargs = {"register": register_item}
+        impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+
+
+def plugin_version(pm: pluggy.PluginManager, plugin: object) -> str:
+    """The version of the distribution that provides ``plugin``, or ``""``."""
+    for loaded, dist in pm.list_plugin_distinfo():
+        if loaded is plugin:
+            return str(dist.version)
+    module = plugin if isinstance(plugin, ModuleType) else None
+    if module is not None and module.__name__.startswith("salon."):
+        try:
+            return importlib.metadata.version("salon")
+        except importlib.metadata.PackageNotFoundError:
+            return ""
+    return ""
+
+
+def describe_plugins(pm: pluggy.PluginManager) -> list[tuple[str, str, list[str]]]:
+    """``(name, version, hooks)`` for every registered plugin, sorted by name."""
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or ())
+        rows.append((name, plugin_version(pm, plugin), hooks))
+    return sorted(rows)

@@ -1,0 +1,192 @@
+"""From an inbound message to a command handler: prefix, validation, parsing, permissions.
+
+Nothing here touches the database: a command that changes state opens its own transaction
+through ``ctx.transaction()``, which also records the event in the ledger. Events that change
+nothing (help, ping) are deduplicated in memory only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+import attrs
+
+from salon.core.aio import await_maybe
+from salon.core.commands import NAME, Command, parse_args, split_invocation
+from salon.core.context import Context
+from salon.core.errors import AlreadyHandled, UserError
+from salon.core.markup import Markup, code, md
+from salon.core.model import ButtonPress, Member, Message, Role
+
+if TYPE_CHECKING:
+    from salon.core.bot import Bot
+
+log = logging.getLogger(__name__)
+
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+class RecentEvents:
+    """The last ``size`` event keys seen, for the in-memory duplicate check."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._seen: dict[tuple[str, str], None] = {}
+
+    def check_and_add(self, platform: str, event_id: str) -> bool:
+        """``True`` if the event was seen already; otherwise remember it."""
+        key = (platform, event_id)
+        if key in self._seen:
+            return True
+        self._seen[key] = None
+        if len(self._seen) > self.size:
+            del self._seen[next(iter(self._seen))]
+        return False
+
+
+def input_problem(text: str, max_length: int) -> str | None:
+    """A friendly sentence if ``text`` cannot be handled, else ``None``."""
+    if len(text) > max_length:
+        return (
+            f"That message is too long for me ({len(text):,} characters; "
+            f"the limit is {max_length:,}). Please send a shorter one."
+        )
+    if _UNREADABLE.search(text):
+        return "Your message has invisible control characters I can't read. Please send plain text."
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Your message has characters I can't read. Please send it again as plain text."
+    return None
+
+
+class Router:
+    """Routes inbound events to commands, actions and the ``message_received`` hook."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.recent = RecentEvents()
+        self.prefix = bot.config.commands.prefix
+        self.max_length = bot.config.commands.max_length
+        self.organisers = bot.config.organiser_refs()
+
+    def with_role(self, member: Member) -> Member:
+        if member.role is Role.MEMBER and member.ref in self.organisers:
+            return attrs.evolve(member, role=Role.ORGANISER)
+        return member
+
+    async def receive(self, message: Message) -> None:
+        if self.recent.check_and_add(message.space.ref.platform, message.event_id):
+            return
+        text = message.text.strip()
+        explicit = text.startswith(self.prefix)
+        addressed = explicit or message.addressed or message.space.is_direct
+        member = self.with_role(message.author)
+        ctx = Context(
+            self.bot,
+            member,
+            message.space,
+            message.event_id,
+            message=message,
+            thread_id=message.thread_id,
+        )
+        if not addressed:
+            if input_problem(text, self.max_length) is None:
+                await self._offer(ctx, message)
+            return
+        problem = input_problem(text, self.max_length)
+        if problem is not None:
+            ctx.reply(problem)
+            await ctx.flush()
+            return
+        body = text[len(self.prefix) :] if explicit else text
+        name, arguments = split_invocation(body)
+        command = self.bot.commands.get(name)
+        if command is None:
+            if not explicit and await self._offer(ctx, message):
+                return
+            if explicit and not NAME.match(name):
+                return  # "!!!" or "! wow": chatter, not a command
+            ctx.reply(self.unknown(name))
+            await ctx.flush()
+            return
+        ctx.command = command
+        await self._run(ctx, command, arguments)
+
+    async def _offer(self, ctx: Context, message: Message) -> bool:
+        """Hand a non-command message to the plugins; ``True`` if one consumed it."""
+        if not self.bot.has_message_handlers:
+            return False
+        consumed = await self.bot.first_result("message_received", message=message, ctx=ctx)
+        await self._finish(ctx, "message_received")
+        return bool(consumed)
+
+    def unknown(self, name: str) -> Markup:
+        shown = self.prefix + name
+        suggestions = self.bot.commands.suggest(name)
+        body = md("I don't know the command ", code(shown[:40]), ".")
+        if suggestions:
+            body += md(" Did you mean ", code(self.prefix + suggestions[0]), "?")
+        return body + md(" Send ", code(self.prefix + "help"), " to see what I can do.")
+
+    def usage(self, command: Command) -> Markup:
+        return md("Usage: ", code(command.usage(self.prefix)))
+
+    async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
+        if command.role is Role.ORGANISER and not ctx.member.is_organiser:
+            ctx.reply("Only organisers can use ", code(self.prefix + command.name), ".")
+            await ctx.flush()
+            return
+        try:
+            values = parse_args(command, arguments)
+            await await_maybe(command.handler(ctx, **values))
+        except UserError as error:
+            ctx.discard()
+            ctx.reply(error.message)
+            if error.show_usage:
+                ctx.reply(self.usage(command))
+        except AlreadyHandled:
+            ctx.discard()
+            return
+        except Exception as error:
+            ctx.discard()
+            error_id = await self.bot.report_error(error, f"command {command.name}")
+            ctx.reply(self.sorry(error_id))
+        await ctx.flush()
+
+    @staticmethod
+    def sorry(error_id: str) -> str:
+        return f"Something went wrong; the organisers have been told (error {error_id})."
+
+    async def _finish(self, ctx: Context, where: str) -> None:
+        await ctx.flush()
+
+    async def receive_press(self, press: ButtonPress) -> None:
+        if self.recent.check_and_add(press.space.ref.platform, press.event_id):
+            return
+        member = self.with_role(press.member)
+        ctx = Context(self.bot, member, press.space, press.event_id, thread_id=press.thread_id)
+        action = self.bot.commands.actions.get(press.action)
+        if action is None:
+            ctx.reply("That button no longer works. Please run the command again.")
+            await ctx.flush()
+            return
+        try:
+            await await_maybe(action.handler(ctx, press))
+        except UserError as error:
+            ctx.discard()
+            ctx.reply(error.message)
+        except AlreadyHandled:
+            ctx.discard()
+            return
+        except Exception as error:
+            ctx.discard()
+            ctx.reply(self.sorry(await self.bot.report_error(error, f"action {press.action}")))
+        await ctx.flush()
+
+
+def new_error_id() -> str:
+    return uuid.uuid4().hex[:8]

@@ -1,0 +1,102 @@
+"""Assembling and running a bot from configuration: adapters by entry point, the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.metadata
+import logging
+import signal
+from collections.abc import Mapping
+from typing import Any
+
+from salon.core.adapter import Adapter
+from salon.core.bot import Bot
+from salon.core.config import SalonConfig, env_secrets, structure
+from salon.core.errors import ConfigError
+from salon.core.web import WebServer
+
+log = logging.getLogger("salon")
+ADAPTER_GROUP = "salon.adapters"
+DEFAULT_ADAPTER = "console"
+
+
+def installed_adapters() -> list[str]:
+    """Names of the installed adapters (the ``salon.adapters`` entry-point group)."""
+    return sorted(entry.name for entry in importlib.metadata.entry_points(group=ADAPTER_GROUP))
+
+
+def adapter_class(name: str) -> type[Adapter]:
+    """Import the adapter called ``name``; only configured adapters are ever imported."""
+    for entry in importlib.metadata.entry_points(group=ADAPTER_GROUP, name=name):
+        cls = entry.load()
+        if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+            raise ConfigError(f"adapters.{name}: {entry.value} is not an Adapter")
+        return cls
+    known = ", ".join(installed_adapters()) or "none"
+    raise ConfigError(f"adapters.{name}: no such adapter is installed (installed: {known})")
+
+
+def enabled_adapters(config: SalonConfig) -> dict[str, Mapping[str, Any]]:
+    """The ``[adapters.*]`` tables not switched off with ``enabled = false`` (console if none)."""
+    tables = {
+        name: {k: v for k, v in table.items() if k != "enabled"}
+        for name, table in config.adapters.items()
+        if table.get("enabled", True)
+    }
+    return tables or {DEFAULT_ADAPTER: {}}
+
+
+def missing_secrets(cls: type[Adapter], env: Mapping[str, str]) -> list[str]:
+    """The adapter's required environment variables that are not set (``A|B``: either)."""
+    return [
+        spec.replace("|", " or ")
+        for spec in cls.secrets
+        if not any(env.get(name, "").strip() for name in spec.split("|"))
+    ]
+
+
+def build_adapters(bot: Bot, env: Mapping[str, str]) -> list[Adapter]:
+    adapters = []
+    for name, table in enabled_adapters(bot.config).items():
+        cls = adapter_class(name)
+        missing = missing_secrets(cls, env)
+        if missing:
+            raise ConfigError(f"adapters.{name}: set the environment variable {', '.join(missing)}")
+        settings = structure(table, cls.config_class, f"adapters.{name}") if cls.config_class else table
+        adapters.append(cls(bot, settings, env))
+    return adapters
+
+
+async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None:
+    """Run the bot until interrupted (or, on the console, until input ends)."""
+    secrets = env_secrets(env)
+    bot = Bot(config, env=secrets)
+    for adapter in build_adapters(bot, secrets):
+        bot.add_adapter(adapter)
+    web: WebServer | None = None
+    routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    await bot.start()
+    try:
+        if routes:
+            web = WebServer(bot, config.web.host, config.web.port)
+            web.add_routes(routes)
+            await web.start()
+            log.info("web server on http://%s:%d (/healthz)", web.host, web.port)
+        waiters = [asyncio.ensure_future(stop.wait())]
+        for adapter in bot.adapters.values():
+            done = getattr(adapter, "done", None)
+            if adapter.is_interactive and isinstance(done, asyncio.Event):
+                waiters.append(asyncio.ensure_future(done.wait()))
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
+    finally:
+        if web is not None:
+            await web.stop()
+        await bot.stop()

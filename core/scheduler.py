@@ -1,0 +1,292 @@
+"""Durable scheduled jobs: one-off and recurring, in a member's time zone, each run exactly once.
+
+A job is a row in ``salon_jobs``. A due run is claimed, handled and advanced in one
+transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two processes never take the same
+run; SQLite serialises writers), so a run that committed is never repeated after a restart and
+one that did not commit runs again. What a handler sends leaves after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salon.core.clock import Clock
+from salon.core.errors import PluginError
+from salon.core.recurrence import next_occurrence, to_local_naive, validate_rrule
+from salon.core.storage import tables
+from salon.core.storage.engine import Storage
+
+if TYPE_CHECKING:
+    from salon.core.context import JobContext
+
+log = logging.getLogger(__name__)
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+class Misfire(enum.Enum):
+    """What to do with runs missed while salon was down (later than the grace period)."""
+
+    RUN_ONCE = "run_once"
+    """Run once now for all the missed runs, then carry on with the schedule."""
+    SKIP = "skip"
+    """Drop the missed runs and wait for the next one."""
+
+
+@attrs.frozen
+class Job:
+    """One due run of a scheduled job, as a handler sees it.
+
+    :param key: the caller's unique name for the job (``"checkins:ask:slack:U1"``).
+    :param due_at: when this run was due (UTC); ``is_late`` when it runs after the grace period.
+    """
+
+    id: int
+    kind: str
+    key: str
+    payload: Mapping[str, Any]
+    tz: ZoneInfo
+    due_at: datetime
+    rrule: str | None = None
+    is_late: bool = False
+
+
+JobRun = Callable[["JobContext", Job], Awaitable[None] | None]
+
+
+@attrs.frozen
+class JobHandler:
+    """Runs the jobs of one ``kind``; registered through the ``register_jobs`` hook."""
+
+    kind: str
+    run: JobRun
+    plugin: str = ""
+
+
+RunJob = Callable[[JobHandler, Job, AsyncConnection], Awaitable[Callable[[], Awaitable[None]]]]
+
+
+class Scheduler:
+    """Stores jobs and runs the due ones.
+
+    :param run_job: the bot's runner; it builds the handler's context on the transaction's
+        connection and returns what to do once the transaction has committed.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        run_job: RunJob,
+        *,
+        grace: timedelta = timedelta(minutes=10),
+        batch_size: int = 500,
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.handlers: dict[str, JobHandler] = {}
+        self._run_job = run_job
+        self.grace = grace
+        self.batch_size = batch_size
+        self._wake = asyncio.Event()
+
+    def add_handler(self, handler: JobHandler) -> None:
+        existing = self.handlers.get(handler.kind)
+        if existing is not None:
+            raise PluginError(
+                f"job kind {handler.kind!r} is registered twice: by plugin "
+                f"{existing.plugin!r} and by plugin {handler.plugin!r}"
+            )
+        self.handlers[handler.kind] = handler
+
+    # --- scheduling ------------------------------------------------------------------------
+    async def schedule(
+        self,
+        key: str,
+        kind: str,
+        *,
+        at: datetime | None = None,
+        rrule: str | None = None,
+        start: datetime | None = None,
+        tz: ZoneInfo = UTC_ZONE,
+        payload: Mapping[str, Any] | None = None,
+        misfire: Misfire = Misfire.RUN_ONCE,
+        connection: AsyncConnection | None = None,
+    ) -> datetime | None:
+        """Create or replace the job called ``key``; return its next run time (UTC).
+
+        One-off: give ``at`` (aware). Recurring: give ``rrule`` (e.g.
+        ``"FREQ=WEEKLY;BYDAY=MO,TH"``) and ``start``, the first wall-clock time in ``tz``
+        (naive, or aware and then converted). Pass ``connection`` to schedule inside the
+        caller's transaction.
+        """
+        if kind not in self.handlers:
+            raise ValueError(f"no handler is registered for job kind {kind!r}")
+        dtstart_local: datetime | None = None
+        if rrule is not None:
+            if start is None:
+                raise ValueError("a recurring job needs start")
+            dtstart_local = to_local_naive(start, tz) if start.tzinfo else start
+            validate_rrule(rrule, dtstart_local)
+            first = dtstart_local.replace(tzinfo=tz)
+            now = self.clock.now()
+            next_run = (
+                first if first >= now else next_occurrence(rrule, dtstart_local, tz, now)
+            )
+        elif at is not None:
+            if at.tzinfo is None:
+                raise ValueError("at must be an aware datetime")
+            next_run = at
+        else:
+            raise ValueError("give either at (one-off) or rrule and start (recurring)")
+        values = {
+            "kind": kind,
+            "payload": dict(payload or {}),
+            "rrule": rrule,
+            "dtstart_local": dtstart_local.isoformat() if dtstart_local else None,
+            "tz": tz.key,
+            "next_run_at": next_run,
+            "misfire": misfire.value,
+        }
+        if connection is None:
+            async with self.storage.transaction() as own:
+                await self._upsert(own, key, values)
+        else:
+            await self._upsert(connection, key, values)
+        self._wake.set()
+        return next_run
+
+    async def _upsert(self, connection: AsyncConnection, key: str, values: dict[str, Any]) -> None:
+        updated = await connection.execute(
+            tables.jobs.update().where(tables.jobs.c.key == key).values(**values)
+        )
+        if updated.rowcount == 0:
+            await connection.execute(tables.jobs.insert().values(key=key, **values))
+
+    async def cancel(self, key: str, connection: AsyncConnection | None = None) -> bool:
+        """Delete the job called ``key``; return whether there was one."""
+        if connection is None:
+            async with self.storage.transaction() as own:
+                return await self.cancel(key, own)
+        result = await connection.execute(tables.jobs.delete().where(tables.jobs.c.key == key))
+        return bool(result.rowcount)
+
+    async def cancel_prefix(self, prefix: str, connection: AsyncConnection) -> int:
+        """Delete every job whose key starts with ``prefix`` (a member's, a space's)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        result = await connection.execute(
+            tables.jobs.delete().where(tables.jobs.c.key.like(escaped + "%", escape="\\"))
+        )
+        return result.rowcount
+
+    async def next_run(self, key: str) -> datetime | None:
+        async with self.storage.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(tables.jobs.c.next_run_at).where(tables.jobs.c.key == key)
+                )
+            ).first()
+        return None if row is None else row[0]
+
+    # --- running ---------------------------------------------------------------------------
+    async def run_due(self) -> int:
+        """Run every job due by now, batch by batch; return how many runs were handled."""
+        total = 0
+        while True:
+            handled, after_commit = await self._run_batch()
+            for callback in after_commit:
+                await callback()
+            total += handled
+            if handled < self.batch_size:
+                return total
+
+    async def _run_batch(self) -> tuple[int, list[Callable[[], Awaitable[None]]]]:
+        now = self.clock.now()
+        after_commit: list[Callable[[], Awaitable[None]]] = []
+        async with self.storage.transaction() as connection:
+            query = (
+                sa.select(tables.jobs)
+                .where(tables.jobs.c.next_run_at <= now)
+                .order_by(tables.jobs.c.next_run_at, tables.jobs.c.id)
+                .limit(self.batch_size)
+            )
+            if self.storage.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = (await connection.execute(query)).mappings().all()
+            for row in rows:
+                callback = await self._run_one(connection, row, now)
+                if callback is not None:
+                    after_commit.append(callback)
+        return len(rows), after_commit
+
+    async def _run_one(
+        self, connection: AsyncConnection, row: Mapping[str, Any], now: datetime
+    ) -> Callable[[], Awaitable[None]] | None:
+        tz = ZoneInfo(row["tz"])
+        due: datetime = row["next_run_at"]
+        is_late = now - due > self.grace
+        misfire = Misfire(row["misfire"])
+        following = None
+        if row["rrule"]:
+            start = datetime.fromisoformat(row["dtstart_local"])
+            # After downtime, coalesce missed runs: the next one is after *now*.
+            following = next_occurrence(row["rrule"], start, tz, max(due, now))
+        if following is None:
+            await connection.execute(tables.jobs.delete().where(tables.jobs.c.id == row["id"]))
+        else:
+            await connection.execute(
+                tables.jobs.update()
+                .where(tables.jobs.c.id == row["id"])
+                .values(next_run_at=following, last_run_at=now, runs=tables.jobs.c.runs + 1)
+            )
+        if is_late and misfire is Misfire.SKIP:
+            log.info("skipped missed run of job %s (due %s)", row["key"], due.isoformat())
+            return None
+        handler = self.handlers.get(row["kind"])
+        if handler is None:
+            log.warning("no handler for job %s of kind %r; dropped", row["key"], row["kind"])
+            return None
+        job = Job(
+            id=row["id"],
+            kind=row["kind"],
+            key=row["key"],
+            payload=row["payload"],
+            tz=tz,
+            due_at=due,
+            rrule=row["rrule"],
+            is_late=is_late,
+        )
+        return await self._run_job(handler, job, connection)
+
+    async def next_due(self) -> datetime | None:
+        async with self.storage.engine.connect() as connection:
+            return (
+                await connection.execute(sa.select(sa.func.min(tables.jobs.c.next_run_at)))
+            ).scalar()
+
+    async def run_forever(self, *, idle: float = 30.0) -> None:
+        """Run due jobs as they fall due; ``schedule`` wakes the loop early."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("scheduler pass failed; retrying shortly")
+            next_due = await self.next_due()
+            delay = idle
+            if next_due is not None:
+                delay = min(idle, max(0.0, (next_due - self.clock.now()).total_seconds()))
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay + 0.01)
+            except TimeoutError:
+                pass

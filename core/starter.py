@@ -1,0 +1,42 @@
+"""The commented starter ``salon.toml`` that ``salon init`` writes."""
+
+STARTER = """\
+# salon configuration. Secrets (tokens, passwords) never go here: salon reads them from
+# SALON_… environment variables, e.g. SALON_SLACK_BOT_TOKEN. Check with `salon check`.
+
+[community]
+name = "My writing group"
+# Time zone for members who have not set their own (they can: `tz Europe/Berlin`).
+timezone = "UTC"
+# Who may run organiser commands, as "platform:id".
+organisers = ["console:you"]
+
+[database]
+# SQLite file by default; PostgreSQL: "postgresql://user@host/dbname" (pip install 'salon[postgres]').
+url = "sqlite:///salon.db"
+# Apply migrations at `salon run`; set to false to run `salon db upgrade` yourself.
+auto_migrate = true
+
+[commands]
+# Commands in group spaces start with this; in direct messages it is optional.
+prefix = "!"
+
+[web]
+# Used only when an adapter needs webhooks (Slack HTTP events, Telegram webhook).
+host = "127.0.0.1"
+port = 8080
+
+[plugins]
+# Built-in or installed plugins to switch off, by name (see `salon plugins`).
+disabled = []
+
+# With no [adapters.*] table, salon runs on the console. Enable platforms like this:
+[adapters.console]
+member = "you"
+
+# [adapters.slack]        # needs SALON_SLACK_BOT_TOKEN and SALON_SLACK_APP_TOKEN
+# [adapters.telegram]     # needs SALON_TELEGRAM_TOKEN
+# [adapters.matrix]       # needs SALON_MATRIX_ACCESS_TOKEN (or SALON_MATRIX_PASSWORD)
+# homeserver = "https://matrix.example.org"
+# user_id = "@salon:example.org"
+"""

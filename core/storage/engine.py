@@ -1,0 +1,134 @@
+"""The database: one async SQLAlchemy engine, SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from salon.core.errors import AlreadyHandled, ConfigError
+from salon.core.storage import tables
+
+
+def normalize_url(url: str) -> str:
+    """Pick the async driver for a plain URL: ``sqlite:///x.db`` → ``sqlite+aiosqlite:///x.db``."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    for prefix in ("postgresql:", "postgres:"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg:" + url[len(prefix) :]
+    return url
+
+
+class Storage:
+    """Owns the engine; hands out transactions.
+
+    On SQLite every transaction starts with ``BEGIN IMMEDIATE`` so two writers queue on the
+    database lock instead of failing half-way with "database is locked" on upgrade.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = normalize_url(url)
+        try:
+            self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **_options(self.url))
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
+            raise ConfigError(f"database.url: cannot use {self.safe_url!r}: {error}") from None
+        if self.is_sqlite:
+            _serialize_sqlite_writers(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden, for logs and errors."""
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A connection inside one transaction: committed on exit, rolled back on error."""
+        async with self.engine.begin() as connection:
+            yield connection
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    def insert_ignoring_duplicates(self, table: sa.Table) -> Any:
+        """An ``INSERT … ON CONFLICT DO NOTHING`` for this database's dialect."""
+        dialect_insert = postgresql.insert if self.is_postgres else sqlite.insert
+        return dialect_insert(table).on_conflict_do_nothing()
+
+    async def record_event(
+        self, connection: AsyncConnection, platform: str, event_id: str, now: datetime
+    ) -> None:
+        """Add an inbound event to the ledger, or raise ``AlreadyHandled`` if it is there."""
+        statement = self.insert_ignoring_duplicates(tables.inbound_events).values(
+            platform=platform, event_id=event_id, handled_at=now
+        )
+        result = await connection.execute(statement)
+        if result.rowcount == 0:
+            raise AlreadyHandled(f"{platform}:{event_id}")
+
+    async def prune_events(self, older_than: datetime) -> int:
+        """Forget ledger entries older than any platform redelivers (days, not minutes)."""
+        async with self.transaction() as connection:
+            result = await connection.execute(
+                tables.inbound_events.delete().where(tables.inbound_events.c.handled_at < older_than)
+            )
+        return result.rowcount
+
+    async def get_state(self, key: str, default: Any = None) -> Any:
+        async with self.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(tables.state.c.value).where(tables.state.c.key == key)
+                )
+            ).first()
+        return default if row is None else row[0]
+
+    async def set_state(self, key: str, value: Any, connection: AsyncConnection | None = None) -> None:
+        """Store a small JSON value under ``key`` (in ``connection``'s transaction if given)."""
+        if connection is None:
+            async with self.transaction() as own:
+                await self.set_state(key, value, own)
+            return
+        dialect_insert = postgresql.insert if self.is_postgres else sqlite.insert
+        statement = dialect_insert(tables.state).values(key=key, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=[tables.state.c.key], set_={"value": statement.excluded.value}
+        )
+        await connection.execute(statement)
+
+
+def _options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_size": 5, "max_overflow": 5, "pool_pre_ping": True}
+
+
+def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
+    # The sqlite3 module's own transaction handling defers BEGIN; take control of it.
+    # https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

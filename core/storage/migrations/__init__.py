@@ -1,0 +1,1 @@
+"""Alembic revisions of the core tables (branch ``salon_core``)."""

@@ -1,0 +1,63 @@
+"""The core's own tables. Plugins define theirs in their own modules, with their migrations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from salon.core.storage.types import UTCDateTime
+
+metadata = sa.MetaData()
+
+#: Every handled state-changing inbound event, written in the same transaction as its effects.
+inbound_events = sa.Table(
+    "salon_inbound_events",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(255), primary_key=True),
+    sa.Column("handled_at", UTCDateTime(), nullable=False, index=True),
+)
+
+#: Durable scheduled jobs (see ``salon.core.scheduler``).
+jobs = sa.Table(
+    "salon_jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(128), nullable=False),
+    sa.Column("key", sa.String(255), nullable=False, unique=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("rrule", sa.Text, nullable=True),
+    sa.Column("dtstart_local", sa.String(32), nullable=True),
+    sa.Column("tz", sa.String(64), nullable=False),
+    sa.Column("next_run_at", UTCDateTime(), nullable=True, index=True),
+    sa.Column("misfire", sa.String(16), nullable=False),
+    sa.Column("last_run_at", UTCDateTime(), nullable=True),
+    sa.Column("runs", sa.Integer, nullable=False, server_default="0"),
+)
+
+#: Small named values adapters and plugins keep across restarts (sync tokens, offsets).
+state = sa.Table(
+    "salon_state",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+)
+
+persons = sa.Table(
+    "salon_persons",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+#: Platform accounts salon has stored something about, with the member's time zone.
+members = sa.Table(
+    "salon_members",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("member_id", sa.String(255), primary_key=True),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("salon_persons.id"), nullable=True),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("tz", sa.String(64), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Built-in feature plugins, each written exactly as a third-party plugin would be."""

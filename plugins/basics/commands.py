@@ -1,0 +1,126 @@
+"""The basics: ``help``, ``help <command>``, ``ping``, ``about`` and ``tz``."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Callable
+
+from salon.core import (
+    ZONE,
+    Arg,
+    Command,
+    Context,
+    UserError,
+    bold,
+    bullets,
+    code,
+    hookimpl,
+    italic,
+    lines,
+    md,
+)
+
+
+def _prefix(ctx: Context) -> str:
+    return ctx.bot.config.commands.prefix
+
+
+async def help_command(ctx: Context, command: str | None = None) -> None:
+    prefix = _prefix(ctx)
+    if command is None:
+        visible = ctx.bot.commands.visible_to(ctx.member.role)
+        ctx.reply(
+            lines(
+                md("Commands (start them with ", code(prefix), " in group chats):"),
+                bullets(*[md(bold(c.name), " — ", c.help) for c in visible]),
+                md("Send ", code(f"{prefix}help <command>"), " for details."),
+            )
+        )
+        return
+    name = command.lower().lstrip(prefix)
+    found = ctx.bot.commands.get(name)
+    if found is None:
+        suggestions = ctx.bot.commands.suggest(name)
+        hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
+        raise UserError(f"There is no command '{name}'.{hint.plain()}")
+    rows = [md(bold(found.usage(prefix))), md(found.help)]
+    if found.details:
+        rows.append(md(found.details))
+    if found.args:
+        rows.append(bullets(*[md(code(a.name), " — ", a.help or a.type.name) for a in found.args]))
+    if found.examples:
+        rows.append(md("Examples: ", *_joined([code(prefix + e) for e in found.examples])))
+    if found.aliases:
+        rows.append(md("Also: ", ", ".join(found.aliases)))
+    if found.role.value == "organiser":
+        rows.append(italic("Organisers only."))
+    ctx.reply(lines(*rows))
+
+
+def _joined(parts: list[object]) -> list[object]:
+    out: list[object] = []
+    for index, part in enumerate(parts):
+        if index:
+            out.append(", ")
+        out.append(part)
+    return out
+
+
+def ping(ctx: Context) -> None:
+    ctx.reply("pong")
+
+
+def about(ctx: Context) -> None:
+    try:
+        version = importlib.metadata.version("salon")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    plugins = sorted(name for name, plugin in ctx.bot.pm.list_name_plugin() if plugin)
+    ctx.reply(
+        lines(
+            md(bold(ctx.bot.community.name), " — run by salon ", version),
+            md("Platforms: ", ", ".join(sorted(ctx.bot.adapters)) or "none"),
+            md("Plugins: ", ", ".join(plugins)),
+        )
+    )
+
+
+async def tz(ctx: Context, zone: object = None) -> None:
+    if zone is None:
+        current = await ctx.bot.profiles.timezone(ctx.member.ref)
+        ctx.reply(
+            md("Your time zone is ", bold(current.key), ". Change it with ", code(f"{_prefix(ctx)}tz Europe/Berlin"), ".")
+        )
+        return
+    from zoneinfo import ZoneInfo
+
+    assert isinstance(zone, ZoneInfo)
+    async with ctx.transaction() as db:
+        await ctx.bot.profiles.set_timezone(db, ctx.member, zone, ctx.now())
+    local = ctx.now().astimezone(zone)
+    ctx.reply(md("Time zone set to ", bold(zone.key), f" (it is {local:%H:%M} there now)."))
+
+
+@hookimpl
+def register_commands(register: Callable[[Command], None]) -> None:
+    register(
+        Command(
+            "help",
+            help_command,
+            help="List the commands, or explain one.",
+            args=(Arg("command", optional=True, help="a command to explain"),),
+            aliases=("commands",),
+            examples=("help", "help tz"),
+        )
+    )
+    register(Command("ping", ping, help="Check that I'm listening."))
+    register(Command("about", about, help="What this bot is and what it runs."))
+    register(
+        Command(
+            "tz",
+            tz,
+            help="See or set your time zone (for reminders at your local time).",
+            args=(Arg("zone", ZONE, optional=True, help="an IANA name such as Europe/Berlin"),),
+            examples=("tz", "tz America/Los_Angeles"),
+        )
+    )

@@ -1,0 +1,1 @@
+"""Check-ins, goals, streaks and writing buddies."""

@@ -1,0 +1,1 @@
+from servers.fixtures import *  # noqa: F403
