@@ -35,6 +35,7 @@ from salon.core.errors import (
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.markup import (
     Markup,
+    Part,
     bold,
     br,
     bullets,
@@ -100,6 +101,7 @@ __all__ = [
     "Message",
     "Misfire",
     "Outbound",
+    "Part",
     "Person",
     "PlainRenderer",
     "PluginError",

@@ -14,13 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-
 from salon.core.model import Outbound, Sent
 
 if TYPE_CHECKING:
-    from starlette.routing import BaseRoute
-
     from salon.core.bot import Bot
+    from starlette.routing import BaseRoute
 
 
 @attrs.frozen

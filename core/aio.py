@@ -22,7 +22,7 @@ async def await_maybe(value: T | Awaitable[T]) -> T:
 class TaskOwner:
     """Keeps references to background tasks, reports their errors and awaits them on close."""
 
-    def __init__(self, on_error: Callable[[BaseException, str], Awaitable[None]]) -> None:
+    def __init__(self, on_error: Callable[[BaseException, str], Coroutine[Any, Any, Any]]) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._on_error = on_error
 

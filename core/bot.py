@@ -15,8 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pluggy
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
 from salon.core.clock import Clock, SystemClock
@@ -32,6 +30,7 @@ from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger("salon")
 
@@ -162,11 +161,11 @@ class Bot:
                 log.error("plugin %s failed to start and is disabled", impl.plugin_name)
                 self.pm.unregister(name=impl.plugin_name)
 
-    async def stop(self, *, timeout: float = 10.0) -> None:
-        """Stop plugins and adapters, deliver what is queued (up to ``timeout``), close."""
+    async def stop(self, *, drain_seconds: float = 10.0) -> None:
+        """Stop plugins and adapters, deliver what is queued (up to ``drain_seconds``), close."""
         await self.notify("shutdown", bot=self)
         try:
-            await asyncio.wait_for(self.outbound.drain(), timeout)
+            await asyncio.wait_for(self.outbound.drain(), drain_seconds)
         except TimeoutError:
             log.warning("stopped with messages still queued")
         await self.tasks.close()

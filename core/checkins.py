@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import attrs
-
 from salon.core.model import MemberRef, SpaceRef
 
 

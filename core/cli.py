@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 from pathlib import Path
 
 import click
-
 from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
 from salon.core.errors import SalonError
 
@@ -53,18 +53,19 @@ def main() -> None:
 
 @main.command()
 @CONFIG_OPTION
-@click.option("--log-level", default=None, help="debug, info, warning (default: warning on the console).")
+@click.option(
+    "--log-level", default=None, help="debug, info, warning (default: warning on the console)."
+)
 def run(config_path: Path | None, log_level: str | None) -> None:
     """Run the bot (with no config: the console and ./salon.db)."""
-    from salon.core.runtime import enabled_adapters, run as run_bot
+    from salon.core.runtime import enabled_adapters
+    from salon.core.runtime import run as run_bot
 
     config = _load(config_path)
     console_only = set(enabled_adapters(config)) == {"console"}
     _setup_logging(log_level or ("warning" if console_only else "info"))
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _run_async(run_bot(config))
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -128,8 +129,12 @@ def plugins(config_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to this file instead of stdout (e.g. docs/hooks.md).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout (e.g. docs/hooks.md).",
+)
 @click.option("--check", "check_only", is_flag=True, help="Fail if --output is out of date.")
 def hooks(output: Path | None, check_only: bool) -> None:
     """Print the hook reference generated from the hookspecs."""

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
-
 from salon.core.errors import PluginError, UserError
 from salon.core.model import ButtonPress, Role
 
@@ -56,7 +55,9 @@ def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03")
+        raise ValueError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
+        ) from None
 
 
 def _parse_zone(text: str) -> ZoneInfo:
@@ -67,7 +68,7 @@ def _parse_zone(text: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
             f"'{text}' is not a time zone I know; use a name like Europe/Berlin or America/New_York"
-        )
+        ) from None
 
 
 WORD = ArgType("word", str)

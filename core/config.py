@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
-
 from salon.core.errors import ConfigError
 from salon.core.model import MemberRef
 
@@ -89,7 +88,7 @@ def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
 
 
 def _describe(error: BaseException, where: str) -> Iterable[str]:
-    for line in cattrs.transform_error(error, path=where):  # type: ignore[arg-type]
+    for line in cattrs.transform_error(error, path=where):
         # "invalid value for type, expected int @ $.database.port" → "database.port: expected int"
         message, _, path = line.rpartition(" @ ")
         message = message.replace("invalid value for type, ", "")
@@ -133,7 +132,9 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Salo
     adapters = data.pop("adapters", {}) or {}
     for name, table in [*plugins.items(), *adapters.items()]:
         if not isinstance(table, Mapping):
-            raise ConfigError(f"{name}: expected a table like [plugins.{name}] or [adapters.{name}]")
+            raise ConfigError(
+                f"{name}: expected a table like [plugins.{name}] or [adapters.{name}]"
+            )
     if not isinstance(disabled, list | tuple) or not all(isinstance(n, str) for n in disabled):
         raise ConfigError("plugins.disabled: expected a list of plugin names")
     config = structure(data, SalonConfig, "$")

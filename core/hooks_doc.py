@@ -32,6 +32,12 @@ def _families() -> list[tuple[str, list[str]]]:
     return families
 
 
+def signature_text(function: object) -> str:
+    """``name(arg: Type, ...) -> Return`` as written in the hookspec."""
+    assert callable(function)
+    return f"{getattr(function, '__name__', '')}{inspect.signature(function)}".replace("'", "")
+
+
 def render_hooks_markdown() -> str:
     """The whole hook reference as Markdown."""
     parts = [HEADER]
@@ -41,7 +47,7 @@ def render_hooks_markdown() -> str:
             function = getattr(hookspecs, name)
             options = getattr(function, "salon_spec", {}) or {}
             flags = [flag for flag in ("firstresult", "historic") if options.get(flag)]
-            signature = f"{name}{inspect.signature(function)}"
+            signature = signature_text(function)
             parts.append(f"### `{name}`\n")
             parts.append(f"```python\n{signature}\n```\n")
             if flags:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from salon.core.bot import Bot
     from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
     from salon.core.commands import Action, Command
@@ -103,6 +105,19 @@ def member_joined(member: Member, space: Space, community: Community) -> None:
     :param member: who joined.
     :param space: where.
     :param community: the community.
+    """
+
+
+@hookspec
+def timezone_changed(member: Member, tz: ZoneInfo, community: Community, bot: Bot) -> None:
+    """A member set their time zone (the ``tz`` command); called after the commit.
+
+    Plugins that schedule work at members' local times move it here.
+
+    :param member: whose time zone changed.
+    :param tz: the new time zone.
+    :param community: the community.
+    :param bot: the running bot, to reschedule through.
     """
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import TypeAlias
 
 import attrs
-
 from salon.core.model import MemberRef
 
 
@@ -181,7 +180,7 @@ def lines(*rows: Part) -> Markup:
 
 #: Words that notify a whole space when written after ``@`` on some platform.
 BROADCAST_WORDS = ("everyone", "channel", "here", "room", "all")
-_BROADCAST = re.compile(r"([@＠])(?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
+_BROADCAST = re.compile(r"([@\uff20])(?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 # C0/C1 controls (but newline and tab) and the bidi overrides that can disguise text.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -21,7 +21,7 @@ from salon.core.model import Outbound
 log = logging.getLogger(__name__)
 
 OnFailure = Callable[[Outbound, DeliveryError], Awaitable[None]]
-OnError = Callable[[BaseException, str], Awaitable[None]]
+OnError = Callable[[BaseException, str], Awaitable[object]]
 
 
 class Window:

@@ -13,7 +13,6 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-
 from salon.core import hookspecs
 from salon.core.errors import PluginError
 
@@ -51,7 +50,11 @@ def create_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
-        raise PluginError(f"plugin {error.plugin!r}: {error}") from None
+        name = pm.get_name(error.plugin) or repr(error.plugin)
+        detail = str(error).split(" in plugin ")[0]
+        raise PluginError(
+            f"plugin {name!r}: {detail} (is it misspelled? see `salon hooks`)"
+        ) from None
     return pm
 
 

@@ -7,11 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from salon.core.model import Member, MemberRef
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class Profiles:
@@ -24,16 +23,16 @@ class Profiles:
     async def ensure(self, connection: AsyncConnection, member: Member, now: datetime) -> int:
         """Store ``member`` (and a Person for them) if new; return the person id."""
         row = (
-            await connection.execute(
-                sa.select(tables.members.c.person_id).where(_is(member.ref))
-            )
+            await connection.execute(sa.select(tables.members.c.person_id).where(_is(member.ref)))
         ).first()
         if row is not None and row[0] is not None:
             return int(row[0])
         person = await connection.execute(
             tables.persons.insert().values(display_name=member.display_name, created_at=now)
         )
-        person_id = int(person.inserted_primary_key[0])
+        inserted = person.inserted_primary_key
+        assert inserted is not None
+        person_id = int(inserted[0])
         if row is None:
             await connection.execute(
                 tables.members.insert().values(
@@ -74,10 +73,13 @@ class Profiles:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             rows = await connection.execute(
-                sa.select(tables.members.c.platform, tables.members.c.member_id, tables.members.c.tz)
-                .where(sa.tuple_(tables.members.c.platform, tables.members.c.member_id).in_(
-                    [(r.platform, r.id) for r in chunk]
-                ))
+                sa.select(
+                    tables.members.c.platform, tables.members.c.member_id, tables.members.c.tz
+                ).where(
+                    sa.tuple_(tables.members.c.platform, tables.members.c.member_id).in_(
+                        [(r.platform, r.id) for r in chunk]
+                    )
+                )
             )
             for platform, member_id, tz in rows:
                 found[MemberRef(platform, member_id)] = ZoneInfo(tz) if tz else self.default_tz
@@ -102,7 +104,9 @@ class Profiles:
                 )
             ).scalar()
             if not others:
-                await connection.execute(tables.persons.delete().where(tables.persons.c.id == row[0]))
+                await connection.execute(
+                    tables.persons.delete().where(tables.persons.c.id == row[0])
+                )
 
 
 def _is(ref: MemberRef) -> sa.ColumnElement[bool]:

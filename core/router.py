@@ -13,12 +13,11 @@ import uuid
 from typing import TYPE_CHECKING
 
 import attrs
-
 from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
-from salon.core.markup import Markup, code, md
+from salon.core.markup import Markup, code, md, normalize_input
 from salon.core.model import ButtonPress, Member, Message, Role
 
 if TYPE_CHECKING:
@@ -81,7 +80,7 @@ class Router:
     async def receive(self, message: Message) -> None:
         if self.recent.check_and_add(message.space.ref.platform, message.event_id):
             return
-        text = message.text.strip()
+        text = normalize_input(message.text).strip()
         explicit = text.startswith(self.prefix)
         addressed = explicit or message.addressed or message.space.is_direct
         member = self.with_role(message.author)

@@ -29,7 +29,10 @@ def installed_adapters() -> list[str]:
 def adapter_class(name: str) -> type[Adapter]:
     """Import the adapter called ``name``; only configured adapters are ever imported."""
     for entry in importlib.metadata.entry_points(group=ADAPTER_GROUP, name=name):
-        cls = entry.load()
+        try:
+            cls = entry.load()
+        except (ImportError, AttributeError) as error:
+            raise ConfigError(f"adapters.{name}: the adapter could not be loaded: {error}") from None
         if not (isinstance(cls, type) and issubclass(cls, Adapter)):
             raise ConfigError(f"adapters.{name}: {entry.value} is not an Adapter")
         return cls
@@ -37,7 +40,7 @@ def adapter_class(name: str) -> type[Adapter]:
     raise ConfigError(f"adapters.{name}: no such adapter is installed (installed: {known})")
 
 
-def enabled_adapters(config: SalonConfig) -> dict[str, Mapping[str, Any]]:
+def enabled_adapters(config: SalonConfig) -> Mapping[str, Mapping[str, Any]]:
     """The ``[adapters.*]`` tables not switched off with ``enabled = false`` (console if none)."""
     tables = {
         name: {k: v for k, v in table.items() if k != "enabled"}
@@ -63,7 +66,9 @@ def build_adapters(bot: Bot, env: Mapping[str, str]) -> list[Adapter]:
         missing = missing_secrets(cls, env)
         if missing:
             raise ConfigError(f"adapters.{name}: set the environment variable {', '.join(missing)}")
-        settings = structure(table, cls.config_class, f"adapters.{name}") if cls.config_class else table
+        settings = (
+            structure(table, cls.config_class, f"adapters.{name}") if cls.config_class else table
+        )
         adapters.append(cls(bot, settings, env))
     return adapters
 

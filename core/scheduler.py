@@ -9,22 +9,22 @@ one that did not commit runs again. What a handler sends leaves after the commit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from salon.core.clock import Clock
 from salon.core.errors import PluginError
 from salon.core.recurrence import next_occurrence, to_local_naive, validate_rrule
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 if TYPE_CHECKING:
     from salon.core.context import JobContext
@@ -140,9 +140,7 @@ class Scheduler:
             validate_rrule(rrule, dtstart_local)
             first = dtstart_local.replace(tzinfo=tz)
             now = self.clock.now()
-            next_run = (
-                first if first >= now else next_occurrence(rrule, dtstart_local, tz, now)
-            )
+            next_run = first if first >= now else next_occurrence(rrule, dtstart_local, tz, now)
         elif at is not None:
             if at.tzinfo is None:
                 raise ValueError("at must be an aware datetime")
@@ -230,7 +228,7 @@ class Scheduler:
         return len(rows), after_commit
 
     async def _run_one(
-        self, connection: AsyncConnection, row: Mapping[str, Any], now: datetime
+        self, connection: AsyncConnection, row: sa.RowMapping, now: datetime
     ) -> Callable[[], Awaitable[None]] | None:
         tz = ZoneInfo(row["tz"])
         due: datetime = row["next_run_at"]
@@ -270,9 +268,14 @@ class Scheduler:
 
     async def next_due(self) -> datetime | None:
         async with self.storage.engine.connect() as connection:
-            return (
-                await connection.execute(sa.select(sa.func.min(tables.jobs.c.next_run_at)))
-            ).scalar()
+            result = await connection.execute(sa.select(sa.func.min(tables.jobs.c.next_run_at)))
+        value = result.scalar()
+        # min() over a TypeDecorator column comes back raw on SQLite: normalise it here.
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value if isinstance(value, datetime) else None
 
     async def run_forever(self, *, idle: float = 30.0) -> None:
         """Run due jobs as they fall due; ``schedule`` wakes the loop early."""
@@ -286,7 +289,5 @@ class Scheduler:
             delay = idle
             if next_due is not None:
                 delay = min(idle, max(0.0, (next_due - self.clock.now()).total_seconds()))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay + 0.01)
-            except TimeoutError:
-                pass

@@ -12,7 +12,8 @@ timezone = "UTC"
 organisers = ["console:you"]
 
 [database]
-# SQLite file by default; PostgreSQL: "postgresql://user@host/dbname" (pip install 'salon[postgres]').
+# SQLite file by default. PostgreSQL: "postgresql://user@host/dbname"
+# (needs the driver: pip install 'salon[postgres]').
 url = "sqlite:///salon.db"
 # Apply migrations at `salon run`; set to false to run `salon db upgrade` yourself.
 auto_migrate = true

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
@@ -140,7 +139,9 @@ class SalonHarness:
         )
         return await self._collect(self.bot.receive_press(press))
 
-    async def advance(self, delta: timedelta | None = None, *, to: datetime | None = None) -> list[Delivered]:
+    async def advance(
+        self, delta: timedelta | None = None, *, to: datetime | None = None
+    ) -> list[Delivered]:
         """Move the clock, run the jobs that fell due, return what the bot sent."""
         if to is not None:
             self.clock.set(to)
@@ -186,7 +187,7 @@ def salon_plugins() -> list[tuple[str, object]]:
     return []
 
 
-@_async_fixture
+@_async_fixture  # type: ignore[untyped-decorator]
 async def salon_bot(
     salon_config: dict[str, Any],
     salon_clock: ManualClock,

@@ -38,7 +38,10 @@ class WebServer:
 
     async def _healthz(self, request: Request) -> JSONResponse:
         return JSONResponse(
-            {"status": "ok" if self.bot.started else "starting", "adapters": list(self.bot.adapters)}
+            {
+                "status": "ok" if self.bot.started else "starting",
+                "adapters": list(self.bot.adapters),
+            }
         )
 
     async def start(self) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import attrs
-
 from salon.core import (
     Adapter,
     Button,
@@ -124,8 +123,10 @@ class ConsoleAdapter(Adapter):
     async def _read_loop(self) -> None:
         loop = asyncio.get_running_loop()
         if self.interactive:
-            self._write(f"salon console — you are {self.member_name} in #{self.space_name}. "
-                        "Type !help, or /help for console commands.")
+            self._write(
+                f"salon console — you are {self.member_name} in #{self.space_name}. "
+                "Type !help, or /help for console commands."
+            )
         try:
             while True:
                 if self.interactive:
@@ -227,8 +228,10 @@ class ConsoleAdapter(Adapter):
             label = f"{label}(edited) "
         lines = [label + text]
         if outbound.image is not None:
-            lines.append(f"[image: {outbound.image.alt_text or outbound.image.filename}] "
-                         f"saved to {self._save_image(outbound.image.filename, outbound.image.data)}")
+            lines.append(
+                f"[image: {outbound.image.alt_text or outbound.image.filename}] "
+                f"saved to {self._save_image(outbound.image.filename, outbound.image.data)}"
+            )
         if outbound.buttons:
             lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(outbound.buttons, 1)))
             self._choices[key] = (message_id, outbound.buttons)

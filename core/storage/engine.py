@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from salon.core.errors import AlreadyHandled, ConfigError
+from salon.core.storage import tables
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-
-from salon.core.errors import AlreadyHandled, ConfigError
-from salon.core.storage import tables
 
 
 def normalize_url(url: str) -> str:
@@ -36,7 +35,9 @@ class Storage:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalize_url(url)
         try:
-            self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **_options(self.url))
+            self.engine: AsyncEngine = create_async_engine(
+                self.url, echo=echo, **_options(self.url)
+            )
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
             raise ConfigError(f"database.url: cannot use {self.safe_url!r}: {error}") from None
         if self.is_sqlite:
@@ -84,7 +85,9 @@ class Storage:
         """Forget ledger entries older than any platform redelivers (days, not minutes)."""
         async with self.transaction() as connection:
             result = await connection.execute(
-                tables.inbound_events.delete().where(tables.inbound_events.c.handled_at < older_than)
+                tables.inbound_events.delete().where(
+                    tables.inbound_events.c.handled_at < older_than
+                )
             )
         return result.rowcount
 
@@ -97,7 +100,9 @@ class Storage:
             ).first()
         return default if row is None else row[0]
 
-    async def set_state(self, key: str, value: Any, connection: AsyncConnection | None = None) -> None:
+    async def set_state(
+        self, key: str, value: Any, connection: AsyncConnection | None = None
+    ) -> None:
         """Store a small JSON value under ``key`` (in ``connection``'s transaction if given)."""
         if connection is None:
             async with self.transaction() as own:

@@ -14,9 +14,8 @@ from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
-
 from salon.core.storage.engine import Storage
+from sqlalchemy import Connection
 
 CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -10,7 +10,7 @@ from salon.core import (
     Arg,
     Command,
     Context,
-    UserError,
+    Part,
     bold,
     bullets,
     code,
@@ -42,8 +42,9 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
     if found is None:
         suggestions = ctx.bot.commands.suggest(name)
         hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
-        raise UserError(f"There is no command '{name}'.{hint.plain()}")
-    rows = [md(bold(found.usage(prefix))), md(found.help)]
+        ctx.reply(md("There is no command ", code(name[:40]), ".") + hint)
+        return
+    rows: list[Part] = [md(bold(found.usage(prefix))), md(found.help)]
     if found.details:
         rows.append(md(found.details))
     if found.args:
@@ -57,8 +58,8 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
     ctx.reply(lines(*rows))
 
 
-def _joined(parts: list[object]) -> list[object]:
-    out: list[object] = []
+def _joined(parts: list[Part]) -> list[Part]:
+    out: list[Part] = []
     for index, part in enumerate(parts):
         if index:
             out.append(", ")
@@ -89,7 +90,13 @@ async def tz(ctx: Context, zone: object = None) -> None:
     if zone is None:
         current = await ctx.bot.profiles.timezone(ctx.member.ref)
         ctx.reply(
-            md("Your time zone is ", bold(current.key), ". Change it with ", code(f"{_prefix(ctx)}tz Europe/Berlin"), ".")
+            md(
+                "Your time zone is ",
+                bold(current.key),
+                ". Change it with ",
+                code(f"{_prefix(ctx)}tz Europe/Berlin"),
+                ".",
+            )
         )
         return
     from zoneinfo import ZoneInfo
@@ -97,6 +104,15 @@ async def tz(ctx: Context, zone: object = None) -> None:
     assert isinstance(zone, ZoneInfo)
     async with ctx.transaction() as db:
         await ctx.bot.profiles.set_timezone(db, ctx.member, zone, ctx.now())
+    ctx.after_commit(
+        lambda: ctx.bot.notify(
+            "timezone_changed",
+            member=ctx.member,
+            tz=zone,
+            community=ctx.bot.community,
+            bot=ctx.bot,
+        )
+    )
     local = ctx.now().astimezone(zone)
     ctx.reply(md("Time zone set to ", bold(zone.key), f" (it is {local:%H:%M} there now)."))
 

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+import httpx
 import pytest
 import pytest_asyncio
-from emulators.slack import SlackEmulator, serve_asgi, sign
-from emulators.slack.fixtures import slack_emulator  # noqa: F401
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -23,6 +22,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from emulators.slack import SlackEmulator, serve_asgi, sign
+from emulators.slack.fixtures import slack_emulator  # noqa: F401
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ async def test_update_replaces_a_message(client: AsyncWebClient, slack: SlackEmu
     updated = await client.chat_update(channel="C0GENERAL", ts=posted["ts"], text="final")
 
     assert updated["ts"] == posted["ts"]
-    assert slack.workspace.find_message("C0GENERAL", posted["ts"])["text"] == "final"
+    assert slack.workspace.messages["C0GENERAL"][posted["ts"]]["text"] == "final"
 
 
 @pytest.mark.parametrize(
@@ -107,6 +109,24 @@ async def test_bad_tokens_are_refused(slack: SlackEmulator, token: str | None, e
 
     assert raised.value.response["error"] == error
     assert slack.posted == []
+
+
+async def test_token_as_form_field_but_not_inside_json(slack: SlackEmulator) -> None:
+    async with httpx.AsyncClient(base_url=slack.api_url) as http:
+        form = await http.post("auth.test", data={"token": slack.bot_token})
+        json_body = await http.post("auth.test", json={"token": slack.bot_token})
+        bad_json = await http.post(
+            "auth.test",
+            content=b"{",
+            headers={
+                "Authorization": f"Bearer {slack.bot_token}",
+                "Content-Type": "application/json",
+            },
+        )
+
+    assert form.json()["ok"] is True
+    assert json_body.json() == {"ok": False, "error": "not_authed"}
+    assert bad_json.json() == {"ok": False, "error": "invalid_json"}
 
 
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
@@ -148,11 +168,13 @@ async def test_reactions_on_a_user_message(client: AsyncWebClient, slack: SlackE
     with pytest.raises(SlackApiError) as raised:
         await client.reactions_add(channel="C0GENERAL", timestamp=ts, name="tada")
     assert raised.value.response["error"] == "already_reacted"
-    reactions = slack.workspace.find_message("C0GENERAL", ts)["reactions"]
+    reactions = slack.workspace.messages["C0GENERAL"][ts]["reactions"]
     assert reactions == [{"name": "tada", "users": ["U0BOT"], "count": 1}]
 
 
-async def test_views_open_needs_an_issued_trigger_id(client: AsyncWebClient, slack: SlackEmulator):
+async def test_views_open_needs_an_issued_trigger_id(
+    client: AsyncWebClient, slack: SlackEmulator
+) -> None:
     trigger_id = slack.slash_command_payload("/salon", "goal")["trigger_id"]
     view = {"type": "modal", "title": {"type": "plain_text", "text": "Goal"}, "blocks": []}
 
@@ -218,6 +240,19 @@ async def test_file_upload_flow(client: AsyncWebClient, slack: SlackEmulator) ->
     assert post["args"]["channel_id"] == "C0GENERAL"
     shared = slack.workspace.history("C0GENERAL")[-1]
     assert (shared["text"], shared["files"][0]["id"]) == ("This week", file.id)
+
+
+async def test_multipart_upload_to_the_upload_url(
+    client: AsyncWebClient, slack: SlackEmulator
+) -> None:
+    reserved = await client.files_getUploadURLExternal(filename="notes.txt", length=5)
+
+    async with httpx.AsyncClient() as http:
+        files = {"file": ("notes.txt", b"notes", "text/plain")}
+        uploaded = await http.post(reserved["upload_url"], files=files)
+
+    assert (uploaded.status_code, uploaded.text) == (200, "OK - 5")
+    assert slack.files[reserved["file_id"]].content == b"notes"
 
 
 # Socket Mode ---------------------------------------------------------------------------------
@@ -358,6 +393,17 @@ async def test_signed_http_event_reaches_bolt(
     assert response.status_code == 200
     post = await slack.wait_for_post()
     assert post["args"]["text"] == "over http"
+
+
+async def test_url_verification_is_answered_by_bolt(
+    slack: SlackEmulator, http_app: tuple[AsyncApp, str]
+) -> None:
+    _, url = http_app
+
+    response = await slack.post_url_verification_http(url)
+
+    assert response.status_code == 200
+    assert response.json()["challenge"]
 
 
 @pytest.mark.parametrize(

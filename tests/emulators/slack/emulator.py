@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -101,20 +103,26 @@ class SlackEmulator:
         return self.workspace.files
 
     async def wait_for_post(
-        self, predicate: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 5.0
+        self,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> dict[str, Any]:
         """The first post (already made or made within ``timeout``) matching ``predicate``."""
         return await self.web_api.posted.wait_for(predicate or (lambda _: True), timeout)
 
     async def wait_for_call(
-        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 5.0
+        self,
+        predicate: Callable[[dict[str, Any]], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> dict[str, Any]:
         """The first Web API call matching ``predicate``, failed ones included."""
         return await self.web_api.calls.wait_for(predicate, timeout)
 
     # failure injection --------------------------------------------------------------------
 
-    def rate_limit(self, method: str | None = None, *, times: int = 1, retry_after: int = 1) -> None:
+    def rate_limit(
+        self, method: str | None = None, *, times: int = 1, retry_after: int = 1
+    ) -> None:
         """Answer the next ``times`` calls of ``method`` (None: any) with HTTP 429,
         ``Retry-After: retry_after`` and ``{"ok": false, "error": "ratelimited"}``."""
         self.web_api.failures.append(
@@ -137,7 +145,9 @@ class SlackEmulator:
 
     # payloads -----------------------------------------------------------------------------
 
-    def event_payload(self, event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    def event_payload(
+        self, event: dict[str, Any], *, event_id: str | None = None
+    ) -> dict[str, Any]:
         """The ``event_callback`` body Slack would send for the inner ``event``."""
         return payloads.event_callback(self.workspace, event, event_id=event_id)
 
@@ -212,9 +222,7 @@ class SlackEmulator:
     ) -> dict[str, Any]:
         """Send a ``slash_commands`` envelope; kwargs as for ``slash_command_payload``."""
         payload = self.slash_command_payload(command, text, **kwargs)
-        return await self.socket_mode.send(
-            "slash_commands", payload, accepts_response_payload=True
-        )
+        return await self.socket_mode.send("slash_commands", payload, accepts_response_payload=True)
 
     async def send_block_action(self, action_id: str, **kwargs: Any) -> dict[str, Any]:
         """Send an ``interactive`` envelope with a ``block_actions`` payload."""
@@ -234,13 +242,14 @@ class SlackEmulator:
         """Resend an envelope as Slack's retry (see ``SocketModeHub.redeliver``)."""
         return await self.socket_mode.redeliver(envelope_id, retry_reason=retry_reason)
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
         """The Socket Mode ack of ``envelope_id``."""
         return await self.socket_mode.wait_for_ack(envelope_id, timeout)
 
-    async def wait_for_connection(self, count: int = 1, timeout: float = 5.0) -> None:
+    async def wait_for_connection(self, count: int = 1, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until ``count`` Socket Mode connections were opened and one is live."""
-        await self.socket_mode.wait_for_connections(count, timeout)
+        async with asyncio.timeout(timeout):
+            await self.socket_mode.wait_for_connections(count)
 
     async def request_reconnect(self, reason: str = "refresh_requested") -> None:
         """Ask connected clients to reconnect (a ``disconnect`` message)."""
@@ -259,7 +268,7 @@ class SlackEmulator:
         signing_secret: str | None = None,
         timestamp: int | None = None,
         forge: bool = False,
-        timeout: float = 10.0,
+        http_timeout: float = 10.0,
     ) -> httpx.Response:
         """POST one signed ``event_callback`` to ``url`` (a retry if ``retry_num`` is given)."""
         return await self.sender.post_json(
@@ -270,7 +279,7 @@ class SlackEmulator:
             signing_secret=signing_secret,
             timestamp=timestamp,
             forge=forge,
-            timeout=timeout,
+            http_timeout=http_timeout,
         )
 
     async def deliver_event_http(
@@ -287,6 +296,13 @@ class SlackEmulator:
         payload = self.event_payload(event, event_id=event_id)
         return await self.sender.deliver_json(
             url, payload, ack_timeout=ack_timeout, max_retries=max_retries
+        )
+
+    async def post_url_verification_http(self, url: str, **signing: Any) -> httpx.Response:
+        """POST the ``url_verification`` challenge Slack sends when the Request URL is saved."""
+        challenge = {"token": payloads.VERIFICATION_TOKEN, "challenge": uuid.uuid4().hex}
+        return await self.sender.post_json(
+            url, {**challenge, "type": "url_verification"}, **signing
         )
 
     async def post_slash_command_http(

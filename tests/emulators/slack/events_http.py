@@ -58,13 +58,14 @@ class SignedSender:
         signing_secret: str | None = None,
         timestamp: int | None = None,
         forge: bool = False,
-        timeout: float = 10.0,
+        http_timeout: float = 10.0,
     ) -> httpx.Response:
         """POST ``body`` signed with ``signing_secret`` (default: the emulator's).
 
         :param timestamp: seconds since the epoch for ``X-Slack-Request-Timestamp`` (default:
             now); an old one lets a test check replay protection.
         :param forge: sign with a wrong secret, as an attacker would.
+        :param http_timeout: httpx's timeout; it raises ``httpx.TimeoutException`` past it.
         """
         ts = str(int(time.time()) if timestamp is None else timestamp)
         secret = signing_secret or self.signing_secret
@@ -79,14 +80,12 @@ class SignedSender:
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        async with httpx.AsyncClient(timeout=http_timeout) as client:
             return await client.post(url, content=body.encode(), headers=headers)
 
     async def post_json(self, url: str, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
         """An Events API request: the JSON body itself is signed."""
-        return await self.post(
-            url, json.dumps(payload), content_type="application/json", **kwargs
-        )
+        return await self.post(url, json.dumps(payload), content_type="application/json", **kwargs)
 
     async def post_form(self, url: str, fields: dict[str, str], **kwargs: Any) -> httpx.Response:
         """A slash command (fields) or interaction (``payload=<json>``), form-encoded."""
@@ -137,7 +136,7 @@ class SignedSender:
                 payload,
                 retry_num=retry_num,
                 retry_reason=retry_reason,
-                timeout=ack_timeout,
+                http_timeout=ack_timeout,
                 **kwargs,
             )
         except httpx.TimeoutException:

@@ -1,6 +1,6 @@
 """Pytest fixtures for the Slack emulator; a conftest imports what it needs from here:
 
-    from emulators.slack.fixtures import slack_emulator  # noqa: F401
+from emulators.slack.fixtures import slack_emulator  # noqa: F401
 """
 
 from __future__ import annotations

@@ -181,7 +181,8 @@ async def reactions_add(api: WebApi, args: Args) -> dict[str, Any]:
     """Add the bot's reaction ``name`` to the message at ``timestamp``."""
     channel = channel_arg(api, args)
     name = required(args, "name", "invalid_name")
-    message = api.workspace.find_message(channel.id, required(args, "timestamp", "no_item_specified"))
+    ts = required(args, "timestamp", "no_item_specified")
+    message = api.workspace.find_message(channel.id, ts)
     if message is None:
         raise ApiError("message_not_found")
     reactions: list[dict[str, Any]] = message.setdefault("reactions", [])

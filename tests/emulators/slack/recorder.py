@@ -36,7 +36,8 @@ class Recorder(Generic[T]):
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(self, predicate: Callable[[T], bool], timeout: float = 5.0) -> T:
+    # A default timeout here (not the caller's asyncio.timeout) keeps every test bounded.
+    async def wait_for(self, predicate: Callable[[T], bool], timeout: float = 5.0) -> T:  # noqa: ASYNC109
         """The first item (already recorded or arriving within ``timeout``) matching ``predicate``.
 
         :raises TimeoutError: nothing matched in time; the message lists what was recorded.

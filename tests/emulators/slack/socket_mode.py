@@ -23,6 +23,8 @@ from .workspace import Workspace
 
 # Close code for a refused ticket: "policy violation".
 REFUSED = 1008
+# How long an envelope waits for a client to be connected before the send fails.
+CONNECT_TIMEOUT = 5.0
 
 
 class SocketModeHub:
@@ -66,8 +68,7 @@ class SocketModeHub:
         await self._set_connected(websocket, connected=True)
         try:
             while True:
-                text = await websocket.receive_text()
-                message = json.loads(text) if text.startswith("{") else {}
+                message = _parse(await websocket.receive_text())
                 if "envelope_id" in message:
                     await self.ack_log.record(message)
         except WebSocketDisconnect:
@@ -75,9 +76,9 @@ class SocketModeHub:
         finally:
             await self._set_connected(websocket, connected=False)
 
-    async def wait_for_connections(self, count: int = 1, timeout: float = 5.0) -> None:
+    async def wait_for_connections(self, count: int = 1) -> None:
         """Wait until at least ``count`` connections were ever opened and one is live."""
-        async with asyncio.timeout(timeout), self._connections_changed:
+        async with self._connections_changed:
             while not (self.connections_opened >= count and self.connections):
                 await self._connections_changed.wait()
 
@@ -89,7 +90,6 @@ class SocketModeHub:
         accepts_response_payload: bool,
         retry_attempt: int | None = None,
         retry_reason: str | None = None,
-        timeout: float = 5.0,
     ) -> dict[str, Any]:
         """Send a new envelope to the newest live connection (waiting for one); return it."""
         envelope: dict[str, Any] = {
@@ -101,13 +101,11 @@ class SocketModeHub:
         if retry_attempt is not None:
             envelope["retry_attempt"] = retry_attempt
             envelope["retry_reason"] = retry_reason or ""
-        await self._send_json(envelope, timeout)
+        await self._send_json(envelope)
         await self.envelopes.record(envelope)
         return envelope
 
-    async def redeliver(
-        self, envelope_id: str, *, retry_reason: str = "timeout", timeout: float = 5.0
-    ) -> dict[str, Any]:
+    async def redeliver(self, envelope_id: str, *, retry_reason: str = "timeout") -> dict[str, Any]:
         """Send an envelope's payload again as Slack's retry: a new ``envelope_id``,
         ``retry_attempt`` one higher and ``retry_reason``; the event's ``event_id`` is unchanged.
         """
@@ -118,10 +116,9 @@ class SocketModeHub:
             accepts_response_payload=original["accepts_response_payload"],
             retry_attempt=int(original.get("retry_attempt") or 0) + 1,
             retry_reason=retry_reason,
-            timeout=timeout,
         )
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
         """The client's ack of ``envelope_id`` (``{"envelope_id", "payload"?}``)."""
         return await self.ack_log.wait_for(lambda a: a["envelope_id"] == envelope_id, timeout)
 
@@ -159,15 +156,24 @@ class SocketModeHub:
                 self.connections.remove(websocket)
             self._connections_changed.notify_all()
 
-    async def _send_json(self, message: dict[str, Any], timeout: float) -> None:
+    async def _send_json(self, message: dict[str, Any]) -> None:
         text = json.dumps(message)
-        async with asyncio.timeout(timeout):
-            while True:
-                await self.wait_for_connections(timeout=timeout)
-                websocket = self.connections[-1]
-                try:
-                    await websocket.send_text(text)
-                    return
-                except Exception:
-                    # Closed under our feet: forget it and try the next live one.
-                    await self._set_connected(websocket, connected=False)
+        while True:
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                await self.wait_for_connections()
+            websocket = self.connections[-1]
+            try:
+                await websocket.send_text(text)
+                return
+            except Exception:
+                # Closed under our feet: forget it and try the next live one.
+                await self._set_connected(websocket, connected=False)
+
+
+def _parse(text: str) -> dict[str, Any]:
+    """A client message as a dict; anything that is not a JSON object is ignored, as Slack does."""
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return {}
+    return message if isinstance(message, dict) else {}

@@ -102,10 +102,11 @@ class WebApi:
     async def handle_method(self, request: Request) -> Response:
         """``/api/<method>``: authenticate, maybe fail on purpose, run the method, record."""
         name = request.path_params["method"]
-        args = await _read_args(request)
-        token = _bearer_token(request) or str(args.pop("token", "") or "")
         method = METHODS.get(name)
+        args: dict[str, Any] = {}
         try:
+            args, form_token = await _read_args(request)
+            token = _bearer_token(request) or form_token
             if method is None:
                 raise ApiError("unknown_method")
             self._check_token(token, method)
@@ -165,18 +166,26 @@ class WebApi:
         return JSONResponse(body, status_code=rule.status, headers=headers)
 
 
-async def _read_args(request: Request) -> dict[str, Any]:
-    """Query string, then the form or JSON body, as one dict (slack_sdk uses all three)."""
+async def _read_args(request: Request) -> tuple[dict[str, Any], str]:
+    """Query string, then the form or JSON body, as one dict (slack_sdk uses all three),
+    and the ``token`` argument. Like Slack, a token inside a JSON body does not count:
+    JSON posts must authenticate with the Authorization header."""
     args: dict[str, Any] = dict(request.query_params)
     body = await request.body()
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith("application/json") and body:
-        decoded = json.loads(body)
-        if isinstance(decoded, dict):
-            args.update(decoded)
-    elif content_type.startswith("application/x-www-form-urlencoded"):
+    if content_type.startswith("application/x-www-form-urlencoded"):
         args.update(parse_qsl(body.decode(), keep_blank_values=True))
-    return args
+    token = str(args.pop("token", "") or "")
+    if content_type.startswith("application/json") and body:
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            raise ApiError("invalid_json") from None
+        if not isinstance(decoded, dict):
+            raise ApiError("invalid_json")
+        decoded.pop("token", None)
+        args.update(decoded)
+    return args, token
 
 
 def _bearer_token(request: Request) -> str | None:

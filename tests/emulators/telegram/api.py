@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from .errors import ApiError, bad_request, forbidden
-from .html_check import EntityParseError, FormattedText, parse_html, trim_formatted
 from .params import UploadedFile
 from .records import ApiCall, RateLimit, Recorder, SentCall
 from .updates import PollTerminated, UpdateQueue
+from .validation import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    check_commands,
+    format_text,
+    image_size,
+    inline_keyboard,
+)
 from .webhook import WebhookSender
 from .world import Chat, World
 
@@ -28,25 +34,7 @@ Params = dict[str, Any]
 Files = Mapping[str, UploadedFile]
 Handler = Callable[[Params, Files], Awaitable[Any]]
 
-_MESSAGE_LIMIT = 4096
-_CAPTION_LIMIT = 1024
-_CALLBACK_DATA_LIMIT = 64
-_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_BUTTON_ACTIONS = frozenset(
-    {
-        "url",
-        "callback_data",
-        "web_app",
-        "login_url",
-        "switch_inline_query",
-        "switch_inline_query_current_chat",
-        "switch_inline_query_chosen_chat",
-        "copy_text",
-        "callback_game",
-        "pay",
-    }
-)
 # Calls that only read state are not "sent" by the bot.
 _READ_ONLY = frozenset(
     {"getme", "getupdates", "getchat", "getmycommands", "getwebhookinfo", "getfile"}
@@ -139,25 +127,6 @@ class BotApi:
                 raise forbidden("bot can't initiate conversation with a user")
         return chat
 
-    def _formatted(
-        self, text: str, params: Params, *, entities_key: str, limit: int, what: str
-    ) -> FormattedText:
-        parse_mode = params.get("parse_mode") or ""
-        if parse_mode.lower() == "html":
-            try:
-                formatted = parse_html(text)
-            except EntityParseError as exc:
-                raise bad_request(f"can't parse entities: {exc}") from exc
-        elif parse_mode.lower() in {"", "markdown", "markdownv2"}:
-            # Markdown is passed through unparsed: the emulator only validates HTML.
-            formatted = FormattedText(text, list(params.get(entities_key) or []))
-        else:
-            raise bad_request("unsupported parse_mode")
-        formatted = trim_formatted(formatted)
-        if len(formatted.text) > limit:
-            raise bad_request(f"{what} is too long")
-        return formatted
-
     def _thread_id(self, chat: Chat, params: Params) -> int | None:
         thread_id = params.get("message_thread_id")
         if thread_id and chat.is_forum and (chat.id, thread_id) not in self.world.topics:
@@ -171,32 +140,12 @@ class BotApi:
             return None
         reply_chat = self.world.resolve_chat(reply.get("chat_id", chat.id)) or chat
         target = self.world.message(reply_chat.id, message_id)
-        lenient = reply.get("allow_sending_without_reply", params.get("allow_sending_without_reply"))
+        lenient = reply.get(
+            "allow_sending_without_reply", params.get("allow_sending_without_reply")
+        )
         if target is None and not lenient:
             raise bad_request("message to be replied not found")
         return target
-
-    def _inline_keyboard(self, params: Params) -> dict[str, Any] | None:
-        """Validate ``reply_markup``; only an inline keyboard is echoed on the Message."""
-        markup = params.get("reply_markup")
-        if not isinstance(markup, dict) or "inline_keyboard" not in markup:
-            return None
-        rows = markup["inline_keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
-        for row in rows:
-            for button in row:
-                if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                    raise bad_request("can't parse inline keyboard button: Field \"text\" must be of type String")
-                if not _BUTTON_ACTIONS & button.keys():
-                    raise bad_request(
-                        "can't parse inline keyboard button: "
-                        "Text buttons are unallowed in the inline keyboard"
-                    )
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(str(data).encode()) <= _CALLBACK_DATA_LIMIT:
-                    raise bad_request("BUTTON_DATA_INVALID")
-        return {"inline_keyboard": rows}
 
     # -- methods -----------------------------------------------------------------------------
 
@@ -277,14 +226,14 @@ class BotApi:
         text = params.get("text")
         if not text:
             raise bad_request("message text is empty")
-        formatted = self._formatted(
-            str(text), params, entities_key="entities", limit=_MESSAGE_LIMIT, what="message"
+        formatted = format_text(
+            str(text), params, entities_key="entities", limit=MESSAGE_LIMIT, what="message"
         )
         if not formatted.text:
             raise bad_request("message text is empty")
         thread_id = self._thread_id(chat, params)
         reply_to = self._reply_to(chat, params)
-        keyboard = self._inline_keyboard(params)
+        keyboard = inline_keyboard(params)
         return self.world.build_message(
             self.world.bot,
             chat,
@@ -307,17 +256,17 @@ class BotApi:
             raise bad_request("message to edit not found")
         if message["from"]["id"] != self.world.bot.id or "text" not in message:
             raise bad_request("message can't be edited")
-        formatted = self._formatted(
+        formatted = format_text(
             str(params.get("text") or ""),
             params,
             entities_key="entities",
-            limit=_MESSAGE_LIMIT,
+            limit=MESSAGE_LIMIT,
             what="message",
         )
         if not formatted.text:
             raise bad_request("message text is empty")
         # Omitting reply_markup removes the keyboard, as on Telegram.
-        keyboard = self._inline_keyboard(params)
+        keyboard = inline_keyboard(params)
         if (
             formatted.text == message.get("text")
             and (formatted.entities or None) == message.get("entities")
@@ -370,14 +319,14 @@ class BotApi:
             raise bad_request("wrong file identifier/HTTP URL specified")
         else:
             raise bad_request("there is no photo in the request")
-        caption = self._formatted(
+        caption = format_text(
             str(params.get("caption") or ""),
             params,
             entities_key="caption_entities",
-            limit=_CAPTION_LIMIT,
+            limit=CAPTION_LIMIT,
             what="message caption",
         )
-        width, height = _image_size(stored.data)
+        width, height = image_size(stored.data)
         return self.world.build_message(
             self.world.bot,
             chat,
@@ -394,7 +343,7 @@ class BotApi:
             ],
             caption=caption.text or None,
             caption_entities=caption.entities or None,
-            reply_markup=self._inline_keyboard(params),
+            reply_markup=inline_keyboard(params),
         )
 
     async def get_file(self, params: Params, files: Files) -> Any:
@@ -409,23 +358,21 @@ class BotApi:
             "file_path": stored.file_path,
         }
 
-    def _commands_key(self, params: Params) -> tuple[str, str]:
+    @staticmethod
+    def _commands_key(params: Params) -> tuple[str, str]:
         scope = params.get("scope") or {"type": "default"}
         return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
 
+    def commands_for(
+        self, scope: dict[str, Any] | None = None, language_code: str = ""
+    ) -> list[dict[str, str]]:
+        """The commands set for ``scope`` (default scope if None) and ``language_code``."""
+        key = self._commands_key({"scope": scope, "language_code": language_code})
+        return self.commands.get(key, [])
+
     async def set_my_commands(self, params: Params, files: Files) -> Any:
         """setMyCommands, per scope and language."""
-        commands = params.get("commands")
-        if not isinstance(commands, list):
-            raise bad_request("can't parse commands JSON object")
-        for command in commands:
-            if not _COMMAND_RE.match(str(command.get("command", ""))):
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[self._commands_key(params)] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        self.commands[self._commands_key(params)] = check_commands(params.get("commands"))
         return True
 
     async def get_my_commands(self, params: Params, files: Files) -> Any:
@@ -443,21 +390,3 @@ class BotApi:
         if chat is None:
             raise bad_request("chat not found")
         return chat.to_full_info()
-
-
-def _image_size(data: bytes) -> tuple[int, int]:
-    """Width and height of a PNG or JPEG (0, 0 if neither): PhotoSize needs both."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return width, height
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                break
-            marker, length = data[i + 1], struct.unpack(">H", data[i + 2 : i + 4])[0]
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-                return width, height
-            i += 2 + length
-    return 0, 0

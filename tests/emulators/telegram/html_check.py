@@ -72,7 +72,7 @@ _SPACES = b" \t\r\n\x0b\x0c"
 
 
 class EntityParseError(ValueError):
-    """The markup is malformed; ``str(error)`` is TDLib's message, e.g. ``Unsupported start tag``."""
+    """Malformed markup; ``str(error)`` is TDLib's message, e.g. ``Unsupported start tag``."""
 
 
 @dataclass
@@ -98,7 +98,7 @@ def utf16_length(text: str) -> int:
 
 
 def _utf16_step(lead: int) -> int:
-    """UTF-16 units contributed by a UTF-8 sequence starting with byte ``lead`` (0 if not a lead)."""
+    """UTF-16 units of the UTF-8 sequence starting with byte ``lead`` (0 if not a lead)."""
     if (lead & 0xC0) == 0x80:
         return 0
     return 2 if lead >= 0xF0 else 1
@@ -224,7 +224,9 @@ def parse_html(markup: str) -> FormattedText:
                     raise EntityParseError(f'Unclosed start tag "{tag}" at byte offset {begin}')
                 if at(i) not in b"'\"":
                     token_begin = i
-                    while at(i) != 0 and (chr(at(i)).isascii() and chr(at(i)).isalnum() or at(i) in b".-"):
+                    while at(i) != 0 and (
+                        (chr(at(i)).isascii() and chr(at(i)).isalnum()) or at(i) in b".-"
+                    ):
                         i += 1
                     value = data[token_begin:i].decode("utf-8", "replace").lower()
                     if at(i) not in _SPACES and at(i) != ord(">"):
@@ -288,9 +290,7 @@ def parse_html(markup: str) -> FormattedText:
                 entities.append(entity)
 
     if nested:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{nested[-1].tag}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{nested[-1].tag}"')
     for entity in entities:
         if entity["type"] == "code":
             entity.pop("language", None)

@@ -97,14 +97,14 @@ def _parse_multipart(
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         disposition = _header_params(headers.get("content-disposition", ""))
-        name = disposition.get_param("name", header="content-disposition")
+        field = disposition.get_param("name", header="content-disposition")
         filename = disposition.get_param("filename", header="content-disposition")
-        if not isinstance(name, str):
+        if not isinstance(field, str):
             continue
         if isinstance(filename, str):
-            files[name] = UploadedFile(name, filename, headers.get("content-type"), data)
+            files[field] = UploadedFile(field, filename, headers.get("content-type"), data)
         else:
-            fields[name] = data.decode("utf-8")
+            fields[field] = data.decode("utf-8")
     return fields, files
 
 
@@ -144,7 +144,9 @@ def coerce_params(params: dict[str, Any]) -> dict[str, Any]:
                 raise ApiError(400, f"Bad Request: can't parse {key} JSON object") from exc
         elif key in _INT_FIELDS and isinstance(value, str | float):
             try:
-                value = int(value)
+                value = (
+                    int(value) if isinstance(value, str) and value.isdigit() else int(float(value))
+                )
             except ValueError as exc:
                 raise ApiError(400, f"Bad Request: invalid {key} specified") from exc
         elif key in _BOOL_FIELDS and isinstance(value, str):

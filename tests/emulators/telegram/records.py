@@ -72,15 +72,20 @@ class Recorder:
         self,
         method: str,
         predicate: Callable[[SentCall], bool] | None = None,
-        timeout: float = 5.0,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline reads best in tests
+        *,
+        since: int = 0,
     ) -> SentCall:
         """The first effective ``method`` call (already made or future) matching ``predicate``.
+
+        ``since`` skips the first ``since`` entries of ``sent`` (take ``len(tg.sent)`` before
+        acting to ignore earlier calls).
 
         :raises TimeoutError: none arrived within ``timeout`` seconds; lists what did arrive.
         """
 
         def found() -> SentCall | None:
-            for call in self.sent:
+            for call in self.sent[since:]:
                 if call.method.lower() == method.lower() and (predicate is None or predicate(call)):
                     return call
             return None

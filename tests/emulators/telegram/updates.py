@@ -64,6 +64,7 @@ class UpdateQueue:
         self._changed = Changed()
         self._generation = 0
         self._closed = False
+        self._waiting = 0
         self.allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
 
     @property
@@ -106,8 +107,8 @@ class UpdateQueue:
         """``drop_pending_updates=True``."""
         self._pending.clear()
 
-    async def poll(self, offset: int | None, limit: int, timeout: float) -> list[dict[str, Any]]:
-        """Serve one ``getUpdates``: confirm, then wait up to ``timeout`` for something new.
+    async def poll(self, offset: int | None, limit: int, wait: float) -> list[dict[str, Any]]:
+        """Serve one ``getUpdates``: confirm, then wait up to ``wait`` seconds for news.
 
         :raises PollTerminated: a newer ``getUpdates`` arrived while this one waited.
         """
@@ -116,10 +117,15 @@ class UpdateQueue:
         self._generation += 1
         mine = self._generation
         self._changed.notify()  # an older poller wakes up and sees it was superseded
-        if timeout > 0:
-            await self._changed.wait_until(
-                lambda: bool(self._pending) or self._closed or self._generation != mine, timeout
-            )
+        if wait > 0:
+            self._waiting += 1
+            self._changed.notify()
+            try:
+                await self._changed.wait_until(
+                    lambda: bool(self._pending) or self._closed or self._generation != mine, wait
+                )
+            finally:
+                self._waiting -= 1
         if self._generation != mine:
             raise PollTerminated
         return list(self._pending[:limit])
@@ -128,6 +134,15 @@ class UpdateQueue:
         """The oldest pending update once there is one (None once closed); for webhooks."""
         await self._changed.wait_until(lambda: bool(self._pending) or self._closed, None)
         return None if self._closed else self._pending[0]
+
+    @property
+    def is_polled(self) -> bool:
+        """Whether a ``getUpdates`` long poll is waiting right now."""
+        return self._waiting > 0
+
+    async def wait_until_polled(self, within: float) -> bool:
+        """Wait until a long poll is waiting (the bot is connected); False on timeout."""
+        return await self._changed.wait_until(lambda: self._waiting > 0, within)
 
     def close(self) -> None:
         """Release every waiter so the server can shut down promptly."""

@@ -23,10 +23,10 @@ class Changed:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
-        """Wait until ``predicate()`` holds or ``timeout`` seconds pass; returns its last value."""
+    async def wait_until(self, predicate: Callable[[], bool], within: float | None) -> bool:
+        """Wait until ``predicate()`` holds or ``within`` seconds pass; returns its last value."""
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        deadline = None if within is None else loop.time() + within
         while not predicate():
             event = self._event
             remaining = None if deadline is None else deadline - loop.time()

@@ -91,7 +91,9 @@ class WebhookSender:
                     if response.is_success:
                         reply = response.content
                     else:
-                        error = f"Wrong response from the webhook: {status} {response.reason_phrase}"
+                        error = (
+                            f"Wrong response from the webhook: {status} {response.reason_phrase}"
+                        )
                 except httpx.HTTPError as exc:
                     error = str(exc) or type(exc).__name__
                 self.deliveries.append(

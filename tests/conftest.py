@@ -1,0 +1,3 @@
+"""Fixtures shared by the whole suite: the real servers (PostgreSQL, Synapse)."""
+
+from servers.fixtures import *  # noqa: F403

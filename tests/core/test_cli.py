@@ -1,0 +1,92 @@
+"""The ``salon`` command line, run as an organiser would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SALON = [sys.executable, "-m", "salon.core.cli"]
+
+
+def salon(*args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SALON, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_piped_run_answers_and_exits(tmp_path: Path) -> None:
+    result = salon("run", cwd=tmp_path, stdin="!ping\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "pong\n"
+    assert (tmp_path / "salon.db").exists()
+
+
+def test_piped_console_switches_members_and_spaces(tmp_path: Path) -> None:
+    script = "!tz Asia/Tokyo\n/as bob\n!tz\n/dm\ntz\n/space writing\nping\n!ping\n"
+    result = salon("run", cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Time zone set to *Asia/Tokyo*")
+    assert lines[1] == "(you are now bob)"
+    assert lines[2].startswith("Your time zone is *UTC*")
+    assert lines[3] == "(direct messages with the bot; no prefix needed)"
+    assert lines[4].startswith("Your time zone is *UTC*")
+    assert lines[5] == "(in #writing; start commands with !)"
+    assert lines[6:] == ["pong"]  # plain "ping" in a group space is chatter
+
+
+def test_init_writes_a_starter_that_check_accepts(tmp_path: Path) -> None:
+    assert salon("init", cwd=tmp_path).returncode == 0
+    assert "[community]" in (tmp_path / "salon.toml").read_text()
+    again = salon("init", cwd=tmp_path)
+    assert again.returncode == 1 and "exists; use --force" in again.stderr
+    checked = salon("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "adapter console: ok" in checked.stdout
+
+
+def test_check_names_missing_secrets(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text("[adapters.telegram]\n")
+    result = salon("check", cwd=tmp_path, env={"SALON_TELEGRAM_TOKEN": ""})
+    assert result.returncode == 1
+    assert "SALON_TELEGRAM_TOKEN" in result.stderr
+
+
+def test_bad_config_is_a_clean_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text('[web]\nport = "eighty"\n')
+    result = salon("run", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "web.port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plugins_lists_basics(tmp_path: Path) -> None:
+    result = salon("plugins", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "basics" in result.stdout
+    assert "hooks: register_commands" in result.stdout
+
+
+def test_db_upgrade_then_nothing_pending(tmp_path: Path) -> None:
+    first = salon("db", "upgrade", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "core_0001" in first.stdout
+    assert "Already up to date." in salon("db", "upgrade", cwd=tmp_path).stdout
+
+
+def test_run_refuses_pending_migrations_without_auto_migrate(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text("[database]\nauto_migrate = false\n")
+    result = salon("run", cwd=tmp_path, stdin="!ping\n")
+    assert result.returncode == 1
+    assert "salon db upgrade" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["hooks"], ["--help"], ["run", "--help"]])
+def test_help_and_hooks_print(tmp_path: Path, args: list[str]) -> None:
+    result = salon(*args, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout

@@ -1,0 +1,31 @@
+"""Docs stay honest: the hook reference matches the hookspecs exactly."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from salon.core import hookspecs
+from salon.core.hooks_doc import render_hooks_markdown, signature_text
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def test_hooks_md_is_up_to_date() -> None:
+    assert (DOCS / "hooks.md").read_text(encoding="utf-8") == render_hooks_markdown(), (
+        "docs/hooks.md is stale: run `salon hooks --output docs/hooks.md`"
+    )
+
+
+def test_every_hookspec_is_documented_with_its_signature_and_docstring() -> None:
+    text = (DOCS / "hooks.md").read_text(encoding="utf-8")
+    specs = [
+        (name, function)
+        for name, function in vars(hookspecs).items()
+        if callable(function) and hasattr(function, "salon_spec")
+    ]
+    assert len(specs) >= 15
+    for name, function in specs:
+        assert signature_text(function) in text
+        assert function.__doc__, f"hook {name} has no docstring"
+        assert ":param" in function.__doc__ or "(" not in str(inspect.signature(function))[1:-1]

@@ -1,1 +1,0 @@
-from servers.fixtures import *  # noqa: F403
