@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 
 async def await_maybe(value: T | Awaitable[T]) -> T:
     """Await ``value`` if it is awaitable: plugin authors write ``def`` or ``async def``."""
-    if inspect.isawaitable(value):
-        return await value
-    return value
+    if value is None or not inspect.isawaitable(value):
+        return value  # type: ignore[return-value]
+    return await value
 
 
 class TaskOwner:

@@ -192,8 +192,15 @@ def defuse(text: str) -> str:
 
     ``@everyone`` becomes ``@\u2060everyone``: it reads the same but pings nobody.
     """
-    text = _UNSAFE_CHARS.sub("", text)
-    return _BROADCAST.sub(r"\1" + WORD_JOINER, text)
+    if _UNSAFE_CHARS.search(text):
+        text = _UNSAFE_CHARS.sub("", text)
+    if "@" in text or "\uff20" in text:
+        text = _BROADCAST.sub(_join_broadcast, text)
+    return text
+
+
+def _join_broadcast(match: re.Match[str]) -> str:
+    return match.group(1) + WORD_JOINER
 
 
 def is_safe_url(url: str) -> bool:

@@ -49,6 +49,8 @@ class MemoryAdapter(Adapter):
     def __init__(self, bot: Bot, config: Any = None, env: Mapping[str, str] | None = None) -> None:
         super().__init__(bot, config, env or {})
         self.delivered: list[Delivered] = []
+        #: Keep every delivery in ``delivered`` (off for long benchmarks; listeners still hear).
+        self.keep_delivered = True
         self._ids = itertools.count(1)
         # Unique across restarts: the inbound ledger outlives the adapter.
         self._event_prefix = uuid.uuid4().hex[:8]
@@ -64,7 +66,8 @@ class MemoryAdapter(Adapter):
 
     async def send(self, outbound: Outbound) -> Sent:
         delivered = Delivered(outbound, render_plain(outbound.body), f"m{next(self._ids)}")
-        self.delivered.append(delivered)
+        if self.keep_delivered:
+            self.delivered.append(delivered)
         for listener in self.listeners:
             listener(delivered)
         self.changed.set()

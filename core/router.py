@@ -55,6 +55,8 @@ def input_problem(text: str, max_length: int) -> str | None:
         )
     if _UNREADABLE.search(text):
         return "Your message has invisible control characters I can't read. Please send plain text."
+    if text.isascii():
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

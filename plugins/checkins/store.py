@@ -45,8 +45,8 @@ async def away_until(db: AsyncConnection, ref: MemberRef) -> date | None:
 
 
 async def away_members(db: AsyncConnection, on: date) -> dict[MemberRef, date]:
-    """Members who are away on local day ``on`` (the pause table is small)."""
-    rows = await db.execute(sa.select(tables.away).where(tables.away.c.until >= on))
+    """Members who are away on day ``on``, with the day they are back (the table is small)."""
+    rows = await db.execute(sa.select(tables.away).where(tables.away.c.until > on))
     return {ref_of(row): row.until for row in rows}
 
 

@@ -1,0 +1,125 @@
+"""Slack payloads → neutral values. Pure functions: no I/O, no SDK objects.
+
+Slack sends user text with ``&`` ``<`` ``>`` escaped and its own markup in angle brackets
+(https://api.slack.com/reference/surfaces/formatting#retrieving-messages); ``plain_text``
+turns that back into what the member typed. Mentions of members stay as ``<@U…>`` so a
+feature could still tell who was meant; rendering escapes them like any user text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from salon.core import ButtonPress, Member, MemberRef, Message, Space, SpaceRef
+
+from salon.adapters.slack.render import action_of
+
+PLATFORM = "slack"
+#: Message subtypes that are still a member writing something; every other subtype
+#: (bot_message, message_changed, channel_join, …) is not a message to answer.
+USER_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
+
+_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def plain_text(text: str) -> str:
+    """Slack's wire format back to the text the member typed."""
+    if "<" in text:
+        text = _TOKEN.sub(_plain_token, text)
+    if "&" in text:
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text
+
+
+def _plain_token(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):  # <@U123> or <@U123|name>: keep the id, drop the label
+        return f"<{target}>"
+    if target.startswith("!"):  # <!channel>, <!here>, <!subteam^S1|@team>, <!date^…|text>
+        return label or "@" + target[1:].split("^")[0]
+    if target.startswith("#"):  # <#C123|general>
+        return "#" + (label or target[1:])
+    return label or target  # <https://x|x> is how Slack sends a URL the member typed
+
+
+def space_for(channel_id: str, *, is_direct: bool | None = None) -> Space:
+    """A Space for a channel; ``D…`` channels are direct messages with the bot."""
+    direct = channel_id.startswith("D") if is_direct is None else is_direct
+    return Space(SpaceRef(PLATFORM, channel_id), is_direct=direct)
+
+
+def member_for(user_id: str, display_name: str) -> Member:
+    return Member(MemberRef(PLATFORM, user_id), display_name=display_name)
+
+
+def is_member_message(event: Mapping[str, Any], bot_user_id: str) -> bool:
+    """Whether a ``message`` event is a member writing (not a bot, an edit, a join, …)."""
+    subtype = event.get("subtype")
+    if subtype is not None and subtype not in USER_SUBTYPES:
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id and not event.get("bot_id")
+
+
+def message_from_event(
+    body: Mapping[str, Any], member: Member, bot_user_id: str, *, mention: bool
+) -> Message:
+    """A ``message`` or ``app_mention`` event as a neutral Message.
+
+    DMs and mentions are addressed (no command prefix needed); the bot's own ``<@U…>`` is
+    removed from a mention so ``@salon help`` reads ``help``.
+    """
+    event = body["event"]
+    channel = event["channel"]
+    is_direct = event.get("channel_type") == "im" or channel.startswith("D")
+    text = event.get("text") or ""
+    if mention:
+        text = text.replace(f"<@{bot_user_id}>", " ").strip()
+    return Message(
+        space=space_for(channel, is_direct=is_direct),
+        author=member,
+        text=plain_text(text),
+        event_id=body.get("event_id") or f"{channel}-{event.get('ts')}",
+        addressed=mention or is_direct,
+        thread_id=event.get("thread_ts"),
+        message_id=event.get("ts"),
+        raw=event,
+    )
+
+
+def message_from_command(command: Mapping[str, Any], member: Member) -> Message:
+    """``/salon goal 500`` as the addressed message ``goal 500`` (bare ``/salon``: ``help``)."""
+    return Message(
+        space=space_for(command["channel_id"]),
+        author=member,
+        text=plain_text(command.get("text") or "").strip() or "help",
+        event_id=command.get("trigger_id") or f"{command['channel_id']}-{command['user_id']}",
+        addressed=True,
+        raw=command,
+    )
+
+
+def press_from_action(body: Mapping[str, Any], member: Member) -> ButtonPress | None:
+    """The first action of a ``block_actions`` payload as a ButtonPress (None if not a button)."""
+    actions = body.get("actions") or []
+    if not actions or actions[0].get("type") != "button":
+        return None
+    action = actions[0]
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    if not channel:
+        return None
+    message = body.get("message") or {}
+    return ButtonPress(
+        space=space_for(channel),
+        member=member,
+        action=action_of(action["action_id"]),
+        value=action.get("value", ""),
+        event_id=body.get("trigger_id") or f"{channel}-{action.get('action_ts')}",
+        message_id=container.get("message_ts") or message.get("ts"),
+        thread_id=message.get("thread_ts"),
+        raw=body,
+    )

@@ -1,0 +1,320 @@
+"""Writing buddies: opt in, get paired (avoiding recent repeats, near in time zone), a weekly
+nudge to check in with each other, re-pairing every few weeks; odd numbers make a trio."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from salon.core import (
+    BuddyPair,
+    Context,
+    Job,
+    JobContext,
+    MemberRef,
+    UserError,
+    bold,
+    code,
+    lines,
+    md,
+    mention,
+)
+from salon.core.storage import AsyncConnection, sa
+
+from salon.plugins.checkins import tables
+from salon.plugins.checkins.goals import describe_goal, load_goal
+from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
+
+BUDDY_JOB = "checkins.buddies"
+BUDDY_KEY = "checkins:buddies"
+REPEAT_COST = 1000.0
+
+
+def _distance(a: float, b: float) -> float:
+    """Hours between two UTC offsets, around the clock."""
+    gap = abs(a - b) % 24
+    return min(gap, 24 - gap)
+
+
+def match(
+    members: Sequence[MemberRef],
+    offsets: Mapping[MemberRef, float],
+    recent: Mapping[MemberRef, set[MemberRef]],
+    rng: random.Random,
+) -> list[tuple[MemberRef, ...]]:
+    """Group ``members`` in pairs (one trio when the count is odd).
+
+    Random order, then each member takes the partner who costs least: a recent partner costs
+    far more than any time-zone gap, so repeats happen only when nothing else is left.
+    """
+
+    def cost(a: MemberRef, b: MemberRef) -> float:
+        repeat = REPEAT_COST if b in recent.get(a, set()) or a in recent.get(b, set()) else 0.0
+        return repeat + _distance(offsets.get(a, 0.0), offsets.get(b, 0.0))
+
+    pool = list(members)
+    rng.shuffle(pool)
+    groups: list[tuple[MemberRef, ...]] = []
+    while len(pool) >= 2:
+        first = pool.pop(0)
+        partner = min(pool, key=lambda other: cost(first, other))
+        pool.remove(partner)
+        groups.append((first, partner))
+    if pool and groups:
+        lone = pool[0]
+        best = min(range(len(groups)), key=lambda i: sum(cost(lone, m) for m in groups[i]))
+        groups[best] = (*groups[best], lone)
+    return groups
+
+
+async def current_pairs(db: AsyncConnection) -> dict[int, list[MemberRef]]:
+    rows = await db.execute(
+        sa.select(tables.pair_members)
+        .join(tables.pairs, tables.pairs.c.id == tables.pair_members.c.pair_id)
+        .where(tables.pairs.c.ended_at.is_(None))
+    )
+    pairs: dict[int, list[MemberRef]] = defaultdict(list)
+    for row in rows:
+        pairs[row.pair_id].append(ref_of(row))
+    return dict(pairs)
+
+
+async def _recent_partners(db: AsyncConnection, history: int) -> dict[MemberRef, set[MemberRef]]:
+    """Each member's partners in their last ``history`` pairings."""
+    rows = await db.execute(
+        sa.select(tables.pair_members, tables.pairs.c.formed_at)
+        .join(tables.pairs, tables.pairs.c.id == tables.pair_members.c.pair_id)
+        .order_by(tables.pairs.c.formed_at.desc(), tables.pairs.c.id.desc())
+    )
+    by_pair: dict[int, list[MemberRef]] = defaultdict(list)
+    order: list[int] = []
+    for row in rows:
+        if row.pair_id not in by_pair:
+            order.append(row.pair_id)
+        by_pair[row.pair_id].append(ref_of(row))
+    recent: dict[MemberRef, set[MemberRef]] = defaultdict(set)
+    seen: dict[MemberRef, int] = defaultdict(int)
+    for pair_id in order:
+        group = by_pair[pair_id]
+        for ref in group:
+            if seen[ref] < history:
+                recent[ref].update(other for other in group if other != ref)
+            seen[ref] += 1
+    return recent
+
+
+async def _end_pair(db: AsyncConnection, pair_id: int, now: datetime) -> None:
+    await db.execute(tables.pairs.update().where(tables.pairs.c.id == pair_id).values(ended_at=now))
+
+
+async def pair_members(
+    ctx: Context | JobContext, db: AsyncConnection, *, only_unpaired: bool
+) -> list[BuddyPair]:
+    """Pair the opted-in members who are not away; introduce each group in a DM.
+
+    :param only_unpaired: keep the current pairs and match only those without one.
+    """
+    bot = ctx.bot
+    now = ctx.now()
+    config = bot.plugin_config(PLUGIN)
+    opted = [ref_of(row) for row in await db.execute(sa.select(tables.buddies))]
+    away = await away_members(db, now.astimezone(bot.profiles.default_tz).date())
+    current = await current_pairs(db)
+    if only_unpaired:
+        paired = {ref for group in current.values() for ref in group}
+        pool = [ref for ref in opted if ref not in paired and ref not in away]
+    else:
+        for pair_id in current:
+            await _end_pair(db, pair_id, now)
+        pool = [ref for ref in opted if ref not in away]
+    if len(pool) < 2:
+        return []
+    zones = await bot.profiles.timezones(pool, db)
+    offsets = {
+        ref: (now.astimezone(zone).utcoffset() or timedelta()).total_seconds() / 3600
+        for ref, zone in zones.items()
+    }
+    recent = await _recent_partners(db, config.buddy_history)
+    formed = []
+    for group in match(sorted(pool, key=str), offsets, recent, random.Random()):
+        result = await db.execute(tables.pairs.insert().values(formed_at=now))
+        pair_id = int(result.inserted_primary_key[0])
+        await db.execute(
+            tables.pair_members.insert(),
+            [{"pair_id": pair_id, "platform": r.platform, "member_id": r.id} for r in group],
+        )
+        pair = BuddyPair(pair_id, group, now)
+        formed.append(pair)
+        await _introduce(ctx, db, pair, zones)
+        fire(ctx, "buddies_paired", pair=pair)
+    return formed
+
+
+async def _names(ctx: Any, db: AsyncConnection, refs: Sequence[MemberRef]) -> dict[MemberRef, str]:
+    return {ref: await ctx.bot.profiles.display_name(ref, db) for ref in refs}
+
+
+async def _introduce(ctx: Any, db: AsyncConnection, pair: BuddyPair, zones: Mapping[MemberRef, Any]) -> None:
+    names = await _names(ctx, db, pair.members)
+    for ref in pair.members:
+        others = [other for other in pair.members if other != ref]
+        word = "buddy" if len(others) == 1 else "buddies"
+        rows = [md(f"Meet your writing {word}! This is who you check in with for the next few weeks:")]
+        for other in others:
+            zone = zones[other]
+            local = ctx.now().astimezone(zone)
+            goal = await load_goal(db, other, local.date())
+            about = f" — {zone.key}, {local:%H:%M} there now"
+            if goal is not None:
+                about += f"; goal: {describe_goal(goal)}"
+            rows.append(md("• ", mention(other, names[other]), about))
+        rows.append("Say hello and share what you're working on this week.")
+        ctx.send_direct(ref, lines(*rows))
+
+
+async def _prompt(ctx: JobContext, db: AsyncConnection, pairs: Mapping[int, list[MemberRef]]) -> None:
+    away = await away_members(db, ctx.now().astimezone(ctx.bot.profiles.default_tz).date())
+    for group in pairs.values():
+        names = await _names(ctx, db, group)
+        for ref in group:
+            if ref in away:
+                continue
+            others = [mention(o, names[o]) for o in group if o != ref and o not in away]
+            if not others:
+                continue
+            parts: list[Any] = ["Weekly buddy check-in: how is the writing going? Send a note to "]
+            for index, other in enumerate(others):
+                parts.extend([" and " if index else "", other])
+            parts.append(" and ask how their week went.")
+            ctx.send_direct(ref, md(*parts))
+
+
+async def weekly(ctx: JobContext, job: Job) -> None:
+    """Every week: re-pair when the rotation is due, pair newcomers, nudge each pair."""
+    db = ctx.db
+    config = ctx.bot.plugin_config(PLUGIN)
+    current = await current_pairs(db)
+    last_formed = (
+        await db.execute(
+            sa.select(sa.func.max(tables.pairs.c.formed_at)).where(tables.pairs.c.ended_at.is_(None))
+        )
+    ).scalar()
+    rotation = timedelta(weeks=config.buddy_rotation_weeks) - timedelta(hours=12)
+    if not current or last_formed is None or ctx.now() - last_formed >= rotation:
+        await pair_members(ctx, db, only_unpaired=False)
+        return
+    await pair_members(ctx, db, only_unpaired=True)
+    await _prompt(ctx, db, current)
+
+
+async def schedule_weekly(bot: Any) -> None:
+    """Schedule the weekly buddy job, replacing it only when its settings changed."""
+    config = bot.plugin_config(PLUGIN)
+    signature = f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.profiles.default_tz.key}"
+    if (
+        await bot.storage.get_state("checkins:buddy_schedule") == signature
+        and await bot.scheduler.next_run(BUDDY_KEY) is not None
+    ):
+        return
+    tz = bot.profiles.default_tz
+    start = datetime.combine(
+        bot.clock.now().astimezone(tz).date() - timedelta(days=7),
+        time.fromisoformat(config.buddy_prompt_time),
+    )
+    async with bot.storage.transaction() as db:
+        await bot.scheduler.schedule(
+            BUDDY_KEY,
+            BUDDY_JOB,
+            rrule=f"FREQ=WEEKLY;BYDAY={config.buddy_prompt_day.upper()}",
+            start=start,
+            tz=tz,
+            connection=db,
+        )
+        await bot.storage.set_state("checkins:buddy_schedule", signature, db)
+
+
+async def leave_pairs(db: AsyncConnection, ref: MemberRef, now: datetime) -> list[MemberRef]:
+    """Take ``ref`` out of their current pair; a pair left with one member ends.
+
+    :returns: the partners who are now without a buddy.
+    """
+    alone: list[MemberRef] = []
+    for pair_id, group in (await current_pairs(db)).items():
+        if ref not in group:
+            continue
+        await db.execute(
+            tables.pair_members.delete().where(
+                tables.pair_members.c.pair_id == pair_id, is_member(tables.pair_members, ref)
+            )
+        )
+        rest = [other for other in group if other != ref]
+        if len(rest) < 2:
+            await _end_pair(db, pair_id, now)
+            alone.extend(rest)
+    return alone
+
+
+# --- the buddy command -------------------------------------------------------------------------
+
+
+async def buddy_command(ctx: Context, action: str | None = None) -> None:
+    ref = ctx.member.ref
+    prefix = ctx.bot.config.commands.prefix
+    if action == "join":
+        async with ctx.transaction() as db:
+            exists = (
+                await db.execute(sa.select(tables.buddies).where(is_member(tables.buddies, ref)))
+            ).first()
+            if exists is not None:
+                raise UserError("You're already signed up for writing buddies.")
+            await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
+            await db.execute(
+                tables.buddies.insert().values(
+                    platform=ref.platform, member_id=ref.id, joined_at=ctx.now()
+                )
+            )
+        ctx.reply(
+            "You're signed up! I'll pair you with a writing buddy at the next weekly round "
+            "and introduce you in a direct message."
+        )
+    elif action == "leave":
+        async with ctx.transaction() as db:
+            removed = await db.execute(tables.buddies.delete().where(is_member(tables.buddies, ref)))
+            if not removed.rowcount:
+                raise UserError("You're not signed up for writing buddies.")
+            alone = await leave_pairs(db, ref, ctx.now())
+            for other in alone:
+                ctx.send_direct(
+                    other,
+                    "Your writing buddy has stepped back; I'll pair you with someone new at the "
+                    "next weekly round.",
+                )
+        ctx.reply(md("You've left writing buddies. Rejoin any time with ", code(f"{prefix}buddy join"), "."))
+    elif action == "pair":
+        if not ctx.member.is_organiser:
+            raise UserError("Only organisers can use buddy pair.")
+        async with ctx.transaction() as db:
+            formed = await pair_members(ctx, db, only_unpaired=False)
+        if not formed:
+            raise UserError("Fewer than two members are signed up (and not away), so nobody was paired.")
+        sizes = ", ".join(str(len(pair.members)) for pair in formed)
+        ctx.reply(f"Paired {len(formed)} groups (sizes {sizes}); everyone got an introduction.")
+    else:
+        async with ctx.bot.storage.engine.connect() as db:
+            opted = (
+                await db.execute(sa.select(tables.buddies).where(is_member(tables.buddies, ref)))
+            ).first()
+            mine = [g for g in (await current_pairs(db)).values() if ref in g]
+            names = await _names(ctx, db, [o for g in mine for o in g if o != ref])
+        if opted is None:
+            ctx.reply(md("Writing buddies check in with each other every week. Join with ",
+                         code(f"{prefix}buddy join"), "."))
+        elif not mine:
+            ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
+        else:
+            others = ", ".join(names.values())
+            ctx.reply(md("Your writing buddy: ", bold(others), ". Leave with ", code(f"{prefix}buddy leave"), "."))
+

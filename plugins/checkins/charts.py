@@ -1,0 +1,45 @@
+"""Rendering progress: a matplotlib bar chart (PNG, Agg, no pyplot) or a text sparkline."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def render_chart(
+    days: Sequence[date], amounts: Sequence[int], goal_line: float | None, unit: str, title: str
+) -> bytes:
+    """A PNG of ``amounts`` per day with the goal as a dashed line.
+
+    CPU-bound: call it through ``asyncio.to_thread``. It uses a ``Figure`` with the Agg canvas
+    directly, never pyplot's global state, so concurrent renders do not interfere.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 3.2), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.bar(list(days), list(amounts), color="#4c72b0", width=0.8, label=unit)
+    if goal_line:
+        axes.axhline(goal_line, color="#dd8452", linestyle="--", label=f"goal {goal_line:,.0f}")
+    axes.set_title(title)
+    axes.set_ylabel(unit)
+    axes.legend(loc="upper left", frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """``[0, 5, 10]`` → ``"▁▄█"``: one character per value, scaled to the largest."""
+    top = max(values, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[round(max(0, v) * (len(SPARKS) - 1) / top)] for v in values)

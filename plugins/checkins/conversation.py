@@ -1,0 +1,354 @@
+"""Asking, answering, reminding and the digest: a check-in round from question to summary.
+
+The conversation's state is the ``checkins_responses`` row (questions asked, answers so far,
+status), so a restart between a question and its answer loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from salon.core import (
+    AlreadyHandled,
+    CheckIn,
+    Context,
+    Job,
+    JobContext,
+    Message,
+    Outbound,
+    bold,
+    code,
+    italic,
+    lines,
+    md,
+    mention,
+    quote,
+)
+from salon.core.storage import AsyncConnection, sa
+
+from salon.plugins.checkins import tables
+from salon.plugins.checkins.goals import describe_progress, load_goal
+from salon.plugins.checkins.schedule import (
+    REMIND_JOB,
+    ask_key,
+    load_checkin,
+    open_response,
+    remind_key,
+)
+from salon.plugins.checkins.store import PLUGIN, away_members, fire, ref_of
+
+
+def _question(checkin: Any, questions: list[str], step: int, prefix: str) -> Any:
+    return md(bold(f"{step + 1}/{len(questions)} "), questions[step])
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+async def ask(ctx: JobContext, job: Job) -> None:
+    """Ask every participant in this job's time zone the first question, in one batch."""
+    db = ctx.db
+    bot = ctx.bot
+    checkin = await load_checkin(db, job.payload["checkin"])
+    if checkin is None:
+        await bot.scheduler.cancel(job.key, db)
+        return
+    zone = job.tz.key
+    round_day = job.due_at.astimezone(job.tz).date()
+    in_zone = sa.and_(
+        tables.participants.c.checkin_id == checkin.id, tables.participants.c.tz == zone
+    )
+    rows = (
+        await db.execute(
+            sa.select(
+                tables.participants.c.platform,
+                tables.participants.c.member_id,
+                tables.participants.c.skip_next,
+            ).where(in_zone)
+        )
+    ).all()
+    if not rows:
+        await db.execute(
+            tables.zones.delete().where(
+                tables.zones.c.checkin_id == checkin.id, tables.zones.c.tz == zone
+            )
+        )
+        await bot.scheduler.cancel(ask_key(checkin.id, zone), db)
+        return
+    # An earlier round nobody answered closes when the next one starts.
+    zone_members = sa.select(tables.participants.c.platform, tables.participants.c.member_id).where(
+        in_zone
+    )
+    await db.execute(
+        tables.responses.update()
+        .where(
+            tables.responses.c.checkin_id == checkin.id,
+            tables.responses.c.status == "asking",
+            tables.responses.c.round != round_day.isoformat(),
+            sa.tuple_(tables.responses.c.platform, tables.responses.c.member_id).in_(zone_members),
+        )
+        .values(status="missed")
+    )
+    already = {
+        (row.platform, row.member_id)
+        for row in await db.execute(
+            sa.select(tables.responses.c.platform, tables.responses.c.member_id).where(
+                tables.responses.c.checkin_id == checkin.id,
+                tables.responses.c.round == round_day.isoformat(),
+            )
+        )
+    }
+    away = await away_members(db, round_day)
+    questions = list(checkin.questions)
+    now = ctx.now()
+    new_rows: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
+    to_ask = []
+    for row in rows:
+        key = (row.platform, row.member_id)
+        if key in already or ref_of(row) in away:
+            continue
+        status = "skipped" if row.skip_next else "asking"
+        if row.skip_next:
+            skipped.append(key)
+        else:
+            to_ask.append(ref_of(row))
+        new_rows.append(
+            {
+                "checkin_id": checkin.id,
+                "platform": row.platform,
+                "member_id": row.member_id,
+                "round": round_day.isoformat(),
+                "questions": questions,
+                "answers": [],
+                "status": status,
+                "asked_at": now,
+                "answered_at": now if row.skip_next else None,
+            }
+        )
+    if new_rows:
+        await db.execute(tables.responses.insert(), new_rows)
+    if skipped:
+        await db.execute(
+            tables.participants.update()
+            .where(
+                tables.participants.c.checkin_id == checkin.id,
+                sa.tuple_(tables.participants.c.platform, tables.participants.c.member_id).in_(
+                    skipped
+                ),
+            )
+            .values(skip_next=False)
+        )
+    if not to_ask:
+        return
+    prefix = bot.config.commands.prefix
+    intro = md(
+        "Check-in time for ",
+        bold(f"#{checkin.space_id}"),
+        f" ({round_day:%a %d %b}). Reply here; send ",
+        code(f"{prefix}skip"),
+        " to skip this one.",
+    )
+    first = lines(intro, _question(checkin, questions, 0, prefix))
+    for ref in to_ask:
+        ctx.send_direct(ref, first)
+    hours = bot.plugin_config(PLUGIN).reminder_hours
+    await bot.scheduler.schedule(
+        remind_key(checkin.id, zone),
+        REMIND_JOB,
+        at=now + timedelta(hours=hours),
+        tz=job.tz,
+        payload={"checkin": checkin.id, "round": round_day.isoformat()},
+        connection=db,
+    )
+
+
+async def remind(ctx: JobContext, job: Job) -> None:
+    """One gentle reminder to those in this zone who have not answered the round yet."""
+    db = ctx.db
+    checkin = await load_checkin(db, job.payload["checkin"])
+    if checkin is None:
+        return
+    zone_members = sa.select(tables.participants.c.platform, tables.participants.c.member_id).where(
+        tables.participants.c.checkin_id == checkin.id,
+        tables.participants.c.tz == job.tz.key,
+    )
+    waiting = (
+        await db.execute(
+            sa.select(tables.responses).where(
+                tables.responses.c.checkin_id == checkin.id,
+                tables.responses.c.round == job.payload["round"],
+                tables.responses.c.status == "asking",
+                sa.not_(tables.responses.c.is_reminded),
+                sa.tuple_(tables.responses.c.platform, tables.responses.c.member_id).in_(
+                    zone_members
+                ),
+            )
+        )
+    ).all()
+    prefix = ctx.bot.config.commands.prefix
+    for row in waiting:
+        step = len(row.answers)
+        ctx.send_direct(
+            ref_of(row),
+            lines(
+                md("A gentle nudge: your check-in for ", bold(f"#{checkin.space_id}"),
+                   " is still open — whenever you're ready. (Or send ", code(f"{prefix}skip"), ".)"),
+                _question(checkin, list(row.questions), step, prefix),
+            ),
+        )
+    if waiting:
+        await db.execute(
+            tables.responses.update()
+            .where(tables.responses.c.id.in_([row.id for row in waiting]))
+            .values(is_reminded=True)
+        )
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+async def answer(message: Message, ctx: Context) -> bool | None:
+    """Take a plain DM as the answer to the member's open check-in question."""
+    if not message.space.is_direct:
+        return None
+    ref = ctx.member.ref
+    async with ctx.bot.storage.engine.connect() as peek:
+        if await open_response(peek, ref) is None:
+            return None
+    text = message.text.strip()
+    try:
+        async with ctx.transaction() as db:
+            row = await open_response(db, ref)
+            if row is None:  # closed meanwhile (skip, a new round)
+                return None
+            questions = list(row.questions)
+            answers = [*row.answers, [questions[len(row.answers)], text]]
+            if len(answers) < len(questions):
+                await db.execute(
+                    tables.responses.update()
+                    .where(tables.responses.c.id == row.id)
+                    .values(answers=answers)
+                )
+                ctx.reply(_question(None, questions, len(answers), ""))
+                return True
+            await db.execute(
+                tables.responses.update()
+                .where(tables.responses.c.id == row.id)
+                .values(answers=answers, status="done", answered_at=ctx.now())
+            )
+            checkin = await load_checkin(db, row.checkin_id)
+            today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
+            goal = await load_goal(db, ref, today)
+            record = CheckIn(
+                id=row.id,
+                member=ref,
+                space=_space_ref(checkin),
+                answers=tuple((q, a) for q, a in answers),
+                answered_at=ctx.now(),
+                goal=goal,
+            )
+            fire(ctx, "checkin_recorded", checkin=record, member=ctx.member)
+    except AlreadyHandled:
+        return True  # a redelivered answer: applied the first time
+    reply = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
+    if goal is not None:
+        reply.append(describe_progress(goal, today))
+    else:
+        prefix = ctx.bot.config.commands.prefix
+        reply.append(italic(md("Set a goal to see your progress here: ", code(f"{prefix}goal 500 words daily"))))
+    ctx.reply(lines(*reply))
+    return True
+
+
+def _space_ref(checkin: Any) -> Any:
+    from salon.core import SpaceRef
+
+    return SpaceRef(checkin.space_platform, checkin.space_id)
+
+
+# --- the digest --------------------------------------------------------------------------------
+
+
+async def digest(ctx: JobContext, job: Job) -> None:
+    """Post what came in since the last digest to the check-in's space."""
+    db = ctx.db
+    checkin = await load_checkin(db, job.payload["checkin"])
+    if checkin is None:
+        await ctx.bot.scheduler.cancel(job.key, db)
+        return
+    rows = (
+        await db.execute(
+            sa.select(tables.responses)
+            .where(
+                tables.responses.c.checkin_id == checkin.id,
+                sa.not_(tables.responses.c.is_digested),
+            )
+            .order_by(tables.responses.c.answered_at, tables.responses.c.id)
+        )
+    ).all()
+    done = [row for row in rows if row.status == "done"]
+    waiting = [row for row in rows if row.status == "asking"]
+    skipped = [row for row in rows if row.status == "skipped"]
+    names = {}
+    for row in rows:
+        names[ref_of(row)] = await ctx.bot.profiles.display_name(ref_of(row), db)
+    body = [md(bold(f"Check-in digest for #{checkin.space_id}"), f" — {len(done)} checked in.")]
+    for row in done:
+        body.append(md(mention(ref_of(row), names[ref_of(row)])))
+        body.extend(md("  ", italic(q), " ", quote(a)) for q, a in row.answers)
+    if skipped:
+        body.append(md("Skipping this time: ", ", ".join(names[ref_of(r)] for r in skipped), "."))
+    if waiting:
+        body.append(md("Not yet answered: ", ", ".join(names[ref_of(r)] for r in waiting), "."))
+    if not rows:
+        body.append("Nobody was asked since the last digest.")
+    ctx.send(Outbound(lines(*body), space=_space_ref(checkin)))
+    finished = [row.id for row in rows if row.status != "asking"]
+    if finished:
+        await db.execute(
+            tables.responses.update()
+            .where(tables.responses.c.id.in_(finished))
+            .values(is_digested=True)
+        )
+
+
+# --- time zones --------------------------------------------------------------------------------
+
+
+async def move_member(bot: Any, db: AsyncConnection, ref: Any, zone: str) -> None:
+    """A member's time zone changed: move their check-ins to that zone's ask job."""
+    from salon.plugins.checkins.schedule import sync_zones
+    from salon.plugins.checkins.store import is_member
+
+    checkin_ids = list(
+        (
+            await db.execute(
+                sa.select(tables.participants.c.checkin_id).where(
+                    is_member(tables.participants, ref), tables.participants.c.tz != zone
+                )
+            )
+        ).scalars()
+    )
+    if not checkin_ids:
+        return
+    await db.execute(
+        tables.participants.update().where(is_member(tables.participants, ref)).values(tz=zone)
+    )
+    for checkin_id in checkin_ids:
+        await sync_zones(bot, db, await load_checkin(db, checkin_id))
+
+
+async def refresh_zones(bot: Any) -> None:
+    """At startup: catch time-zone changes made while the plugin was not listening."""
+    async with bot.storage.transaction() as db:
+        rows = (await db.execute(sa.select(tables.participants))).all()
+        zones = await bot.profiles.timezones({ref_of(row) for row in rows}, db)
+        changed = {ref_of(row) for row in rows if zones[ref_of(row)].key != row.tz}
+        for ref in changed:
+            await move_member(bot, db, ref, zones[ref].key)
+        for checkin in (await db.execute(sa.select(tables.checkins))).all():
+            from salon.plugins.checkins.schedule import sync_zones
+
+            await sync_zones(bot, db, checkin)

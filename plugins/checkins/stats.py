@@ -1,0 +1,109 @@
+"""``stats``: the last 30 days as a chart (or a sparkline), streaks, personal bests, group totals."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from salon.core import Context, Image, bold, code, lines, md
+from salon.core.storage import sa
+
+from salon.plugins.checkins import tables
+from salon.plugins.checkins.charts import render_chart, sparkline
+from salon.plugins.checkins.goals import describe_progress, load_goal
+from salon.plugins.checkins.store import PLUGIN, is_member, plural
+from salon.plugins.checkins.streaks import load_streak
+
+DAYS = 30
+
+
+async def stats_command(ctx: Context) -> None:
+    ref = ctx.member.ref
+    grace = ctx.bot.plugin_config(PLUGIN).grace_days
+    async with ctx.bot.storage.engine.connect() as db:
+        tz = await ctx.bot.profiles.timezone(ref, db)
+        today = ctx.now().astimezone(tz).date()
+        start = today - timedelta(days=DAYS - 1)
+        logged = {
+            row.day: row.amount
+            for row in await db.execute(
+                sa.select(tables.progress.c.day, tables.progress.c.amount).where(
+                    is_member(tables.progress, ref), tables.progress.c.day >= start
+                )
+            )
+        }
+        goal = await load_goal(db, ref, today)
+        streak = await load_streak(db, ref, today, grace)
+        best_day = (
+            await db.execute(
+                sa.select(tables.progress.c.day, tables.progress.c.amount)
+                .where(is_member(tables.progress, ref))
+                .order_by(tables.progress.c.amount.desc(), tables.progress.c.day.desc())
+                .limit(1)
+            )
+        ).first()
+        week_start = today - timedelta(days=today.weekday())
+        group_week, writers = (
+            await db.execute(
+                sa.select(
+                    sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0),
+                    sa.func.count(
+                        sa.distinct(tables.progress.c.platform + ":" + tables.progress.c.member_id)
+                    ),
+                ).where(tables.progress.c.day >= week_start, tables.progress.c.amount > 0)
+            )
+        ).one()
+        group_all = (
+            await db.execute(sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)))
+        ).scalar()
+    days = [start + timedelta(days=offset) for offset in range(DAYS)]
+    amounts = [logged.get(day, 0) for day in days]
+    unit = goal.unit if goal is not None and goal.unit != "sessions" else "words"
+    if not any(amounts) and goal is None and best_day is None:
+        prefix = ctx.bot.config.commands.prefix
+        ctx.reply(md("No progress logged yet. Start with ", code(f"{prefix}wc 500"), "."))
+        return
+    rows = [
+        md(
+            bold(f"Last {DAYS} days: "),
+            f"{sum(amounts):,} {unit} on {plural(sum(1 for a in amounts if a), 'day')}.",
+        ),
+        md(f"Streak: {plural(streak.length, 'day')} (best {plural(streak.best, 'day')})."),
+    ]
+    if best_day is not None:
+        rows.append(md(f"Best day: {best_day.amount:,} on {best_day.day:%a %d %b %Y}."))
+    if goal is not None:
+        rows.append(describe_progress(goal, today))
+    rows.append(
+        md(
+            f"The group this week: {int(group_week):,} from {plural(int(writers), 'writer')} "
+            f"(all time: {int(group_all or 0):,})."
+        )
+    )
+    goal_line = _goal_line(goal, today)
+    if ctx.bot.capabilities(ctx.space.ref.platform).images:
+        title = f"{ctx.member.display_name}: {unit} per day"
+        png = await asyncio.to_thread(render_chart, days, amounts, goal_line, unit, title)
+        alt = f"Bar chart of {unit} per day, {days[0]:%d %b} to {days[-1]:%d %b}"
+        ctx.reply(lines(*rows), image=Image(png, filename="stats.png", alt_text=alt))
+    else:
+        rows.insert(1, md(code(sparkline(amounts)), f" ({days[0]:%d %b} – {days[-1]:%d %b})"))
+        ctx.reply(lines(*rows))
+
+
+def _goal_line(goal: object, today: object) -> float | None:
+    """The daily amount the goal asks for, to draw across the chart."""
+    from datetime import date
+
+    from salon.core import Goal
+
+    if not isinstance(goal, Goal) or goal.unit == "sessions" or not isinstance(today, date):
+        return None
+    if goal.kind == "daily":
+        return float(goal.target)
+    if goal.kind == "weekly":
+        return goal.target / 7
+    if goal.deadline is None:
+        return None
+    days_left = max(1, (goal.deadline - today).days + 1)
+    return max(0.0, (goal.target - goal.progress) / days_left)

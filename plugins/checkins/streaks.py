@@ -1,0 +1,115 @@
+"""Daily writing streaks with grace days: computed from the logged days, checked hourly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from salon.core import Job, JobContext, MemberRef, Streak
+from salon.core.storage import AsyncConnection, sa
+
+from salon.plugins.checkins import tables
+from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, member_named, ref_of
+
+STREAK_JOB = "checkins.streaks"
+STREAK_KEY = "checkins:streaks"
+
+
+def is_alive(last_day: date | None, today: date, grace: int) -> bool:
+    """Whether a streak whose last writing day was ``last_day`` survives on ``today``.
+
+    Today is not over, so it does not count as missed.
+    """
+    return last_day is not None and (today - last_day).days - 1 <= grace
+
+
+def current_streak(days: Sequence[date], today: date, grace: int) -> tuple[int, date | None]:
+    """Length and last day of the streak running on ``today``.
+
+    :param days: the distinct writing days, newest first.
+    """
+    if not days or not is_alive(days[0], today, grace):
+        return 0, days[0] if days else None
+    length = 1
+    for newer, older in zip(days, days[1:], strict=False):
+        if (newer - older).days - 1 > grace:
+            break
+        length += 1
+    return length, days[0]
+
+
+async def writing_days(db: AsyncConnection, ref: MemberRef, until: date) -> list[date]:
+    rows = await db.execute(
+        sa.select(tables.progress.c.day)
+        .where(
+            is_member(tables.progress, ref),
+            tables.progress.c.amount > 0,
+            tables.progress.c.day <= until,
+            tables.progress.c.day >= until - timedelta(days=3 * 366),
+        )
+        .order_by(tables.progress.c.day.desc())
+    )
+    return [row[0] for row in rows]
+
+
+async def load_streak(db: AsyncConnection, ref: MemberRef, today: date, grace: int) -> Streak:
+    length, last_day = current_streak(await writing_days(db, ref, today), today, grace)
+    row = (
+        await db.execute(sa.select(tables.streaks.c.best).where(is_member(tables.streaks, ref)))
+    ).first()
+    best = max(length, row[0] if row else 0)
+    return Streak(ref, length, best, last_day)
+
+
+async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date) -> Streak:
+    """Recompute the member's streak after a change to today's progress.
+
+    A streak that ran out while nobody looked (the hourly check had not run yet) is
+    reported broken here.
+    """
+    grace = ctx.bot.plugin_config(PLUGIN).grace_days
+    ref = member.ref
+    row = (await db.execute(sa.select(tables.streaks).where(is_member(tables.streaks, ref)))).first()
+    if row is not None and row.is_alive and not is_alive(row.last_day, today, grace):
+        fire(ctx, "streak_broken", streak=Streak(ref, row.length, row.best, row.last_day), member=member)
+    streak = await load_streak(db, ref, today, grace)
+    values = {
+        "length": streak.length,
+        "best": streak.best,
+        "last_day": streak.last_day,
+        "is_alive": streak.length > 0,
+    }
+    if row is None:
+        await db.execute(
+            tables.streaks.insert().values(platform=ref.platform, member_id=ref.id, **values)
+        )
+    else:
+        await db.execute(tables.streaks.update().where(is_member(tables.streaks, ref)).values(**values))
+    return streak
+
+
+async def check_streaks(ctx: JobContext, job: Job) -> None:
+    """Hourly: report streaks that ran out (members who are away keep theirs)."""
+    grace = ctx.bot.plugin_config(PLUGIN).grace_days
+    db = ctx.db
+    rows = (await db.execute(sa.select(tables.streaks).where(tables.streaks.c.is_alive))).all()
+    if not rows:
+        return
+    zones = await ctx.bot.profiles.timezones([ref_of(row) for row in rows], db)
+    away = await away_members(db, (ctx.now() - timedelta(days=1)).date())
+    for row in rows:
+        ref = ref_of(row)
+        today = ctx.now().astimezone(zones[ref]).date()
+        if ref in away or is_alive(row.last_day, today, grace):
+            continue
+        await db.execute(
+            tables.streaks.update().where(is_member(tables.streaks, ref)).values(is_alive=False)
+        )
+        member = await member_named(ctx, db, ref)
+        fire(
+            ctx,
+            "streak_broken",
+            streak=Streak(ref, row.length, row.best, row.last_day),
+            member=member,
+        )

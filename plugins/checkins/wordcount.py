@@ -1,0 +1,95 @@
+"""``wc``: log today's words (set, add, or a project total), with same-day corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from salon.core import Context, ProgressEntry, UserError, bold, lines, md
+from salon.core.storage import sa
+
+from salon.plugins.checkins import tables
+from salon.plugins.checkins.goals import check_reached, current_goal_row, load_goal, describe_progress
+from salon.plugins.checkins.parsing import WC_EXAMPLES, parse_word_count
+from salon.plugins.checkins.store import fire, is_member, plural
+from salon.plugins.checkins.streaks import update_streak
+
+
+async def wc_command(ctx: Context, entry: str) -> None:
+    parsed = parse_word_count(entry)
+    ref = ctx.member.ref
+    async with ctx.transaction() as db:
+        tz = await ctx.bot.profiles.timezone(ref, db)
+        today = ctx.now().astimezone(tz).date()
+        goal_row = await current_goal_row(db, ref)
+        unit = goal_row.unit if goal_row is not None and goal_row.unit != "sessions" else "words"
+        today_row = (
+            await db.execute(
+                sa.select(tables.progress).where(
+                    is_member(tables.progress, ref), tables.progress.c.day == today
+                )
+            )
+        ).first()
+        before = today_row.amount if today_row is not None else 0
+        if parsed.mode == "set":
+            amount = parsed.amount
+        elif parsed.mode == "add":
+            amount = before + parsed.amount
+            if amount < 0:
+                raise UserError(
+                    f"Today you have {before:,} {unit}; I can't take away {-parsed.amount:,}."
+                )
+        else:
+            start = goal_row.started_on if goal_row is not None and goal_row.kind == "total" else date.min
+            earlier = (
+                await db.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)).where(
+                        is_member(tables.progress, ref),
+                        tables.progress.c.unit == unit,
+                        tables.progress.c.day >= start,
+                        tables.progress.c.day < today,
+                    )
+                )
+            ).scalar() or 0
+            amount = parsed.amount - int(earlier)
+            if amount < 0:
+                raise UserError(
+                    f"Before today you had already logged {earlier:,} {unit}, more than "
+                    f"{parsed.amount:,}. Use wc with today's words to correct today."
+                )
+        note = parsed.note or (today_row.note if today_row is not None else "")
+        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
+        values = {"amount": amount, "unit": unit, "note": note, "updated_at": ctx.now()}
+        if today_row is None:
+            await db.execute(
+                tables.progress.insert().values(
+                    platform=ref.platform, member_id=ref.id, day=today, **values
+                )
+            )
+        else:
+            await db.execute(
+                tables.progress.update()
+                .where(is_member(tables.progress, ref), tables.progress.c.day == today)
+                .values(**values)
+            )
+        streak = await update_streak(ctx, db, ctx.member, today)
+        goal = await load_goal(db, ref, today)
+        await check_reached(ctx, db, goal, today, ctx.member)
+        fire(
+            ctx,
+            "progress_logged",
+            entry=ProgressEntry(ref, today, amount, unit, note),
+            member=ctx.member,
+        )
+    if today_row is not None and before != amount:
+        change = f" (was {before:,})"
+    else:
+        change = ""
+    rows = [md("Logged ", bold(f"{amount:,} {unit}"), f" for today, {today:%a %d %b}{change}.")]
+    if goal is not None:
+        rows.append(describe_progress(goal, today))
+    if streak.length:
+        rows.append(md(f"Streak: {plural(streak.length, 'day')} (best {streak.best:,})."))
+    ctx.reply(lines(*rows))
+
+
+WC_HELP = f"Examples: {WC_EXAMPLES}. Corrections replace today's count until your local midnight."
