@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 async def await_maybe(value: T | Awaitable[T]) -> T:
     """Await ``value`` if it is awaitable: plugin authors write ``def`` or ``async def``."""
     if value is None or not inspect.isawaitable(value):
-        return value  # type: ignore[return-value]
+        return value
     return await value
 
 

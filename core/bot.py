@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import attrs
 import pluggy
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
@@ -21,7 +24,7 @@ from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
-from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.plugins import collect, create_plugin_manager
@@ -52,8 +55,6 @@ class Bot:
         clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        import os
-
         self.config = config
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.clock: Clock = clock or SystemClock()
@@ -179,8 +180,6 @@ class Bot:
         self.started = False
 
     async def _prune_ledger(self) -> None:
-        from datetime import timedelta
-
         while True:
             try:
                 await self.storage.prune_events(self.clock.now() - timedelta(days=7))
@@ -218,10 +217,15 @@ class Bot:
         return results
 
     async def first_result(self, hook_name: str, **kwargs: Any) -> Any:
-        """Call a ``firstresult`` hook's implementations until one returns non-None."""
+        """Call a ``firstresult`` hook's implementations until one returns non-None.
+
+        ``AlreadyHandled`` (a redelivered event) propagates; other errors are reported.
+        """
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             try:
                 result = await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
+            except AlreadyHandled:
+                raise
             except Exception as error:
                 await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")
                 continue
@@ -266,8 +270,6 @@ class Bot:
 
 
 def _tag(item: Any, plugin: str) -> Any:
-    import attrs
-
     return attrs.evolve(item, plugin=plugin) if not getattr(item, "plugin", "") else item
 
 

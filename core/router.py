@@ -121,8 +121,12 @@ class Router:
         """Hand a non-command message to the plugins; ``True`` if one consumed it."""
         if not self.bot.has_message_handlers:
             return False
-        consumed = await self.bot.first_result("message_received", message=message, ctx=ctx)
-        await self._finish(ctx, "message_received")
+        try:
+            consumed = await self.bot.first_result("message_received", message=message, ctx=ctx)
+        except AlreadyHandled:
+            ctx.discard()
+            return True
+        await ctx.flush()
         return bool(consumed)
 
     def unknown(self, name: str) -> Markup:
@@ -161,9 +165,6 @@ class Router:
     @staticmethod
     def sorry(error_id: str) -> str:
         return f"Something went wrong; the organisers have been told (error {error_id})."
-
-    async def _finish(self, ctx: Context, where: str) -> None:
-        await ctx.flush()
 
     async def receive_press(self, press: ButtonPress) -> None:
         if self.recent.check_and_add(press.space.ref.platform, press.event_id):

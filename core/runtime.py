@@ -32,7 +32,9 @@ def adapter_class(name: str) -> type[Adapter]:
         try:
             cls = entry.load()
         except (ImportError, AttributeError) as error:
-            raise ConfigError(f"adapters.{name}: the adapter could not be loaded: {error}") from None
+            raise ConfigError(
+                f"adapters.{name}: the adapter could not be loaded: {error}"
+            ) from None
         if not (isinstance(cls, type) and issubclass(cls, Adapter)):
             raise ConfigError(f"adapters.{name}: {entry.value} is not an Adapter")
         return cls

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
-
 from salon.core.storage.engine import Storage
+from sqlalchemy import Connection
 
 if TYPE_CHECKING:
     from alembic.config import Config

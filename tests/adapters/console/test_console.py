@@ -1,0 +1,62 @@
+"""The console adapter, driven as a person at a terminal (or a script) would."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from salon.adapters.console import ConsoleAdapter
+from salon.core import Button, Command, Context, hookimpl
+from salon.core.bot import Bot
+from salon.core.commands import Action
+from salon.core.config import config_from_mapping
+from salon.core.plugins import create_plugin_manager
+
+
+class Poll:
+    @hookimpl
+    def register_commands(self, register):  # type: ignore[no-untyped-def]
+        register(Command("poll", self.poll, help="Ask a question."))
+
+    @hookimpl
+    def register_actions(self, register):  # type: ignore[no-untyped-def]
+        register(Action("poll.vote", self.vote))
+
+    def poll(self, ctx: Context) -> None:
+        ctx.reply("Sprint tonight?", buttons=(Button("Yes", "poll.vote", "yes"),
+                                              Button("No", "poll.vote", "no")))
+
+    def vote(self, ctx: Context, press) -> None:  # type: ignore[no-untyped-def]
+        ctx.edit(press.message_id, f"{ctx.member.display_name} voted {press.value}")
+
+
+async def run_script(script: str, tmp_path: Path) -> list[str]:
+    config = config_from_mapping({"database": {"url": f"sqlite:///{tmp_path}/c.db"}})
+    bot = Bot(config, pm=create_plugin_manager(extra=[("poll", Poll())]), env={})
+    out = io.StringIO()
+    console = ConsoleAdapter(bot, stdin=io.StringIO(script), stdout=out, interactive=False)
+    bot.add_adapter(console)
+    await bot.start(run_scheduler=False)
+    await console.done.wait()
+    await bot.stop()
+    return out.getvalue().splitlines()
+
+
+async def test_buttons_are_numbered_and_answered_by_number(tmp_path: Path) -> None:
+    lines = await run_script("!poll\n2\n", tmp_path)
+    assert lines == ["Sprint tonight?", "[1] Yes  [2] No", "(edited) you voted no"]
+
+
+async def test_a_number_without_pending_buttons_is_just_text(tmp_path: Path) -> None:
+    assert await run_script("2\n!ping\n", tmp_path) == ["pong"]
+
+
+async def test_direct_messages_to_another_member_are_labelled(tmp_path: Path) -> None:
+    lines = await run_script("/as bob\n/dm\nping\n/as carol\n!ping\n", tmp_path)
+    assert lines == [
+        "(you are now bob)",
+        "(direct messages with the bot; no prefix needed)",
+        "pong",
+        "(you are now carol)",
+        "pong",
+    ]
