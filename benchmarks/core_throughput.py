@@ -42,82 +42,91 @@ def expected(n: int) -> str:
     return f"You wrote *draft {n} @everyone <b>*."
 
 
-async def run(messages: int, warmup: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'b.db'}"
-        # As deployed: `salon db upgrade` once, then `salon run` finds nothing pending.
-        (Path(tmp) / "salon.toml").write_text(f'[database]\nurl = "{url}"\n')
-        subprocess.run(
-            [sys.executable, "-m", "salon.core.cli", "db", "upgrade", "--config", "salon.toml"],
-            cwd=tmp, check=True, capture_output=True,
-        )
-        config = config_from_mapping({"database": {"url": url}})
-        pm = create_plugin_manager(extra=[("echo", EchoPlugin())])
-        bot = Bot(config, pm=pm, env={})
-        adapter = MemoryAdapter(bot)
-        bot.add_adapter(adapter)
-        await bot.start(run_scheduler=False)
-        member = adapter.member("alice")
-        space = adapter.space("general")
-        adapter.keep_delivered = False  # the listener keeps only what the checks need
+def prepare_database(directory: str) -> str:
+    """As deployed: `salon db upgrade` once, then `salon run` finds nothing pending."""
+    url = f"sqlite:///{Path(directory) / 'b.db'}"
+    (Path(directory) / "salon.toml").write_text(f'[database]\nurl = "{url}"\n')
+    subprocess.run(
+        [sys.executable, "-m", "salon.core.cli", "db", "upgrade", "--config", "salon.toml"],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+    )
+    return url
 
-        def inbound(numbers: range) -> Iterator[Message]:
-            for n in numbers:
-                yield adapter.message(member, space, f"!echo draft {n} @everyone <b>")
 
-        arrived: list[float] = []
-        texts: list[str] = []
-        waiter: list[asyncio.Future[None]] = []
+async def run(messages: int, warmup: int, url: str) -> None:
+    config = config_from_mapping({"database": {"url": url}})
+    pm = create_plugin_manager(extra=[("echo", EchoPlugin())])
+    bot = Bot(config, pm=pm, env={})
+    adapter = MemoryAdapter(bot)
+    bot.add_adapter(adapter)
+    await bot.start(run_scheduler=False)
+    member = adapter.member("alice")
+    space = adapter.space("general")
+    adapter.keep_delivered = False  # the listener keeps only what the checks need
 
-        def on_delivered(delivered: Delivered) -> None:
-            arrived.append(time.perf_counter())
-            texts.append(delivered.text)
-            if waiter and not waiter[0].done():
-                waiter[0].set_result(None)
+    def inbound(numbers: range) -> Iterator[Message]:
+        for n in numbers:
+            yield adapter.message(member, space, f"!echo draft {n} @everyone <b>")
 
-        adapter.listeners.append(on_delivered)
-        loop = asyncio.get_running_loop()
+    arrived: list[float] = []
+    texts: list[str] = []
+    waiter: list[asyncio.Future[None]] = []
 
-        # --- seq: one in flight ---------------------------------------------------------
-        for message in inbound(range(warmup)):
-            waiter[:] = [loop.create_future()]
-            await bot.receive(message)
-            await waiter[0]
-        texts.clear()
-        arrived.clear()
-        gc.collect()
-        latencies = []
-        start = time.perf_counter()
-        for message in inbound(range(warmup, warmup + messages)):
-            waiter[:] = [loop.create_future()]
-            sent = time.perf_counter()
-            await bot.receive(message)
-            await waiter[0]
-            latencies.append(time.perf_counter() - sent)
-        seq_seconds = time.perf_counter() - start
-        report("seq", messages, seq_seconds, latencies, texts, warmup)
+    def on_delivered(delivered: Delivered) -> None:
+        arrived.append(time.perf_counter())
+        texts.append(delivered.text)
+        if waiter and not waiter[0].done():
+            waiter[0].set_result(None)
 
-        # --- burst: all injected, then wait for all ------------------------------------
-        texts.clear()
-        arrived.clear()
-        waiter.clear()
-        gc.collect()
-        injected: list[float] = []
-        start = time.perf_counter()
-        for message in inbound(range(warmup, warmup + messages)):
-            injected.append(time.perf_counter())
-            await bot.receive(message)
-        await bot.outbound.drain()
-        burst_seconds = time.perf_counter() - start
-        burst_latencies = [arrived[i] - injected[i] for i in range(len(arrived))]
-        report("burst", messages, burst_seconds, burst_latencies, texts, warmup)
-        await bot.stop()
+    adapter.listeners.append(on_delivered)
+    loop = asyncio.get_running_loop()
+
+    # --- seq: one in flight ---------------------------------------------------------
+    for message in inbound(range(warmup)):
+        waiter[:] = [loop.create_future()]
+        await bot.receive(message)
+        await waiter[0]
+    texts.clear()
+    arrived.clear()
+    gc.collect()
+    latencies = []
+    start = time.perf_counter()
+    for message in inbound(range(warmup, warmup + messages)):
+        waiter[:] = [loop.create_future()]
+        sent = time.perf_counter()
+        await bot.receive(message)
+        await waiter[0]
+        latencies.append(time.perf_counter() - sent)
+    seq_seconds = time.perf_counter() - start
+    report("seq", messages, seq_seconds, latencies, texts, warmup)
+
+    # --- burst: all injected, then wait for all ------------------------------------
+    texts.clear()
+    arrived.clear()
+    waiter.clear()
+    gc.collect()
+    injected: list[float] = []
+    start = time.perf_counter()
+    for message in inbound(range(warmup, warmup + messages)):
+        injected.append(time.perf_counter())
+        await bot.receive(message)
+    await bot.outbound.drain()
+    burst_seconds = time.perf_counter() - start
+    burst_latencies = [arrived[i] - injected[i] for i in range(len(arrived))]
+    report("burst", messages, burst_seconds, burst_latencies, texts, warmup)
+    await bot.stop()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak RSS: {peak_kib / 1024:.1f} MiB")
 
 
 def report(
-    mode: str, count: int, seconds: float, latencies: list[float], raw_texts: list[str],
+    mode: str,
+    count: int,
+    seconds: float,
+    latencies: list[float],
+    raw_texts: list[str],
     offset: int,
 ) -> None:
     texts = [text.replace("\u2060", "") for text in raw_texts]
@@ -141,7 +150,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--warmup", type=int, default=1_000)
     args = parser.parse_args()
-    asyncio.run(run(args.messages, args.warmup))
+    with tempfile.TemporaryDirectory() as directory:
+        url = prepare_database(directory)
+        asyncio.run(run(args.messages, args.warmup, url))
 
 
 if __name__ == "__main__":

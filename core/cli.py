@@ -177,5 +177,28 @@ def db_upgrade(config_path: Path | None) -> None:
     click.echo(f"Applied: {', '.join(applied)}" if applied else "Already up to date.")
 
 
+# --- commands contributed by installed packages (e.g. ``salon slack manifest``) ---------------
+CLI_GROUP = "salon.cli"
+
+
+def _add_contributed_commands() -> None:
+    """Add the click commands declared in the ``salon.cli`` entry-point group."""
+    import importlib.metadata
+
+    for entry in importlib.metadata.entry_points(group=CLI_GROUP):
+        if entry.name in main.commands:
+            continue
+        try:
+            command = entry.load()
+        except Exception as error:  # a broken extension must not take `salon` down with it
+            logging.getLogger("salon").warning("cannot load `salon %s`: %r", entry.name, error)
+            continue
+        if isinstance(command, click.Command):
+            main.add_command(command, entry.name)
+
+
+_add_contributed_commands()
+
+
 if __name__ == "__main__":
     main()

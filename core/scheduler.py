@@ -138,9 +138,14 @@ class Scheduler:
                 raise ValueError("a recurring job needs start")
             dtstart_local = to_local_naive(start, tz) if start.tzinfo else start
             validate_rrule(rrule, dtstart_local)
+            # The start itself counts only if it matches the rule (dateutil's semantics):
+            # "every Monday" starting on a Sunday first runs on the Monday.
             first = dtstart_local.replace(tzinfo=tz)
             now = self.clock.now()
-            next_run = first if first >= now else next_occurrence(rrule, dtstart_local, tz, now)
+            after = first - timedelta(microseconds=1) if first > now else now
+            next_run = next_occurrence(rrule, dtstart_local, tz, after)
+            if next_run is None:
+                raise ValueError(f"the rule {rrule!r} has no occurrence after {after.isoformat()}")
         elif at is not None:
             if at.tzinfo is None:
                 raise ValueError("at must be an aware datetime")

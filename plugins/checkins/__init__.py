@@ -1,1 +1,192 @@
-"""Check-ins, goals, streaks and writing buddies."""
+"""Check-ins, goals, streaks and writing buddies: the reference feature plugin.
+
+Members set goals and log words; organisers schedule check-ins that salon asks in direct
+messages at each member's own local time, with a digest in the space; opted-in members get
+writing buddies. See ``docs/checkins.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from salon.core import (
+    DATE,
+    TEXT,
+    Action,
+    Arg,
+    Bot,
+    Command,
+    Context,
+    JobHandler,
+    Member,
+    Message,
+    Role,
+    choice,
+    hookimpl,
+)
+from salon.plugins.checkins import buddies, conversation, schedule, streaks
+from salon.plugins.checkins.config import CheckinsConfig
+from salon.plugins.checkins.goals import GOAL_HELP, goal_command
+from salon.plugins.checkins.privacy import (
+    FORGET_ACTION,
+    forget_command,
+    forget_pressed,
+    my_data_command,
+)
+from salon.plugins.checkins.stats import stats_command
+from salon.plugins.checkins.wordcount import WC_HELP, wc_command
+
+__all__ = [
+    "message_received",
+    "register_actions",
+    "register_commands",
+    "register_config",
+    "register_jobs",
+    "register_migrations",
+    "startup",
+    "timezone_changed",
+]
+
+_ = DATE  # the away command parses its own dates, with "until" in front
+
+
+@hookimpl
+def register_commands(register: Callable[[Command], None]) -> None:
+    register(
+        Command(
+            "goal",
+            goal_command,
+            help="See, set, change or end your writing goal.",
+            args=(Arg("spec", TEXT, optional=True, rest=True, help="e.g. 500 words daily"),),
+            details=GOAL_HELP,
+            examples=(
+                "goal",
+                "goal 50000 words by 2026-11-30",
+                "goal 3 sessions weekly",
+                "goal end",
+            ),
+        )
+    )
+    register(
+        Command(
+            "wc",
+            wc_command,
+            help="Log today's words (wc 1200, wc +300, wc total 23400), with an optional note.",
+            args=(Arg("entry", TEXT, rest=True, help="a number, +number or total number"),),
+            details=WC_HELP,
+            examples=("wc 1200", "wc +300", "wc total 23400", "wc 1200 finished chapter 3"),
+        )
+    )
+    register(
+        Command(
+            "stats",
+            stats_command,
+            help="Your last 30 days as a chart, your streak and bests, and the group's totals.",
+        )
+    )
+    register(
+        Command(
+            "checkin",
+            schedule.checkin_command,
+            help="Join or leave this space's scheduled check-in (organisers: create it).",
+            args=(
+                Arg("action", optional=True, help="join, leave, create, questions or delete"),
+                Arg("rest", TEXT, optional=True, rest=True, help="what the action needs"),
+            ),
+            details=(
+                "Members: checkin join, checkin leave, checkin (see the schedule). Organisers: "
+                "checkin create <days> <HH:MM> [digest <HH:MM>], checkin questions Q1 | Q2 | …, "
+                "checkin questions default, checkin delete."
+            ),
+            examples=(
+                "checkin join",
+                "checkin create mon,thu 09:00 digest 17:00",
+                "checkin questions What did you write? | What's next?",
+            ),
+        )
+    )
+    register(Command("skip", schedule.skip_command, help="Skip the current (or next) check-in."))
+    register(
+        Command(
+            "away",
+            schedule.away_command,
+            help="Pause check-ins and buddy nudges until a date.",
+            args=(Arg("until", TEXT, optional=True, rest=True, help="until YYYY-MM-DD"),),
+            examples=("away until 2026-12-03", "away"),
+        )
+    )
+    register(Command("back", schedule.back_command, help="End a pause early."))
+    register(
+        Command(
+            "buddy",
+            buddies.buddy_command,
+            help="Writing buddies: buddy join, buddy leave, or see your buddy.",
+            args=(Arg("action", choice("join", "leave", "pair"), optional=True),),
+            details="Organisers can pair everyone now with buddy pair.",
+            examples=("buddy join", "buddy", "buddy leave"),
+        )
+    )
+    register(
+        Command(
+            "my",
+            my_data_command,
+            help="my data: everything salon keeps about you, as text.",
+            args=(Arg("what", choice("data")),),
+            examples=("my data",),
+        )
+    )
+    register(
+        Command(
+            "forget",
+            forget_command,
+            help="forget me: delete everything salon keeps about you (after a confirmation).",
+            args=(Arg("who", choice("me")),),
+            role=Role.MEMBER,
+            examples=("forget me",),
+        )
+    )
+
+
+@hookimpl
+def register_actions(register: Callable[[Action], None]) -> None:
+    register(Action(FORGET_ACTION, forget_pressed))
+
+
+@hookimpl
+def register_jobs(register: Callable[[JobHandler], None]) -> None:
+    register(JobHandler(schedule.ASK_JOB, conversation.ask))
+    register(JobHandler(schedule.REMIND_JOB, conversation.remind))
+    register(JobHandler(schedule.DIGEST_JOB, conversation.digest))
+    register(JobHandler(streaks.STREAK_JOB, streaks.check_streaks))
+    register(JobHandler(buddies.BUDDY_JOB, buddies.weekly))
+
+
+@hookimpl
+def register_config(register: Callable[[type[Any]], None]) -> None:
+    register(CheckinsConfig)
+
+
+@hookimpl
+def register_migrations(register: Callable[[Path], None]) -> None:
+    register(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+async def startup(bot: Bot) -> None:
+    await streaks.schedule_hourly(bot)
+    await buddies.schedule_weekly(bot)
+    await conversation.refresh_zones(bot)
+
+
+@hookimpl
+async def message_received(message: Message, ctx: Context) -> bool | None:
+    return await conversation.answer(message, ctx)
+
+
+@hookimpl
+async def timezone_changed(member: Member, tz: ZoneInfo, bot: Bot) -> None:
+    async with bot.storage.transaction() as db:
+        await conversation.move_member(bot, db, member.ref, tz.key)

@@ -23,7 +23,6 @@ from salon.core import (
     mention,
 )
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_goal, load_goal
 from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
@@ -141,7 +140,9 @@ async def pair_members(
     formed = []
     for group in match(sorted(pool, key=str), offsets, recent, random.Random()):
         result = await db.execute(tables.pairs.insert().values(formed_at=now))
-        pair_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        pair_id = int(key[0])
         await db.execute(
             tables.pair_members.insert(),
             [{"pair_id": pair_id, "platform": r.platform, "member_id": r.id} for r in group],
@@ -157,12 +158,16 @@ async def _names(ctx: Any, db: AsyncConnection, refs: Sequence[MemberRef]) -> di
     return {ref: await ctx.bot.profiles.display_name(ref, db) for ref in refs}
 
 
-async def _introduce(ctx: Any, db: AsyncConnection, pair: BuddyPair, zones: Mapping[MemberRef, Any]) -> None:
+async def _introduce(
+    ctx: Any, db: AsyncConnection, pair: BuddyPair, zones: Mapping[MemberRef, Any]
+) -> None:
     names = await _names(ctx, db, pair.members)
     for ref in pair.members:
         others = [other for other in pair.members if other != ref]
         word = "buddy" if len(others) == 1 else "buddies"
-        rows = [md(f"Meet your writing {word}! This is who you check in with for the next few weeks:")]
+        rows = [
+            md(f"Meet your writing {word}! This is who you check in with for the next few weeks:")
+        ]
         for other in others:
             zone = zones[other]
             local = ctx.now().astimezone(zone)
@@ -171,11 +176,13 @@ async def _introduce(ctx: Any, db: AsyncConnection, pair: BuddyPair, zones: Mapp
             if goal is not None:
                 about += f"; goal: {describe_goal(goal)}"
             rows.append(md("• ", mention(other, names[other]), about))
-        rows.append("Say hello and share what you're working on this week.")
+        rows.append(md("Say hello and share what you're working on this week."))
         ctx.send_direct(ref, lines(*rows))
 
 
-async def _prompt(ctx: JobContext, db: AsyncConnection, pairs: Mapping[int, list[MemberRef]]) -> None:
+async def _prompt(
+    ctx: JobContext, db: AsyncConnection, pairs: Mapping[int, list[MemberRef]]
+) -> None:
     away = await away_members(db, ctx.now().astimezone(ctx.bot.profiles.default_tz).date())
     for group in pairs.values():
         names = await _names(ctx, db, group)
@@ -199,7 +206,9 @@ async def weekly(ctx: JobContext, job: Job) -> None:
     current = await current_pairs(db)
     last_formed = (
         await db.execute(
-            sa.select(sa.func.max(tables.pairs.c.formed_at)).where(tables.pairs.c.ended_at.is_(None))
+            sa.select(sa.func.max(tables.pairs.c.formed_at)).where(
+                tables.pairs.c.ended_at.is_(None)
+            )
         )
     ).scalar()
     rotation = timedelta(weeks=config.buddy_rotation_weeks) - timedelta(hours=12)
@@ -213,7 +222,9 @@ async def weekly(ctx: JobContext, job: Job) -> None:
 async def schedule_weekly(bot: Any) -> None:
     """Schedule the weekly buddy job, replacing it only when its settings changed."""
     config = bot.plugin_config(PLUGIN)
-    signature = f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.profiles.default_tz.key}"
+    signature = (
+        f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.profiles.default_tz.key}"
+    )
     if (
         await bot.storage.get_state("checkins:buddy_schedule") == signature
         and await bot.scheduler.next_run(BUDDY_KEY) is not None
@@ -282,7 +293,9 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
         )
     elif action == "leave":
         async with ctx.transaction() as db:
-            removed = await db.execute(tables.buddies.delete().where(is_member(tables.buddies, ref)))
+            removed = await db.execute(
+                tables.buddies.delete().where(is_member(tables.buddies, ref))
+            )
             if not removed.rowcount:
                 raise UserError("You're not signed up for writing buddies.")
             alone = await leave_pairs(db, ref, ctx.now())
@@ -292,14 +305,22 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
                     "Your writing buddy has stepped back; I'll pair you with someone new at the "
                     "next weekly round.",
                 )
-        ctx.reply(md("You've left writing buddies. Rejoin any time with ", code(f"{prefix}buddy join"), "."))
+        ctx.reply(
+            md(
+                "You've left writing buddies. Rejoin any time with ",
+                code(f"{prefix}buddy join"),
+                ".",
+            )
+        )
     elif action == "pair":
         if not ctx.member.is_organiser:
             raise UserError("Only organisers can use buddy pair.")
         async with ctx.transaction() as db:
             formed = await pair_members(ctx, db, only_unpaired=False)
         if not formed:
-            raise UserError("Fewer than two members are signed up (and not away), so nobody was paired.")
+            raise UserError(
+                "Fewer than two members are signed up (and not away), so nobody was paired."
+            )
         sizes = ", ".join(str(len(pair.members)) for pair in formed)
         ctx.reply(f"Paired {len(formed)} groups (sizes {sizes}); everyone got an introduction.")
     else:
@@ -310,11 +331,23 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
             mine = [g for g in (await current_pairs(db)).values() if ref in g]
             names = await _names(ctx, db, [o for g in mine for o in g if o != ref])
         if opted is None:
-            ctx.reply(md("Writing buddies check in with each other every week. Join with ",
-                         code(f"{prefix}buddy join"), "."))
+            ctx.reply(
+                md(
+                    "Writing buddies check in with each other every week. Join with ",
+                    code(f"{prefix}buddy join"),
+                    ".",
+                )
+            )
         elif not mine:
             ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
         else:
             others = ", ".join(names.values())
-            ctx.reply(md("Your writing buddy: ", bold(others), ". Leave with ", code(f"{prefix}buddy leave"), "."))
-
+            ctx.reply(
+                md(
+                    "Your writing buddy: ",
+                    bold(others),
+                    ". Leave with ",
+                    code(f"{prefix}buddy leave"),
+                    ".",
+                )
+            )

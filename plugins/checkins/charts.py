@@ -7,6 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 
 SPARKS = "▁▂▃▄▅▆▇█"
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day_number(day: date) -> float:
+    """Matplotlib's date number (days since its default 1970 epoch)."""
+    return float(day.toordinal() - _EPOCH)
 
 
 def render_chart(
@@ -23,7 +29,10 @@ def render_chart(
     figure = Figure(figsize=(8, 3.2), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.bar(list(days), list(amounts), color="#4c72b0", width=0.8, label=unit)
+    axes.bar(
+        [_day_number(day) for day in days], list(amounts), color="#4c72b0", width=0.8, label=unit
+    )
+    axes.xaxis_date()
     if goal_line:
         axes.axhline(goal_line, color="#dd8452", linestyle="--", label=f"goal {goal_line:,.0f}")
     axes.set_title(title)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -10,7 +11,7 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _at_least(minimum: int) -> object:
+def _at_least(minimum: int) -> Callable[[object, attrs.Attribute[int], int], None]:
     def check(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
         if value < minimum:
             raise ValueError(f"{attribute.name} must be at least {minimum} (got {value})")
@@ -33,13 +34,13 @@ class CheckinsConfig:
     """Streaks, reminders and writing buddies; every field has a sensible default."""
 
     #: Days without writing a daily streak survives (1: missing one day keeps it alive).
-    grace_days: int = attrs.field(default=1, validator=_at_least(0))  # type: ignore[arg-type]
+    grace_days: int = attrs.field(default=1, validator=_at_least(0))
     #: Hours after a check-in question with no answer before the one gentle reminder.
-    reminder_hours: int = attrs.field(default=4, validator=_at_least(1))  # type: ignore[arg-type]
+    reminder_hours: int = attrs.field(default=4, validator=_at_least(1))
     #: Writing buddies are re-paired every this many weeks.
-    buddy_rotation_weeks: int = attrs.field(default=4, validator=_at_least(1))  # type: ignore[arg-type]
+    buddy_rotation_weeks: int = attrs.field(default=4, validator=_at_least(1))
     #: Pairs with any of the last this many partners are avoided when re-pairing.
-    buddy_history: int = attrs.field(default=3, validator=_at_least(0))  # type: ignore[arg-type]
+    buddy_history: int = attrs.field(default=3, validator=_at_least(0))
     #: When buddies get their weekly nudge, in the community's time zone.
     buddy_prompt_day: str = attrs.field(default="MO", validator=_weekday)
     buddy_prompt_time: str = attrs.field(default="10:00", validator=_clock)

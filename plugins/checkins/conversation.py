@@ -15,8 +15,10 @@ from salon.core import (
     Context,
     Job,
     JobContext,
+    Markup,
     Message,
     Outbound,
+    SpaceRef,
     bold,
     code,
     italic,
@@ -26,7 +28,6 @@ from salon.core import (
     quote,
 )
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_progress, load_goal
 from salon.plugins.checkins.schedule import (
@@ -35,11 +36,12 @@ from salon.plugins.checkins.schedule import (
     load_checkin,
     open_response,
     remind_key,
+    sync_zones,
 )
-from salon.plugins.checkins.store import PLUGIN, away_members, fire, ref_of
+from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
 
 
-def _question(checkin: Any, questions: list[str], step: int, prefix: str) -> Any:
+def _question(questions: list[str], step: int) -> Markup:
     return md(bold(f"{step + 1}/{len(questions)} "), questions[step])
 
 
@@ -150,7 +152,7 @@ async def ask(ctx: JobContext, job: Job) -> None:
         code(f"{prefix}skip"),
         " to skip this one.",
     )
-    first = lines(intro, _question(checkin, questions, 0, prefix))
+    first = lines(intro, _question(questions, 0))
     for ref in to_ask:
         ctx.send_direct(ref, first)
     hours = bot.plugin_config(PLUGIN).reminder_hours
@@ -193,9 +195,14 @@ async def remind(ctx: JobContext, job: Job) -> None:
         ctx.send_direct(
             ref_of(row),
             lines(
-                md("A gentle nudge: your check-in for ", bold(f"#{checkin.space_id}"),
-                   " is still open — whenever you're ready. (Or send ", code(f"{prefix}skip"), ".)"),
-                _question(checkin, list(row.questions), step, prefix),
+                md(
+                    "A gentle nudge: your check-in for ",
+                    bold(f"#{checkin.space_id}"),
+                    " is still open — whenever you're ready. (Or send ",
+                    code(f"{prefix}skip"),
+                    ".)",
+                ),
+                _question(list(row.questions), step),
             ),
         )
     if waiting:
@@ -231,7 +238,7 @@ async def answer(message: Message, ctx: Context) -> bool | None:
                     .where(tables.responses.c.id == row.id)
                     .values(answers=answers)
                 )
-                ctx.reply(_question(None, questions, len(answers), ""))
+                ctx.reply(_question(questions, len(answers)))
                 return True
             await db.execute(
                 tables.responses.update()
@@ -252,19 +259,24 @@ async def answer(message: Message, ctx: Context) -> bool | None:
             fire(ctx, "checkin_recorded", checkin=record, member=ctx.member)
     except AlreadyHandled:
         return True  # a redelivered answer: applied the first time
-    reply = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
+    reply: list[Markup] = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
     if goal is not None:
         reply.append(describe_progress(goal, today))
     else:
         prefix = ctx.bot.config.commands.prefix
-        reply.append(italic(md("Set a goal to see your progress here: ", code(f"{prefix}goal 500 words daily"))))
+        reply.append(
+            md(
+                italic(
+                    "Set a goal to see your progress here: ",
+                    code(f"{prefix}goal 500 words daily"),
+                )
+            )
+        )
     ctx.reply(lines(*reply))
     return True
 
 
-def _space_ref(checkin: Any) -> Any:
-    from salon.core import SpaceRef
-
+def _space_ref(checkin: Any) -> SpaceRef:
     return SpaceRef(checkin.space_platform, checkin.space_id)
 
 
@@ -303,7 +315,7 @@ async def digest(ctx: JobContext, job: Job) -> None:
     if waiting:
         body.append(md("Not yet answered: ", ", ".join(names[ref_of(r)] for r in waiting), "."))
     if not rows:
-        body.append("Nobody was asked since the last digest.")
+        body.append(md("Nobody was asked since the last digest."))
     ctx.send(Outbound(lines(*body), space=_space_ref(checkin)))
     finished = [row.id for row in rows if row.status != "asking"]
     if finished:
@@ -319,9 +331,6 @@ async def digest(ctx: JobContext, job: Job) -> None:
 
 async def move_member(bot: Any, db: AsyncConnection, ref: Any, zone: str) -> None:
     """A member's time zone changed: move their check-ins to that zone's ask job."""
-    from salon.plugins.checkins.schedule import sync_zones
-    from salon.plugins.checkins.store import is_member
-
     checkin_ids = list(
         (
             await db.execute(
@@ -349,6 +358,4 @@ async def refresh_zones(bot: Any) -> None:
         for ref in changed:
             await move_member(bot, db, ref, zones[ref].key)
         for checkin in (await db.execute(sa.select(tables.checkins))).all():
-            from salon.plugins.checkins.schedule import sync_zones
-
             await sync_zones(bot, db, checkin)

@@ -8,7 +8,6 @@ from typing import Any
 from salon.core import Context, Goal, MemberRef, UserError, bold, code, lines, md
 from salon.core.markup import Markup
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import GOAL_EXAMPLES, parse_goal
 from salon.plugins.checkins.store import fire, is_member
@@ -103,9 +102,7 @@ def describe_progress(goal: Goal, today: date) -> Markup:
         where = "this week"
     else:
         where = "so far"
-    line = md(
-        "Goal ", bold(describe_goal(goal)), f": {goal.progress:,} {where} ({percent}%){done}"
-    )
+    line = md("Goal ", bold(describe_goal(goal)), f": {goal.progress:,} {where} ({percent}%){done}")
     if goal.kind == "total" and goal.deadline is not None and not goal.is_reached:
         days_left = max(1, (goal.deadline - today).days + 1)
         remaining = goal.target - goal.progress
@@ -143,7 +140,13 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
             today = await local_today(ctx, ref, db)
             goal = await load_goal(db, ref, today)
         if goal is None:
-            ctx.reply(md("You have no goal yet. Set one, e.g. ", code(f"{prefix}goal 500 words daily"), "."))
+            ctx.reply(
+                md(
+                    "You have no goal yet. Set one, e.g. ",
+                    code(f"{prefix}goal 500 words daily"),
+                    ".",
+                )
+            )
         else:
             ctx.reply(describe_progress(goal, today))
         return
@@ -185,7 +188,9 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         fire(ctx, "goal_set", goal=goal, member=ctx.member)
         await check_reached(ctx, db, goal, today, ctx.member)
     verb = "changed" if previous is not None else "set"
-    ctx.reply(lines(md(f"Goal {verb}: ", bold(describe_goal(goal)), "."), describe_progress(goal, today)))
+    ctx.reply(
+        lines(md(f"Goal {verb}: ", bold(describe_goal(goal)), "."), describe_progress(goal, today))
+    )
 
 
 GOAL_HELP = f"Examples: {GOAL_EXAMPLES}; goal end stops it."

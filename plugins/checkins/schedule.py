@@ -1,4 +1,4 @@
-"""Scheduled check-ins of a space: ``checkin``, ``skip``, ``away``/``back`` and the jobs behind them.
+"""Scheduled check-ins: ``checkin``, ``skip``, ``away``/``back`` and the jobs behind them.
 
 Members are asked at the check-in's time in *their own* time zone. Rather than one job per
 member, there is one recurring job per check-in and time zone (``checkins:ask:<id>:<zone>``)
@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from salon.core import Context, Misfire, SpaceRef, UserError, bold, code, italic, lines, md
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import describe_days, parse_clock, parse_days
 from salon.plugins.checkins.store import is_member
@@ -82,7 +81,9 @@ async def schedule_digest(bot: Any, db: AsyncConnection, checkin: Any) -> None:
     )
 
 
-async def sync_zones(bot: Any, db: AsyncConnection, checkin: Any, *, reschedule: bool = False) -> None:
+async def sync_zones(
+    bot: Any, db: AsyncConnection, checkin: Any, *, reschedule: bool = False
+) -> None:
     """Make the ask jobs match the participants' time zones (one job per zone in use)."""
     needed = set(
         (
@@ -193,7 +194,9 @@ async def _create(ctx: Context, rest: str) -> None:
         raise UserError("Create a check-in in the group space it is for, not in a direct message.")
     words = rest.split()
     if len(words) not in (2, 4) or (len(words) == 4 and words[2].lower() != "digest"):
-        raise UserError("Write it like: checkin create mon,thu 09:00 digest 17:00 (digest optional).")
+        raise UserError(
+            "Write it like: checkin create mon,thu 09:00 digest 17:00 (digest optional)."
+        )
     days = ",".join(parse_days(words[0]))
     ask_time = f"{parse_clock(words[1]):%H:%M}"
     digest_time = f"{parse_clock(words[3]):%H:%M}" if len(words) == 4 else None
@@ -221,9 +224,18 @@ async def _create(ctx: Context, rest: str) -> None:
     verb = "updated" if existing is not None else "created"
     ctx.reply(
         lines(
-            md(f"Check-in {verb}: ", bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)), "."),
-            md("Members join with ", code(f"{prefix}checkin join"), "; set questions with ",
-               code(f"{prefix}checkin questions First? | Second?"), "."),
+            md(
+                f"Check-in {verb}: ",
+                bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+                ".",
+            ),
+            md(
+                "Members join with ",
+                code(f"{prefix}checkin join"),
+                "; set questions with ",
+                code(f"{prefix}checkin questions First? | Second?"),
+                ".",
+            ),
         )
     )
 
@@ -295,8 +307,11 @@ async def _join(ctx: Context, rest: str) -> None:
     prefix = ctx.bot.config.commands.prefix
     ctx.reply(
         lines(
-            md("You're in! I'll message you ", bold(describe_days(tuple(checkin.days.split(",")))),
-               f" at {checkin.ask_time} your time ({tz.key})."),
+            md(
+                "You're in! I'll message you ",
+                bold(describe_days(tuple(checkin.days.split(",")))),
+                f" at {checkin.ask_time} your time ({tz.key}).",
+            ),
             italic(md("Wrong time zone? Set yours with ", code(f"{prefix}tz Europe/Berlin"), ".")),
         )
     )
@@ -339,7 +354,10 @@ async def _status(ctx: Context) -> None:
             ctx.reply(
                 lines(
                     "Check-ins:",
-                    *[md(_space_name(r), ": ", describe_checkin(r, ctx.bot.profiles.default_tz)) for r in rows],
+                    *[
+                        md(_space_name(r), ": ", describe_checkin(r, ctx.bot.profiles.default_tz))
+                        for r in rows
+                    ],
                 )
             )
             return
@@ -356,15 +374,21 @@ async def _status(ctx: Context) -> None:
                 sa.select(sa.func.count()).where(tables.participants.c.checkin_id == checkin.id)
             )
         ).scalar()
-    rows = [md("Check-in: ", bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)), f"; {count} taking part.")]
+    status = [
+        md(
+            "Check-in: ",
+            bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+            f"; {count} taking part.",
+        )
+    ]
     if mine is None:
-        rows.append(md("Join with ", code(f"{prefix}checkin join"), "."))
+        status.append(md("Join with ", code(f"{prefix}checkin join"), "."))
     else:
         following = await ctx.bot.scheduler.next_run(ask_key(checkin.id, mine.tz))
         if following is not None:
             local = following.astimezone(ZoneInfo(mine.tz))
-            rows.append(md(f"You're in; next question {local:%a %d %b %H:%M} ({mine.tz})."))
-    ctx.reply(lines(*rows))
+            status.append(md(f"You're in; next question {local:%a %d %b %H:%M} ({mine.tz})."))
+    ctx.reply(lines(*status))
 
 
 # --- skip, away, back --------------------------------------------------------------------------
@@ -412,12 +436,22 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     prefix = ctx.bot.config.commands.prefix
     if until is None:
         async with ctx.bot.storage.engine.connect() as db:
-            row = (await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))).first()
+            row = (
+                await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))
+            ).first()
             today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if row is None or row[0] <= today:
-            ctx.reply(md("You're not away. Pause with ", code(f"{prefix}away until 2026-12-03"), "."))
+            ctx.reply(
+                md("You're not away. Pause with ", code(f"{prefix}away until 2026-12-03"), ".")
+            )
         else:
-            ctx.reply(md(f"You're away until {row[0]:%a %d %b %Y}. Back early? ", code(f"{prefix}back"), "."))
+            ctx.reply(
+                md(
+                    f"You're away until {row[0]:%a %d %b %Y}. Back early? ",
+                    code(f"{prefix}back"),
+                    ".",
+                )
+            )
         return
     words = until.split()
     if words and words[0].lower() == "until":
@@ -445,5 +479,7 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
 
 async def back_command(ctx: Context) -> None:
     async with ctx.transaction() as db:
-        removed = await db.execute(tables.away.delete().where(is_member(tables.away, ctx.member.ref)))
+        removed = await db.execute(
+            tables.away.delete().where(is_member(tables.away, ctx.member.ref))
+        )
     ctx.reply("Welcome back!" if removed.rowcount else "You weren't away — carry on!")

@@ -1,13 +1,12 @@
-"""``stats``: the last 30 days as a chart (or a sparkline), streaks, personal bests, group totals."""
+"""``stats``: the last 30 days as a chart (or a sparkline), streak, bests and group totals."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
-from salon.core import Context, Image, bold, code, lines, md
+from salon.core import Context, Goal, Image, bold, code, lines, md
 from salon.core.storage import sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.charts import render_chart, sparkline
 from salon.plugins.checkins.goals import describe_progress, load_goal
@@ -65,8 +64,8 @@ async def stats_command(ctx: Context) -> None:
         return
     rows = [
         md(
-            bold(f"Last {DAYS} days: "),
-            f"{sum(amounts):,} {unit} on {plural(sum(1 for a in amounts if a), 'day')}.",
+            bold(f"Last {DAYS} days:"),
+            f" {sum(amounts):,} {unit} on {plural(sum(1 for a in amounts if a), 'day')}.",
         ),
         md(f"Streak: {plural(streak.length, 'day')} (best {plural(streak.best, 'day')})."),
     ]
@@ -87,17 +86,13 @@ async def stats_command(ctx: Context) -> None:
         alt = f"Bar chart of {unit} per day, {days[0]:%d %b} to {days[-1]:%d %b}"
         ctx.reply(lines(*rows), image=Image(png, filename="stats.png", alt_text=alt))
     else:
-        rows.insert(1, md(code(sparkline(amounts)), f" ({days[0]:%d %b} – {days[-1]:%d %b})"))
+        rows.insert(1, md(code(sparkline(amounts)), f" ({days[0]:%d %b} to {days[-1]:%d %b})"))
         ctx.reply(lines(*rows))
 
 
-def _goal_line(goal: object, today: object) -> float | None:
+def _goal_line(goal: Goal | None, today: date) -> float | None:
     """The daily amount the goal asks for, to draw across the chart."""
-    from datetime import date
-
-    from salon.core import Goal
-
-    if not isinstance(goal, Goal) or goal.unit == "sessions" or not isinstance(today, date):
+    if goal is None or goal.unit == "sessions":
         return None
     if goal.kind == "daily":
         return float(goal.target)

@@ -8,7 +8,6 @@ from typing import Any
 
 from salon.core import Context, JobContext, Member, MemberRef
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 
 PLUGIN = "checkins"

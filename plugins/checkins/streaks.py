@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from salon.core import Job, JobContext, MemberRef, Streak
 from salon.core.storage import AsyncConnection, sa
-
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, member_named, ref_of
 
@@ -32,7 +32,7 @@ def current_streak(days: Sequence[date], today: date, grace: int) -> tuple[int, 
     if not days or not is_alive(days[0], today, grace):
         return 0, days[0] if days else None
     length = 1
-    for newer, older in zip(days, days[1:], strict=False):
+    for newer, older in itertools.pairwise(days):
         if (newer - older).days - 1 > grace:
             break
         length += 1
@@ -70,9 +70,16 @@ async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date)
     """
     grace = ctx.bot.plugin_config(PLUGIN).grace_days
     ref = member.ref
-    row = (await db.execute(sa.select(tables.streaks).where(is_member(tables.streaks, ref)))).first()
+    row = (
+        await db.execute(sa.select(tables.streaks).where(is_member(tables.streaks, ref)))
+    ).first()
     if row is not None and row.is_alive and not is_alive(row.last_day, today, grace):
-        fire(ctx, "streak_broken", streak=Streak(ref, row.length, row.best, row.last_day), member=member)
+        fire(
+            ctx,
+            "streak_broken",
+            streak=Streak(ref, row.length, row.best, row.last_day),
+            member=member,
+        )
     streak = await load_streak(db, ref, today, grace)
     values = {
         "length": streak.length,
@@ -85,7 +92,9 @@ async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date)
             tables.streaks.insert().values(platform=ref.platform, member_id=ref.id, **values)
         )
     else:
-        await db.execute(tables.streaks.update().where(is_member(tables.streaks, ref)).values(**values))
+        await db.execute(
+            tables.streaks.update().where(is_member(tables.streaks, ref)).values(**values)
+        )
     return streak
 
 
@@ -113,3 +122,13 @@ async def check_streaks(ctx: JobContext, job: Job) -> None:
             streak=Streak(ref, row.length, row.best, row.last_day),
             member=member,
         )
+
+
+async def schedule_hourly(bot: Any) -> None:
+    """Schedule the hourly streak check unless it is already there."""
+    if await bot.scheduler.next_run(STREAK_KEY) is not None:
+        return
+    start = bot.clock.now().replace(minute=5, second=0, microsecond=0) - timedelta(hours=1)
+    await bot.scheduler.schedule(
+        STREAK_KEY, STREAK_JOB, rrule="FREQ=HOURLY", start=start.replace(tzinfo=None)
+    )

@@ -6,9 +6,13 @@ from datetime import date
 
 from salon.core import Context, ProgressEntry, UserError, bold, lines, md
 from salon.core.storage import sa
-
 from salon.plugins.checkins import tables
-from salon.plugins.checkins.goals import check_reached, current_goal_row, load_goal, describe_progress
+from salon.plugins.checkins.goals import (
+    check_reached,
+    current_goal_row,
+    describe_progress,
+    load_goal,
+)
 from salon.plugins.checkins.parsing import WC_EXAMPLES, parse_word_count
 from salon.plugins.checkins.store import fire, is_member, plural
 from salon.plugins.checkins.streaks import update_streak
@@ -39,7 +43,11 @@ async def wc_command(ctx: Context, entry: str) -> None:
                     f"Today you have {before:,} {unit}; I can't take away {-parsed.amount:,}."
                 )
         else:
-            start = goal_row.started_on if goal_row is not None and goal_row.kind == "total" else date.min
+            start = (
+                goal_row.started_on
+                if goal_row is not None and goal_row.kind == "total"
+                else date.min
+            )
             earlier = (
                 await db.execute(
                     sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)).where(
@@ -80,10 +88,7 @@ async def wc_command(ctx: Context, entry: str) -> None:
             entry=ProgressEntry(ref, today, amount, unit, note),
             member=ctx.member,
         )
-    if today_row is not None and before != amount:
-        change = f" (was {before:,})"
-    else:
-        change = ""
+    change = f" (was {before:,})" if today_row is not None and before != amount else ""
     rows = [md("Logged ", bold(f"{amount:,} {unit}"), f" for today, {today:%a %d %b}{change}.")]
     if goal is not None:
         rows.append(describe_progress(goal, today))

@@ -12,9 +12,16 @@ import pytest
 SALON = [sys.executable, "-m", "salon.core.cli"]
 
 
-def salon(*args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def salon(
+    *args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*SALON, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60,
+        [*SALON, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, **(env or {})},
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from salon.core import DATE, INT, Arg, Command, Context, Role, UserError, choice, hookimpl
 from salon.core.commands import CommandTable, parse_args
 from salon.core.errors import PluginError
@@ -19,7 +18,11 @@ GOAL = Command(
     "goal",
     _noop,
     help="Set a goal.",
-    args=(Arg("amount", INT), Arg("unit", choice("words", "pages")), Arg("by", DATE, optional=True)),
+    args=(
+        Arg("amount", INT),
+        Arg("unit", choice("words", "pages")),
+        Arg("by", DATE, optional=True),
+    ),
 )
 
 
@@ -69,8 +72,15 @@ class Echo:
     @hookimpl
     def register_commands(self, register):  # type: ignore[no-untyped-def]
         register(Command("echo", self.echo, help="Repeat.", args=(Arg("text", rest=True),)))
-        register(Command("secret", self.echo, help="Organisers.", role=Role.ORGANISER,
-                         args=(Arg("text", rest=True, optional=True),)))
+        register(
+            Command(
+                "secret",
+                self.echo,
+                help="Organisers.",
+                role=Role.ORGANISER,
+                args=(Arg("text", rest=True, optional=True),),
+            )
+        )
         register(Command("boom", self.boom, help="Crash."))
 
     async def echo(self, ctx: Context, text: str | None = None) -> None:
@@ -94,7 +104,10 @@ async def test_ping_in_a_group_needs_the_prefix(salon_bot) -> None:  # type: ign
 
 async def test_unknown_command_suggests_the_closest(salon_bot) -> None:  # type: ignore[no-untyped-def]
     [reply] = await salon_bot.send("!pnig")
-    assert reply.text == "I don't know the command `!pnig`. Did you mean `!ping`? Send `!help` to see what I can do."
+    assert (
+        reply.text
+        == "I don't know the command `!pnig`. Did you mean `!ping`? Send `!help` to see what I can do."
+    )
     assert await salon_bot.send("!!!") == []
 
 
@@ -117,7 +130,9 @@ async def test_help_lists_and_explains_commands(salon_bot) -> None:  # type: ign
 
 
 async def test_organiser_only_commands(salon_bot) -> None:  # type: ignore[no-untyped-def]
-    assert salon_bot.texts(await salon_bot.send("!secret")) == ["Only organisers can use `!secret`."]
+    assert salon_bot.texts(await salon_bot.send("!secret")) == [
+        "Only organisers can use `!secret`."
+    ]
     assert salon_bot.texts(await salon_bot.send("!secret hi", as_="olive")) == ["You said: hi"]
 
 
@@ -129,7 +144,10 @@ async def test_hostile_text_is_echoed_harmlessly(salon_bot) -> None:  # type: ig
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("!echo " + "x" * 5000, "That message is too long for me (5,006 characters; the limit is 4,000)."),
+        (
+            "!echo " + "x" * 5000,
+            "That message is too long for me (5,006 characters; the limit is 4,000).",
+        ),
         ("!echo a\x00b", "Your message has invisible control characters I can't read."),
         ("!echo a\u202eb", "Your message has invisible control characters I can't read."),
         ("!echo \ud800", "Your message has characters I can't read."),

@@ -6,7 +6,6 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from salon.core import MemberRef, bold, bullets, code, italic, lines, link, md, mention, quote
 from salon.core.markup import WORD_JOINER, defuse
 from salon.core.rendering import render_plain
@@ -17,7 +16,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 hostile_text = st.lists(
     st.one_of(
         st.text(max_size=5),
-        st.sampled_from(["@", "＠", "everyone", "channel", "room", "here", "<", ">", "&", "*", "\n"]),
+        st.sampled_from(
+            ["@", "＠", "everyone", "channel", "room", "here", "<", ">", "&", "*", "\n"]
+        ),
     ),
     max_size=40,
 ).map("".join)
@@ -66,5 +67,5 @@ def test_plain_rendering_of_each_node() -> None:
 def test_markup_concatenates_and_reports_plain_text() -> None:
     body = md("a", bold("b")) + "c"
     assert body.plain() == "abc"
-    assert md() .nodes == ()
+    assert md().nodes == ()
     assert not md("")

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from salon.core import Command, hookimpl
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping
@@ -23,8 +22,18 @@ def installed_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """pip-install the sample plugin into its own directory, as a real distribution."""
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(SAMPLE)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(SAMPLE),
+        ],
         check=True,
     )
     return target
@@ -41,7 +50,9 @@ def test_builtin_plugins_load_by_entry_point() -> None:
     assert "basics" in names
 
 
-def test_a_separately_installed_plugin_is_loaded_listed_and_used(with_sample, salon_clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_separately_installed_plugin_is_loaded_listed_and_used(
+    with_sample, salon_clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     pm = create_plugin_manager()
     rows = {name: (version, hooks) for name, version, hooks in describe_plugins(pm)}
     assert rows["sample"] == ("1.2.3", ["register_commands"])
@@ -96,7 +107,9 @@ class Crashes:
         register(Command("crashy", lambda ctx: ctx.reply("still here"), help="x"))
 
 
-async def test_a_plugin_that_fails_to_start_is_disabled_and_the_bot_runs(salon_clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_plugin_that_fails_to_start_is_disabled_and_the_bot_runs(
+    salon_clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     harness = SalonHarness(
         {"database": {"url": f"sqlite:///{tmp_path}/s.db"}}, salon_clock, [("crashes", Crashes())]
     )

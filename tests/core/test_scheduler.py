@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from salon.core import JobHandler, MemberRef, Misfire, hookimpl
 from salon.core.clock import ManualClock
 from salon.core.recurrence import next_occurrence
 from salon.core.scheduler import Scheduler
 from salon.core.storage import Storage, migrate
-from salon.core.testing import SalonHarness
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -64,7 +62,9 @@ def test_a_time_in_the_spring_gap_runs_once_an_hour_on_and_a_repeated_hour_once(
     )
     assert gap is not None and gap.astimezone(LOS_ANGELES).hour == 3  # 02:30 does not exist
     start = datetime(2026, 10, 1, 1, 30)
-    first = next_occurrence("FREQ=DAILY", start, LOS_ANGELES, datetime(2026, 10, 31, 12, tzinfo=UTC))
+    first = next_occurrence(
+        "FREQ=DAILY", start, LOS_ANGELES, datetime(2026, 10, 31, 12, tzinfo=UTC)
+    )
     assert first == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)  # 01:30 PDT, the first of two
     second = next_occurrence("FREQ=DAILY", start, LOS_ANGELES, first)  # type: ignore[arg-type]
     assert second == datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # not 01:30 PST the same night
@@ -72,7 +72,9 @@ def test_a_time_in_the_spring_gap_runs_once_an_hour_on_and_a_repeated_hour_once(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    zone=st.sampled_from(["Europe/Berlin", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]),
+    zone=st.sampled_from(
+        ["Europe/Berlin", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]
+    ),
     hour=st.integers(0, 23),
     minute=st.sampled_from([0, 15, 30, 45]),
     days=st.integers(0, 400),
@@ -94,8 +96,12 @@ async def test_a_job_fires_exactly_once_across_a_restart(salon_bot, reminders) -
     clock: ManualClock = salon_bot.clock
     clock.set(datetime(2026, 10, 24, 6, 0, tzinfo=UTC))
     await salon_bot.bot.scheduler.schedule(
-        "remind:alice", "test.remind", rrule="FREQ=DAILY", start=datetime(2026, 10, 24, 9, 0),
-        tz=BERLIN, payload={"member": "alice"},
+        "remind:alice",
+        "test.remind",
+        rrule="FREQ=DAILY",
+        start=datetime(2026, 10, 24, 9, 0),
+        tz=BERLIN,
+        payload={"member": "alice"},
     )
     assert await salon_bot.advance(timedelta(minutes=59)) == []
     sent = await salon_bot.advance(timedelta(minutes=2))  # 07:01 UTC = 09:01 CEST
@@ -118,8 +124,13 @@ async def test_missed_runs_follow_the_jobs_policy(salon_bot, reminders) -> None:
     scheduler = salon_bot.bot.scheduler
     for name, policy in (("once", Misfire.RUN_ONCE), ("skip", Misfire.SKIP)):
         await scheduler.schedule(
-            f"missed:{name}", "test.remind", rrule="FREQ=DAILY", start=datetime(2026, 11, 2, 9, 0),
-            tz=ZoneInfo("UTC"), payload={"member": name}, misfire=policy,
+            f"missed:{name}",
+            "test.remind",
+            rrule="FREQ=DAILY",
+            start=datetime(2026, 11, 2, 9, 0),
+            tz=ZoneInfo("UTC"),
+            payload={"member": name},
+            misfire=policy,
         )
     # salon was down for three days
     sent = await salon_bot.advance(timedelta(days=3, hours=12))
@@ -167,3 +178,16 @@ async def test_two_processes_on_postgres_never_run_the_same_job(postgres_db_url:
     assert sorted(keys) == sorted(f"claim:{n}" for n in range(200))  # each exactly once
     await storage_a.dispose()
     await storage_b.dispose()
+
+
+async def test_a_recurring_job_starts_on_its_first_matching_day(salon_bot) -> None:  # type: ignore[no-untyped-def]
+    salon_bot.clock.set(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))  # a Saturday
+    next_run = await salon_bot.bot.scheduler.schedule(
+        "weekly:alice",
+        "test.remind",
+        rrule="FREQ=WEEKLY;BYDAY=MO",
+        start=datetime(2026, 11, 29, 9, 0),
+        tz=BERLIN,
+        payload={"member": "alice"},  # a Sunday
+    )
+    assert next_run == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 CET

@@ -6,11 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-
 from salon.core import Command, Context, hookimpl
 from salon.core.errors import AlreadyHandled
-from salon.core.storage import Storage, migrate
-from salon.core.storage import tables
+from salon.core.storage import Storage, migrate, tables
 from salon.core.testing import SalonHarness
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -68,9 +66,7 @@ class Counter:
 
     async def count(self, ctx: Context) -> None:
         async with ctx.transaction() as db:
-            await db.execute(
-                tables.state.insert().values(key=f"count-{ctx.event_id}", value=1)
-            )
+            await db.execute(tables.state.insert().values(key=f"count-{ctx.event_id}", value=1))
             if self.fail:
                 raise RuntimeError("after the write")
         ctx.reply("counted")

@@ -23,8 +23,10 @@ class Poll:
         register(Action("poll.vote", self.vote))
 
     def poll(self, ctx: Context) -> None:
-        ctx.reply("Sprint tonight?", buttons=(Button("Yes", "poll.vote", "yes"),
-                                              Button("No", "poll.vote", "no")))
+        ctx.reply(
+            "Sprint tonight?",
+            buttons=(Button("Yes", "poll.vote", "yes"), Button("No", "poll.vote", "no")),
+        )
 
     def vote(self, ctx: Context, press) -> None:  # type: ignore[no-untyped-def]
         ctx.edit(press.message_id, f"{ctx.member.display_name} voted {press.value}")

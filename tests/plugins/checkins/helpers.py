@@ -1,0 +1,63 @@
+"""Shared helpers for the check-in plugin's tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from salon.core.storage import sa
+from salon.core.testing import SalonHarness
+from salon.plugins.checkins import tables
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+async def snapshot(harness: SalonHarness) -> dict[str, list[Any]]:
+    """Every row of every check-in table (and the job keys), to assert "nothing changed"."""
+    out: dict[str, list[Any]] = {}
+    async with harness.bot.storage.engine.connect() as db:
+        for table in tables.metadata.sorted_tables:
+            out[table.name] = [tuple(row) for row in await db.execute(sa.select(table))]
+        out["jobs"] = [
+            tuple(row)
+            for row in await db.execute(
+                sa.text("SELECT key, next_run_at FROM salon_jobs ORDER BY key")
+            )
+        ]
+        out["members"] = [
+            tuple(row) for row in await db.execute(sa.text("SELECT * FROM salon_members"))
+        ]
+    return out
+
+
+async def setup_checkin(harness: SalonHarness, spec: str = "mon,thu 09:00 digest 17:00") -> None:
+    replies = await harness.send(f"!checkin create {spec}", as_="olive")
+    assert "Check-in created" in last(replies), last(replies)
+
+
+async def join(harness: SalonHarness, name: str, zone: str | None = None) -> None:
+    if zone is not None:
+        replies = await harness.send(f"!tz {zone}", as_=name)
+        assert "Time zone set" in last(replies)
+    replies = await harness.send("!checkin join", as_=name)
+    assert "You're in" in last(replies), last(replies)
+
+
+def dm_texts(harness: SalonHarness, name: str) -> list[str]:
+    return [d.outbound.body.plain() for d in harness.sent_to(name)]
+
+
+def plain(delivered: Any) -> str:
+    """The text of what was sent, without formatting marks (several messages: joined)."""
+    return "\n".join(d.outbound.body.plain() for d in delivered)
+
+
+def last(delivered: Any) -> str:
+    return plain(delivered[-1:])
+
+
+def questions_to(harness: SalonHarness, name: str) -> list[str]:
+    """The check-in questions (first DMs of a round) sent to member ``name``."""
+    return [text for text in dm_texts(harness, name) if text.startswith("Check-in time")]

@@ -1,0 +1,65 @@
+"""stats (chart or sparkline), my data, forget me with its confirmation button."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from salon.core import Capabilities
+from salon.core.testing import SalonHarness
+
+from plugins.checkins.helpers import join, last, setup_checkin, snapshot
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def test_stats_sends_a_chart(salon_bot: SalonHarness) -> None:
+    await salon_bot.send("!goal 500 words daily")
+    for amount in (300, 700, 450):
+        await salon_bot.send(f"!wc {amount}")
+        salon_bot.clock.advance(timedelta(days=1))
+    await salon_bot.send("!wc 100", as_="bob")
+    replies = await salon_bot.send("!stats")
+    image = replies[-1].outbound.image
+    assert image is not None and image.data.startswith(PNG)
+    assert "words per day" in image.alt_text
+    text = last(replies)
+    assert "Last 30 days: 1,450 words on 3 days." in text
+    assert "Best day: 700" in text
+    assert "Streak: 3 days" in text
+    assert "The group this week: 1,550 from 2 writers" in text
+
+
+async def test_stats_without_images_is_a_sparkline(salon_bot: SalonHarness) -> None:
+    salon_bot.adapter.capabilities = Capabilities(images=False)  # type: ignore[misc]
+    await salon_bot.send("!wc 800")
+    replies = await salon_bot.send("!stats")
+    assert replies[-1].outbound.image is None
+    assert "▁" * 29 + "█" in last(replies)
+
+
+async def test_my_data_and_forget_me(salon_bot: SalonHarness) -> None:
+    await setup_checkin(salon_bot)
+    await salon_bot.send("!goal 500 words daily", as_="bob")
+    await salon_bot.send("!wc 321 a secret note", as_="bob")
+    await join(salon_bot, "bob", "Europe/Berlin")
+    await join(salon_bot, "alice")
+    await salon_bot.send("!buddy join", as_="bob")
+    replies = await salon_bot.send("!my data", as_="bob")  # in the group: sent by DM
+    assert replies[-1].outbound.space is not None
+    assert "direct message" in last(replies)
+    data = replies[0].outbound.body.plain()
+    assert replies[0].outbound.recipient is not None
+    assert "321 words — a secret note" in data and "Europe/Berlin" in data
+    replies = await salon_bot.send("!forget me", as_="bob", dm=True)
+    yes, no = replies[-1].outbound.buttons
+    await salon_bot.press(no, as_="bob", dm=True)
+    assert "321 words" in last(await salon_bot.send("!my data", as_="bob", dm=True))
+    replies = await salon_bot.press(yes, as_="alice", dm=True)  # not alice's button
+    assert "someone else" in last(replies)
+    replies = await salon_bot.press(yes, as_="bob", dm=True)
+    assert "deleted" in last(replies)
+    replies = await salon_bot.send("!my data", as_="bob", dm=True)
+    assert "321" not in last(replies) and "Europe/Berlin" not in last(replies)
+    snap = await snapshot(salon_bot)
+    assert not [row for rows in snap.values() for row in rows if "bob" in row]
+    assert any("alice" in row for row in snap["checkins_participants"])
