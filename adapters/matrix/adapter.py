@@ -15,6 +15,14 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import nio
+from salon.adapters.matrix import schemas
+from salon.adapters.matrix.buttons import STATE_KEY as BUTTONS_KEY
+from salon.adapters.matrix.buttons import PendingButtons
+from salon.adapters.matrix.config import MatrixConfig
+from salon.adapters.matrix.direct import DirectRooms
+from salon.adapters.matrix.inbound import SeenEvents, mention_pattern, strip_reply_fallback
+from salon.adapters.matrix.render import PLATFORM, choice_number
+from salon.adapters.matrix.sending import Sender
 from salon.core import (
     Adapter,
     Bot,
@@ -32,14 +40,6 @@ from salon.core import (
     md,
 )
 from salon.core.config import read_secret, structure
-
-from salon.adapters.matrix.buttons import STATE_KEY as BUTTONS_KEY
-from salon.adapters.matrix.buttons import PendingButtons
-from salon.adapters.matrix.config import MatrixConfig
-from salon.adapters.matrix.direct import DirectRooms
-from salon.adapters.matrix.inbound import SeenEvents, mention_pattern, strip_reply_fallback
-from salon.adapters.matrix.render import PLATFORM, choice_number
-from salon.adapters.matrix.sending import Sender
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,10 @@ class MatrixAdapter(Adapter):
     def __init__(self, bot: Bot, config: MatrixConfig | Mapping[str, Any], env: Mapping[str, str]):
         if not isinstance(config, MatrixConfig):
             config = structure(config, MatrixConfig, "adapters.matrix")
+        config.check()
         super().__init__(bot, config, env)
         self.config: MatrixConfig = config
+        schemas.install()  # nio's validation, compiled: same results, a tenth of the time
         self.client = nio.AsyncClient(
             config.homeserver,
             config.user_id,
@@ -233,7 +235,10 @@ class MatrixAdapter(Adapter):
             if history:
                 continue
             for event in joined.timeline.events:
-                await self._on_event(room, event)
+                try:
+                    await self._on_event(room, event)
+                except Exception as error:  # one bad event must not cost the rest of the batch
+                    await self.bot.report_error(error, f"matrix event in {room_id}")
         for event in response.account_data_events:
             source = getattr(event, "source", None) or {}
             if source.get("type") == "m.direct":
@@ -251,7 +256,11 @@ class MatrixAdapter(Adapter):
             self._saved_since = token
 
     async def _on_event(self, room: nio.MatrixRoom, event: Any) -> None:
-        if event.sender == self.user_id or self._seen.check_and_add(event.event_id):
+        sender = getattr(event, "sender", None)
+        event_id = getattr(event, "event_id", None)
+        if sender is None or event_id is None:  # nio's UnknownBadEvent: nothing to act on
+            return
+        if sender == self.user_id or self._seen.check_and_add(event_id):
             return
         if isinstance(event, nio.RoomMessageText):
             await self._on_text(room, event)

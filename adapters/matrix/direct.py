@@ -51,9 +51,7 @@ class DirectRooms:
         rooms = [room_id, *(r for r in self.rooms_of(user_id) if r != room_id)]
         self.by_user[user_id] = rooms
         self.room_ids.add(room_id)
-        path = (
-            f"/_matrix/client/v3/user/{quote(client.user_id, safe='')}/account_data/m.direct"
-        )
+        path = f"/_matrix/client/v3/user/{quote(client.user_id, safe='')}/account_data/m.direct"
         headers = {
             "Authorization": f"Bearer {client.access_token}",
             "Content-Type": "application/json",

@@ -8,6 +8,7 @@ The HTML uses only tags from the subset the spec recommends clients accept
 
 from __future__ import annotations
 
+import builtins
 import html
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,8 +21,8 @@ PLATFORM = "matrix"
 HTML_FORMAT = "org.matrix.custom.html"
 MATRIX_TO = "https://matrix.to/#/"
 
-#: Keycap emoji for choices 1–10, as clients send them in ``m.reaction`` keys.
-KEYCAPS = tuple(f"{n}\ufe0f\u20e3" for n in range(1, 10)) + ("\U0001f51f",)
+#: Keycap emoji for choices 1 to 10, as clients send them in ``m.reaction`` keys.
+KEYCAPS = (*(f"{n}\ufe0f\u20e3" for n in range(1, 10)), "\U0001f51f")
 _BLOCK_OPEN = ("<ul>", "<ol>", "<blockquote>")
 _BLOCK_CLOSE = ("</ul>", "</ol>", "</blockquote>")
 
@@ -62,9 +63,9 @@ class MatrixHtmlRenderer(Renderer):
     def line_break(self) -> str:
         return "<br>"
 
-    def join(self, parts: list[str]) -> str:
+    def join(self, parts: builtins.list[str]) -> str:  # `list` is the method here
         # Blocks already break the line; a <br> next to one would add an empty line.
-        kept = []
+        kept: builtins.list[str] = []
         last = len(parts) - 1
         for index, part in enumerate(parts):
             if part == "<br>" and (
@@ -102,7 +103,7 @@ def mentioned_users(nodes: Iterable[Node]) -> list[str]:
 
 
 def keycap(number: int) -> str:
-    """The keycap emoji for choice ``number`` (1–10), or ``"(n)"`` beyond that."""
+    """The keycap emoji for choice ``number`` (1 to 10), or ``"(n)"`` beyond that."""
     return KEYCAPS[number - 1] if 1 <= number <= len(KEYCAPS) else f"({number})"
 
 

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import nio
-from salon.core import DeliveryError, Image, Outbound, RetryAfter, Sent, SpaceRef
-from salon.core.markup import defuse
-
 from salon.adapters.matrix.buttons import STATE_KEY, Pending
 from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
+from salon.core import DeliveryError, Image, Outbound, RetryAfter, Sent, SpaceRef
+from salon.core.markup import defuse
 
 if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
@@ -106,8 +105,9 @@ class Sender:
             attempt.room_id, event_type, content, tx_id=f"{attempt.txn}.{part}"
         )
         if isinstance(response, nio.RoomSendResponse):
-            attempt.event_ids[part] = response.event_id
-            return response.event_id
+            event_id: str = response.event_id
+            attempt.event_ids[part] = event_id
+            return event_id
         raise_for(response, f"sending to {attempt.room_id}")
         raise AssertionError("unreachable")
 
@@ -147,7 +147,9 @@ class Sender:
             pending.remove(room_id, event_id)
         else:
             return
-        await self.adapter.bot.storage.set_state(self.adapter.state_key(STATE_KEY), pending.to_json())
+        await self.adapter.bot.storage.set_state(
+            self.adapter.state_key(STATE_KEY), pending.to_json()
+        )
 
     async def _room_for(self, outbound: Outbound) -> str:
         if outbound.space is not None:
@@ -173,7 +175,8 @@ class Sender:
             raise_for(response, f"opening a DM with {user_id}", unreachable=True)
         await adapter.direct.add(client, user_id, response.room_id)
         log.info("matrix: opened DM room %s with %s", response.room_id, user_id)
-        return response.room_id
+        created: str = response.room_id
+        return created
 
 
 def raise_for(response: Any, what: str, *, unreachable: bool = False) -> None:

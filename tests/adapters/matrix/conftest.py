@@ -63,7 +63,9 @@ class TestPlugin:
     @hookimpl
     def register_commands(register: Callable[[Command], None]) -> None:
         def echo(ctx: Context, text: str) -> None:
-            ctx.reply(md("You said: ", text, " — ", mention(ctx.member.ref, ctx.member.display_name)))
+            ctx.reply(
+                md("You said: ", text, " — ", mention(ctx.member.ref, ctx.member.display_name))
+            )
 
         def choose(ctx: Context) -> None:
             ctx.reply(
@@ -130,9 +132,9 @@ class Human:
     async def wait_for(
         self,
         predicate: Callable[[str, dict[str, Any]], bool],
-        timeout: float = WAIT,
         *,
         after: int = 0,
+        within: float = WAIT,
     ) -> tuple[str, dict[str, Any]]:
         """The first event recorded from index ``after`` on (already or later) that matches."""
 
@@ -146,16 +148,16 @@ class Human:
                 self._changed.clear()
                 await self._changed.wait()
 
-        return await asyncio.wait_for(scan(), timeout)
+        return await asyncio.wait_for(scan(), within)
 
-    async def wait_for_invite(self, timeout: float = WAIT) -> str:
+    async def wait_for_invite(self, within: float = WAIT) -> str:
         async def scan() -> str:
             while not self.invites:
                 self._changed.clear()
                 await self._changed.wait()
             return next(iter(self.invites))
 
-        return await asyncio.wait_for(scan(), timeout)
+        return await asyncio.wait_for(scan(), within)
 
     async def reply_to(self, room_id: str, text: str, sender: str, **content: Any) -> dict:
         """Send ``text`` and return the content of ``sender``'s next message in that room."""
@@ -189,10 +191,12 @@ class Human:
         created = await self.client.room_create(invite=[bot_id], **options)
         assert isinstance(created, nio.RoomCreateResponse), created
         await self.wait_for(
-            lambda r, e: r == created.room_id
-            and e["type"] == "m.room.member"
-            and e.get("state_key") == bot_id
-            and e["content"].get("membership") == "join"
+            lambda r, e: (
+                r == created.room_id
+                and e["type"] == "m.room.member"
+                and e.get("state_key") == bot_id
+                and e["content"].get("membership") == "join"
+            )
         )
         return created.room_id
 

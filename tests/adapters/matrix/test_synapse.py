@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import nio
 import pytest
 from salon.core import MemberRef, Outbound, md
-from salon.core.testing import SalonHarness, default_config
 from salon.core.clock import ManualClock
+from salon.core.testing import SalonHarness, default_config
 
 
 async def test_command_gets_a_formatted_notice(world: Any) -> None:
@@ -149,7 +148,9 @@ async def test_restart_resumes_without_answering_old_messages(world: Any) -> Non
     assert not any("run by salon" in a for a in answers)  # asked before the first start
 
 
-async def test_invite_from_a_stranger_is_refused(world: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_invite_from_a_stranger_is_refused(
+    world: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     alice = await world.human("alice")
     stranger = await world.human("stranger")
     await world.start_bot(allowed_inviters=[alice.user_id])
@@ -158,10 +159,12 @@ async def test_invite_from_a_stranger_is_refused(world: Any, caplog: pytest.LogC
 
     created = await stranger.client.room_create(invite=[bot_id])
     _, left = await stranger.wait_for(
-        lambda r, e: r == created.room_id
-        and e["type"] == "m.room.member"
-        and e.get("state_key") == bot_id
-        and e["content"].get("membership") == "leave"
+        lambda r, e: (
+            r == created.room_id
+            and e["type"] == "m.room.member"
+            and e.get("state_key") == bot_id
+            and e["content"].get("membership") == "leave"
+        )
     )
     assert left["sender"] == bot_id
     assert any(
@@ -190,13 +193,16 @@ async def test_encrypted_room_is_announced_once(world: Any) -> None:
     await alice.client.room_send(
         room,
         "m.room.encrypted",
-        {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AAAA", "sender_key": "k",
-         "device_id": "D", "session_id": "s"},
+        {
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "ciphertext": "AAAA",
+            "sender_key": "k",
+            "device_id": "D",
+            "session_id": "s",
+        },
     )
     await alice.reply_to(await alice.room_with(bot_id), "!ping", bot_id)
-    assert not any(
-        r == room and e["sender"] == bot_id for r, e in alice.timeline[mark:]
-    )
+    assert not any(r == room and e["sender"] == bot_id for r, e in alice.timeline[mark:])
     assert room in bot.adapters["matrix"]._encrypted_noted
 
 
