@@ -23,7 +23,9 @@ def _http_url(_instance: Any, attribute: Any, value: str) -> None:
 
 def _path(_instance: Any, _attribute: Any, value: str) -> None:
     if not value.startswith("/"):
-        raise ValueError(f"adapters.telegram.webhook_path: expected a path like /telegram, got {value!r}")
+        raise ValueError(
+            f"adapters.telegram.webhook_path: expected a path like /telegram, got {value!r}"
+        )
 
 
 def _mode(_instance: Any, _attribute: Any, value: str) -> None:

@@ -14,8 +14,8 @@ import re
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
-# One atom: a tag, an entity, or one character. A bare "&" that starts no entity is a character.
-_ATOM = re.compile(r"<[^>]*>|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z]+);|[^<]", re.DOTALL)
+# One atom: a tag, an entity TDLib decodes, or one character (a bare "&" is a character).
+_ATOM = re.compile(r"<[^>]*>|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot);|.", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _BLOCK_TAGS = frozenset({"blockquote", "pre"})
 
@@ -27,7 +27,7 @@ def visible_length(markup: str) -> int:
     """The number of characters Telegram counts for ``markup`` (tags removed, entities as one)."""
     if "<" not in markup and "&" not in markup:
         return len(markup)
-    return sum(1 for atom in _ATOM.findall(markup) if atom[0] != "<")
+    return sum(1 for atom in _ATOM.findall(markup) if not _is_tag(atom))
 
 
 def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -38,7 +38,7 @@ def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if len(markup) <= limit:  # tags and entities only make the visible text shorter
         return [markup]
     atoms = _ATOM.findall(markup)
-    if sum(1 for atom in atoms if atom[0] != "<") <= limit:
+    if sum(1 for atom in atoms if not _is_tag(atom)) <= limit:
         return [markup]
     parts: list[str] = []
     start = 0
@@ -46,7 +46,7 @@ def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     while start < len(atoms):
         cut, stack_at_cut = _find_cut(atoms, start, stack, limit)
         body = atoms[start:cut]
-        if any(atom[0] != "<" and not atom.isspace() for atom in body):
+        if any(not _is_tag(atom) and not atom.isspace() for atom in body):
             opening = "".join(tag for _, tag in stack)
             closing = "".join(f"</{name}>" for name, _ in reversed(stack_at_cut))
             parts.append(opening + "".join(body) + closing)
@@ -64,7 +64,7 @@ def _find_cut(
     at_least = limit // 2
     for index in range(start, len(atoms)):
         atom = atoms[index]
-        if atom[0] == "<" and len(atom) > 1:
+        if _is_tag(atom):
             name = _tag_name(atom)
             if atom[1] == "/":
                 if open_tags and open_tags[-1][0] == name:
@@ -88,6 +88,10 @@ def _find_cut(
             elif atom == " ":
                 best[_SPACE] = (index + 1, list(open_tags))
     return len(atoms), open_tags
+
+
+def _is_tag(atom: str) -> bool:
+    return len(atom) > 1 and atom[0] == "<"
 
 
 def _tag_name(tag: str) -> str:

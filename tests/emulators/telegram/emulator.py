@@ -199,6 +199,11 @@ class TelegramEmulator:
         self.api.open_callback_queries[query_id] = query
         return self.inject({"callback_query": query})
 
+    def unconfirm(self, update: dict[str, Any]) -> None:
+        """Deliver ``update`` again, as Telegram does when the bot died before confirming it
+        (before its next ``getUpdates`` with a higher ``offset``)."""
+        self.updates.requeue(update)
+
     # -- what the bot did --------------------------------------------------------------------
 
     @property

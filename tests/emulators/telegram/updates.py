@@ -103,6 +103,14 @@ class UpdateQueue:
         """Forget one update (a webhook accepted it)."""
         self._pending = [u for u in self._pending if u["update_id"] != update_id]
 
+    def requeue(self, update: dict[str, Any]) -> None:
+        """Make ``update`` pending again, in ``update_id`` order (a confirmation never arrived)."""
+        if any(u["update_id"] == update["update_id"] for u in self._pending):
+            return
+        self._pending.append(update)
+        self._pending.sort(key=lambda u: u["update_id"])
+        self._changed.notify()
+
     def drop_all(self) -> None:
         """``drop_pending_updates=True``."""
         self._pending.clear()

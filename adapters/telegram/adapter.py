@@ -1,0 +1,262 @@
+"""``TelegramAdapter``: python-telegram-bot's ``Bot`` driven directly, no ``Application``.
+
+Inbound, updates arrive by long polling (``polling.py``) or on a webhook route (``webhook.py``)
+and become neutral ``Message``/``ButtonPress`` values here; outbound, the core's send queue
+calls ``send`` (``delivery.py``). PTB does the HTTP, the JSON (de)serialisation and the error
+mapping; salon's core does routing, pacing, retries and exactly-once effects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from salon.adapters.telegram.buttons import ButtonCodec
+from salon.adapters.telegram.config import (
+    TOKEN_VARIABLE,
+    WEBHOOK_SECRET_VARIABLE,
+    TelegramConfig,
+)
+from salon.adapters.telegram.delivery import Sender, TelegramBot
+from salon.adapters.telegram.inbound import PLATFORM, invocation, member_of, space_of
+from salon.adapters.telegram.menu import publish_menu
+from salon.adapters.telegram.polling import ALLOWED_UPDATES, Poller
+from salon.adapters.telegram.reachability import Reachability
+from salon.adapters.telegram.split import MESSAGE_LIMIT
+from salon.adapters.telegram.webhook import WebhookEndpoint
+from salon.core import (
+    Adapter,
+    ButtonPress,
+    Capabilities,
+    ConfigError,
+    Member,
+    Message,
+    Outbound,
+    Rate,
+    RateLimits,
+    Sent,
+    Space,
+    code,
+    md,
+)
+from salon.core.config import read_secret
+from telegram import CallbackQuery, Update
+from telegram import Message as TgMessage
+from telegram.error import TelegramError
+from telegram.request import BaseRequest, HTTPXRequest
+
+if TYPE_CHECKING:
+    from salon.core import Bot
+    from starlette.routing import BaseRoute
+
+log = logging.getLogger(__name__)
+
+REACHABILITY_PLUGIN = "telegram.reachability"
+
+
+class TelegramAdapter(Adapter):
+    """Groups and supergroups are spaces, forum topics threads, private chats direct messages."""
+
+    platform: ClassVar[str] = PLATFORM
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        threads=True,
+        buttons=True,
+        images=True,
+        edits=True,
+        direct_messages=True,
+        rich_text=True,
+        max_text_length=MESSAGE_LIMIT,
+    )
+    # https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+    rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(30, 1.0), per_space=Rate(20, 60.0))
+    secrets: ClassVar[Sequence[str]] = (TOKEN_VARIABLE,)
+    config_class: ClassVar[type[Any] | None] = TelegramConfig
+
+    def __init__(
+        self,
+        bot: Bot,
+        config: TelegramConfig | None = None,
+        env: Mapping[str, str] | None = None,
+        *,
+        request: BaseRequest | None = None,
+        get_updates_request: BaseRequest | None = None,
+    ) -> None:
+        super().__init__(bot, config or TelegramConfig(), env or {})
+        token = read_secret(self.env, TOKEN_VARIABLE)
+        if token is None:
+            raise ConfigError(f"adapters.telegram: set the environment variable {TOKEN_VARIABLE}")
+        secret = read_secret(self.env, WEBHOOK_SECRET_VARIABLE)
+        if self.config.mode == "webhook" and secret is None:
+            raise ConfigError(
+                f"adapters.telegram: webhook mode needs the environment variable "
+                f"{WEBHOOK_SECRET_VARIABLE} (1-256 characters A-Z, a-z, 0-9, _ and -)"
+            )
+        self.bot_id = token.reveal().partition(":")[0]
+        request = request or HTTPXRequest(connection_pool_size=8)
+        # PTB's plain Bot has no rate limiter: the core's send queue does the pacing.
+        self.ptb = TelegramBot(
+            token.reveal(),
+            base_url=self.config.base_url,
+            base_file_url=self.config.base_file_url,
+            request=request,
+            get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        )
+        self.username = ""
+        self.codec = ButtonCodec(bot.storage)
+        self.sender = Sender(self.ptb, self.codec)
+        self.reachability = Reachability(bot)
+        self.poller = Poller(
+            self.ptb,
+            bot.storage,
+            self.handle_update,
+            bot.report_error,
+            state_key=f"telegram:{self.bot_id}:offset",
+            timeout=self.config.poll_timeout,
+        )
+        self.webhook = WebhookEndpoint(
+            self.config.webhook_path,
+            secret.reveal() if secret else "",
+            self.ptb,
+            self.handle_update,
+            bot.report_error,
+        )
+        self._secret = secret
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.ptb.initialize()  # getMe: who we are, and a check of the token
+        self.username = (self.ptb.username or "").lower()
+        self.reachability.bot_username = self.ptb.username or ""
+        if self.bot.pm.get_plugin(REACHABILITY_PLUGIN) is None:
+            self.bot.pm.register(self.reachability, name=REACHABILITY_PLUGIN)
+        await publish_menu(self.ptb, self.bot.commands, self.bot.config.organiser_refs())
+        if self.config.mode == "polling":
+            await self.ptb.delete_webhook()  # getUpdates answers 409 while a webhook is set
+            await self.poller.start()
+        elif self.config.webhook_url:
+            await self.set_webhook(self.config.webhook_url)
+        else:
+            log.warning(
+                "telegram webhook mode without webhook_url: call setWebhook with the secret "
+                "from %s yourself",
+                WEBHOOK_SECRET_VARIABLE,
+            )
+        self.webhook.ready = True
+
+    async def set_webhook(self, url: str) -> None:
+        """Point Telegram at ``url`` (which must reach this adapter's webhook route)."""
+        assert self._secret is not None
+        await self.ptb.set_webhook(
+            url, secret_token=self._secret.reveal(), allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def stop(self) -> None:
+        self.webhook.ready = False
+        await self.poller.stop()
+        if self.bot.pm.get_plugin(REACHABILITY_PLUGIN) is self.reachability:
+            self.bot.pm.unregister(name=REACHABILITY_PLUGIN)
+        await self.ptb.shutdown()
+
+    def routes(self) -> Sequence[BaseRoute]:
+        return [self.webhook.route()] if self.config.mode == "webhook" else []
+
+    # --- outbound --------------------------------------------------------------------------
+    async def send(self, outbound: Outbound) -> Sent:
+        return await self.sender.send(outbound)
+
+    # --- inbound ---------------------------------------------------------------------------
+    async def handle_update(self, update: Update) -> None:
+        """Hand one update to the core (both polling and the webhook call this)."""
+        if update.message is not None:
+            await self._on_message(update.update_id, update.message)
+        elif update.callback_query is not None:
+            await self._on_press(update.update_id, update.callback_query)
+
+    async def _on_message(self, update_id: int, message: TgMessage) -> None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return
+        chat = message.chat
+        private = chat.type == "private"
+        if message.new_chat_members:
+            await self._joined(message)
+        text = message.text
+        if text is None:
+            return
+        called = invocation(text, private=private, bot_username=self.username)
+        if called is None:
+            return  # a /command for another bot
+        member = member_of(user)
+        space = space_of(chat)
+        self.reachability.seen(member)
+        if private:
+            for missed in self.reachability.started(member.ref.id):
+                self.bot.send(missed)
+            if called.command == "start" and self.bot.commands.get("start") is None:
+                await self._greet(member, space)
+                return
+        thread_id = str(message.message_thread_id) if message.is_topic_message else None
+        await self.bot.receive(
+            Message(
+                space=space,
+                author=member,
+                text=called.text,
+                event_id=f"{self.bot_id}-{update_id}",
+                addressed=called.addressed,
+                thread_id=thread_id,
+                message_id=str(message.message_id),
+                received_at=message.date,
+            )
+        )
+        if not private and self.reachability.needs_reminder(member.ref.id):
+            self.bot.send(self.reachability.reminder(member, space, thread_id))
+
+    async def _joined(self, message: TgMessage) -> None:
+        space = space_of(message.chat)
+        for user in message.new_chat_members:
+            if not user.is_bot:
+                await self.bot.receive_join(member_of(user), space)
+
+    async def _greet(self, member: Member, space: Space) -> None:
+        """``/start`` in a private chat: say hello, and tell plugins a member arrived."""
+        self.bot.send(
+            Outbound(
+                md(
+                    f"Hello, {member.display_name}! I'm the bot of ",
+                    self.bot.community.name,
+                    ". Send ",
+                    code("help"),
+                    " to see what I can do.",
+                ),
+                space=space.ref,
+            )
+        )
+        await self.bot.receive_join(member, space)
+
+    async def _on_press(self, update_id: int, query: CallbackQuery) -> None:
+        # Always answer, first: the member's client shows a spinner until we do.
+        try:
+            await self.ptb.answer_callback_query(query.id)
+        except TelegramError as error:
+            log.info("answerCallbackQuery failed: %s", error)
+        shown = query.message
+        if shown is None:
+            return  # a button under an inline-mode message: not ours
+        decoded = await self.codec.decode(query.data or "")
+        action, value = decoded if decoded is not None else ("", "")
+        thread_id = None
+        if isinstance(shown, TgMessage) and shown.is_topic_message:
+            thread_id = str(shown.message_thread_id)
+        await self.bot.receive_press(
+            ButtonPress(
+                space=space_of(shown.chat),
+                member=member_of(query.from_user),
+                action=action,
+                value=value,
+                event_id=f"{self.bot_id}-{update_id}",
+                message_id=str(shown.message_id),
+                thread_id=thread_id,
+                raw={"callback_query_id": query.id},
+            )
+        )

@@ -1,0 +1,103 @@
+"""Long polling: ``getUpdates`` with an offset that salon keeps in its own database.
+
+Telegram forgets an update once ``getUpdates`` is called with a higher ``offset``
+(https://core.telegram.org/bots/api#getupdates). The poller stores the next offset in salon's
+state table after each update is handed to the core, so a restart resumes after the last
+handled update instead of seeing it again, even if the process died before telling Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import telegram
+from salon.adapters.telegram.delivery import retry_seconds
+from salon.core.storage.engine import Storage
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query")
+_MAX_BACKOFF = 30.0
+
+
+class Poller:
+    """Owns the polling task: fetch, hand each update to ``handle``, store the offset."""
+
+    def __init__(
+        self,
+        ptb: telegram.Bot,
+        storage: Storage,
+        handle: Callable[[Update], Awaitable[None]],
+        report_error: Callable[[BaseException, str], Awaitable[object]],
+        *,
+        state_key: str,
+        timeout: int,
+    ) -> None:
+        self.ptb = ptb
+        self.storage = storage
+        self.handle = handle
+        self.report_error = report_error
+        self.state_key = state_key
+        self.timeout = timeout
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._waiting = False
+
+    async def start(self) -> None:
+        offset = await self.storage.get_state(self.state_key)
+        self._stopping = False
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(offset if isinstance(offset, int) else None), name="telegram-polling"
+        )
+
+    async def stop(self) -> None:
+        """Stop polling; an update being handled is finished first, a long poll is cancelled."""
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is None:
+            return
+        if self._waiting:
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    async def _run(self, offset: int | None) -> None:
+        backoff = 1.0
+        while not self._stopping:
+            self._waiting = True
+            try:
+                updates = await self.ptb.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
+                )
+            except RetryAfter as error:
+                await asyncio.sleep(retry_seconds(error))
+                continue
+            except InvalidToken as error:
+                await self.report_error(error, "telegram polling (the token was rejected)")
+                return
+            except (Conflict, NetworkError) as error:
+                # Conflict: a webhook is set or another instance polls; both may pass.
+                log.warning("telegram getUpdates failed (%s); retrying in %.0fs", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+                continue
+            except TelegramError as error:
+                await self.report_error(error, "telegram polling")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+                continue
+            finally:
+                self._waiting = False
+            backoff = 1.0
+            for update in updates:
+                if self._stopping:
+                    return
+                try:
+                    await self.handle(update)
+                except Exception as error:  # one bad update must not stop the stream
+                    await self.report_error(error, f"telegram update {update.update_id}")
+                offset = update.update_id + 1
+                await self.storage.set_state(self.state_key, offset)
