@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from cattrs.v import format_exception
 from salon.core.errors import ConfigError
 from salon.core.model import MemberRef
 
@@ -87,8 +88,15 @@ def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
         raise ConfigError(f"{where}: {error}") from None
 
 
+def _format(error: BaseException, expected: type | None) -> str:
+    # A validator's own sentence says more than cattrs' generic "invalid value".
+    if isinstance(error, ValueError) and expected is None and str(error):
+        return f"invalid value: {error}"
+    return format_exception(error, expected)
+
+
 def _describe(error: BaseException, where: str) -> Iterable[str]:
-    for line in cattrs.transform_error(error, path=where):
+    for line in cattrs.transform_error(error, path=where, format_exception=_format):
         # "invalid value for type, expected int @ $.database.port" → "database.port: expected int"
         message, _, path = line.rpartition(" @ ")
         message = message.replace("invalid value for type, ", "")
