@@ -7,6 +7,7 @@ from typing import Literal
 import attrs
 from salon.core.errors import ConfigError
 
+PLATFORM = "slack"
 BOT_TOKEN = "SALON_SLACK_BOT_TOKEN"
 APP_TOKEN = "SALON_SLACK_APP_TOKEN"
 SIGNING_SECRET = "SALON_SLACK_SIGNING_SECRET"

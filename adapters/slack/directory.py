@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Any
 
+from salon.adapters.slack.config import PLATFORM
+from salon.core import Member, MemberRef
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -22,12 +24,12 @@ class Directory:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
-        self._names: dict[str, tuple[str, float]] = {}
+        self._members: dict[str, tuple[Member, float]] = {}
         self._dms: dict[str, str] = {}
 
-    async def display_name(self, user_id: str) -> str:
-        """The member's display name (falling back to the real name, then the handle)."""
-        cached = self._names.get(user_id)
+    async def member(self, user_id: str) -> Member:
+        """The member with their display name (falling back to the real name, then handle)."""
+        cached = self._members.get(user_id)
         now = time.monotonic()
         if cached is not None and now - cached[1] < NAME_TTL:
             return cached[0]
@@ -36,12 +38,13 @@ class Directory:
         except SlackApiError as error:
             # A name is nice to have; never let it stop the message itself.
             log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
-            return cached[0] if cached else user_id
+            return cached[0] if cached else Member(MemberRef(PLATFORM, user_id), user_id)
         name = _name_of(response.get("user") or {}) or user_id
-        if len(self._names) >= MAX_CACHED:
-            self._names.pop(next(iter(self._names)))
-        self._names[user_id] = (name, now)
-        return name
+        if len(self._members) >= MAX_CACHED:
+            self._members.pop(next(iter(self._members)))
+        member = Member(MemberRef(PLATFORM, user_id), display_name=name)
+        self._members[user_id] = (member, now)
+        return member
 
     async def dm_channel(self, user_id: str) -> str:
         """The id of the bot's DM channel with ``user_id`` (opened on first use)."""

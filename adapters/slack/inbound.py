@@ -8,15 +8,15 @@ feature could still tell who was meant; rendering escapes them like any user tex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from salon.core import ButtonPress, Member, MemberRef, Message, Space, SpaceRef
-
+from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.render import action_of
+from salon.core import ButtonPress, Member, Message, Space, SpaceRef
 
-PLATFORM = "slack"
 #: Message subtypes that are still a member writing something; every other subtype
 #: (bot_message, message_changed, channel_join, …) is not a message to answer.
 USER_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -47,12 +47,13 @@ def _plain_token(match: re.Match[str]) -> str:
 
 def space_for(channel_id: str, *, is_direct: bool | None = None) -> Space:
     """A Space for a channel; ``D…`` channels are direct messages with the bot."""
-    direct = channel_id.startswith("D") if is_direct is None else is_direct
-    return Space(SpaceRef(PLATFORM, channel_id), is_direct=direct)
+    return _space(channel_id, channel_id.startswith("D") if is_direct is None else is_direct)
 
 
-def member_for(user_id: str, display_name: str) -> Member:
-    return Member(MemberRef(PLATFORM, user_id), display_name=display_name)
+@functools.lru_cache(maxsize=4096)
+def _space(channel_id: str, is_direct: bool) -> Space:
+    # Spaces are frozen values; a busy channel reuses one instead of building it per event.
+    return Space(SpaceRef(PLATFORM, channel_id), is_direct=is_direct)
 
 
 def is_member_message(event: Mapping[str, Any], bot_user_id: str) -> bool:

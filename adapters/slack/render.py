@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from salon.core import Button, Markup, PlainRenderer, Renderer
-from salon.core.markup import Mention, defuse
+from salon.core.markup import LineBreak, Mention, Text, defuse
 
 #: Slack's limit for the text of one section block.
 SECTION_LIMIT = 3000
@@ -84,6 +84,7 @@ class FallbackRenderer(PlainRenderer):
         return mention_token(mention) or "@" + self.escape(defuse(mention.display_name))
 
 
+_SAME_IN_BOTH = frozenset({Text, LineBreak, Mention})
 _MRKDWN = MrkdwnRenderer()
 _FALLBACK = FallbackRenderer()
 
@@ -98,11 +99,11 @@ def render_message(body: Markup, buttons: tuple[Button, ...] = ()) -> tuple[str,
     action_blocks = button_blocks(buttons)
     room = MAX_BLOCKS - len(action_blocks)
     if len(blocks) > room:
-        blocks = blocks[: room - 1] + [
-            {"type": "section", "text": {"type": "mrkdwn", "text": "…"}}
-        ]
+        blocks = [*blocks[: room - 1], {"type": "section", "text": {"type": "mrkdwn", "text": "…"}}]
     blocks.extend(action_blocks)
-    return _FALLBACK.render(body), blocks
+    # Text, line breaks and mentions look the same in both; most replies are only those.
+    plain = all(type(node) in _SAME_IN_BOTH for node in body.nodes)
+    return (mrkdwn if plain else _FALLBACK.render(body)), blocks
 
 
 def render_mrkdwn(body: Markup) -> str:
@@ -127,7 +128,9 @@ def button_blocks(buttons: tuple[Button, ...]) -> list[Any]:
             }
             for index, button in enumerate(buttons[start : start + BUTTONS_PER_BLOCK], start)
         ]
-        blocks.append({"type": "actions", "block_id": f"salon_actions_{start}", "elements": elements})
+        blocks.append(
+            {"type": "actions", "block_id": f"salon_actions_{start}", "elements": elements}
+        )
     return blocks
 
 

@@ -1,0 +1,248 @@
+"""``SlackAdapter``: slack-bolt (async) in Socket Mode or on salon's web server (Events API).
+
+Every request is acknowledged at once and its work handed to an owned background task
+(``bot.tasks.spawn``; see dispatch.py), so Slack always gets its ack inside the 3-second window
+however slow a command is. Redelivered events keep their ``event_id``, which becomes
+``Message.event_id``; the core applies each one once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import aiohttp
+from salon.adapters.slack.config import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    PLATFORM,
+    SIGNING_SECRET,
+    SlackConfig,
+)
+from salon.adapters.slack.delivery import Delivery
+from salon.adapters.slack.directory import Directory
+from salon.adapters.slack.dispatch import AckAndHandOver
+from salon.adapters.slack.inbound import (
+    is_member_message,
+    message_from_command,
+    message_from_event,
+    press_from_action,
+    space_for,
+)
+from salon.core import (
+    Adapter,
+    Capabilities,
+    ConfigError,
+    Outbound,
+    Rate,
+    RateLimits,
+    Sent,
+)
+from salon.core.config import read_secret
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+if TYPE_CHECKING:
+    from salon.core import Bot
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+log = logging.getLogger(__name__)
+
+
+class SlackAdapter(Adapter):
+    """Slack through slack-bolt; see docs/adapters/slack.md."""
+
+    platform: ClassVar[str] = PLATFORM
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        threads=True,
+        buttons=True,
+        images=True,
+        edits=True,
+        direct_messages=True,
+        rich_text=True,
+        max_text_length=40_000,
+    )
+    # chat.postMessage: about one message a second per channel, short bursts allowed, and a
+    # workspace-wide ceiling of several hundred a minute
+    # (https://api.slack.com/methods/chat.postMessage#rate_limiting).
+    rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(300, 60.0), per_space=Rate(3, 3.0))
+    secrets: ClassVar[Sequence[str]] = (BOT_TOKEN, f"{APP_TOKEN}|{SIGNING_SECRET}")
+    config_class: ClassVar[type[Any] | None] = SlackConfig
+
+    def __init__(
+        self,
+        bot: Bot,
+        config: SlackConfig | None,
+        env: Mapping[str, str],
+        *,
+        client: AsyncWebClient | None = None,
+    ) -> None:
+        """:param client: a Web API client to use instead of one built from the config
+        (benchmarks pass one that records requests instead of sending them)."""
+        config = config or SlackConfig()
+        super().__init__(bot, config, env)
+        config.check()
+        self.config: SlackConfig = config
+        bot_token = _required_secret(env, BOT_TOKEN, config.mode)
+        needed = APP_TOKEN if config.mode == "socket" else SIGNING_SECRET
+        self._mode_secret = _required_secret(env, needed, config.mode)
+        self.client = client or build_web_client(bot_token, config.api_url)
+        self.directory = Directory(self.client)
+        self.delivery = Delivery(self.client, self.directory)
+        self.bot_user_id = ""
+        self._own_mention = "\0"  # set at start; matches nothing before
+        self._socket: AsyncSocketModeHandler | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.app = self._build_app()
+
+    def _build_app(self) -> AsyncApp:
+        http = self.config.mode == "http"
+        app = AsyncApp(
+            name="salon",
+            client=self.client,
+            signing_secret=self._mode_secret if http else "",
+            request_verification_enabled=http,
+            logger=_leveled_logger("salon.adapters.slack.bolt"),
+        )
+        app.use(
+            AckAndHandOver(
+                events={
+                    "message": self._on_message,
+                    "app_mention": self._on_mention,
+                    "member_joined_channel": self._on_member_joined,
+                },
+                slash_command=self.config.slash_command,
+                on_command=self._on_command,
+                on_block_actions=self._on_block_actions,
+            )
+        )
+        return app
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.client.session is None:
+            # One HTTP session for every Web API call (slack_sdk opens one per call otherwise).
+            self._session = self.client.session = aiohttp.ClientSession()
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as error:
+            raise ConfigError(
+                f"adapters.slack: Slack refused {BOT_TOKEN}: {error.response.get('error')}"
+            ) from None
+        self.bot_user_id = str(auth["user_id"])
+        self._own_mention = f"<@{self.bot_user_id}>"
+        if self.config.mode == "socket":
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(
+                self.app, self._mode_secret, web_client=self.client
+            )
+            try:
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            except SlackApiError as error:
+                raise ConfigError(
+                    f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
+                ) from None
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._session is not None:
+            self.client.session = None
+            await self._session.close()
+            self._session = None
+
+    def routes(self) -> Sequence[BaseRoute]:
+        if self.config.mode != "http":
+            return ()
+        handler = AsyncSlackRequestHandler(self.app)
+
+        async def events(request: Request) -> Response:
+            # bolt checks X-Slack-Signature and the timestamp (401 if forged or stale) and
+            # answers url_verification; events, commands and interactions share this URL.
+            return await handler.handle(request)
+
+        return (Route(self.config.events_path, events, methods=["POST"]),)
+
+    # --- outbound --------------------------------------------------------------------------
+    async def send(self, outbound: Outbound) -> Sent:
+        return await self.delivery.send(outbound)
+
+    # --- inbound: look, spawn, return (see dispatch.py) ------------------------------------
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        self.bot.tasks.spawn(work, "slack-inbound")
+
+    def _on_message(self, body: dict[str, Any]) -> None:
+        event = body["event"]
+        if not is_member_message(event, self.bot_user_id):
+            return
+        if event.get("channel_type") != "im" and self._own_mention in (event.get("text") or ""):
+            return  # Slack also sends this as an app_mention; answer that one only
+        self._spawn(self._receive_event(body, mention=False))
+
+    def _on_mention(self, body: dict[str, Any]) -> None:
+        if is_member_message(body["event"], self.bot_user_id):
+            self._spawn(self._receive_event(body, mention=True))
+
+    async def _receive_event(self, body: dict[str, Any], *, mention: bool) -> None:
+        member = await self.directory.member(body["event"]["user"])
+        await self.bot.receive(message_from_event(body, member, self.bot_user_id, mention=mention))
+
+    def _on_command(self, command: dict[str, Any]) -> None:
+        if command.get("user_id") and command.get("channel_id"):
+            self._spawn(self._receive_command(command))
+
+    async def _receive_command(self, command: dict[str, Any]) -> None:
+        member = await self.directory.member(command["user_id"])
+        await self.bot.receive(message_from_command(command, member))
+
+    def _on_block_actions(self, body: dict[str, Any]) -> None:
+        if (body.get("user") or {}).get("id"):
+            self._spawn(self._receive_press(body))
+
+    async def _receive_press(self, body: dict[str, Any]) -> None:
+        press = press_from_action(body, await self.directory.member(body["user"]["id"]))
+        if press is not None:
+            await self.bot.receive_press(press)
+
+    def _on_member_joined(self, body: dict[str, Any]) -> None:
+        event = body["event"]
+        if event.get("user") and event.get("channel") and event["user"] != self.bot_user_id:
+            self._spawn(self._receive_join(event["user"], event["channel"]))
+
+    async def _receive_join(self, user: str, channel: str) -> None:
+        await self.bot.receive_join(await self.directory.member(user), space_for(channel))
+
+
+def build_web_client(token: str, api_url: str, **options: Any) -> AsyncWebClient:
+    """The Web API client salon uses (``options`` go to ``AsyncWebClient``).
+
+    No 429 retry handler: the core's send queue owns Retry-After.
+    """
+    logger = _leveled_logger("salon.adapters.slack.sdk")
+    return AsyncWebClient(token=token, base_url=api_url, logger=logger, **options)
+
+
+def _leveled_logger(name: str) -> logging.Logger:
+    """A logger with an explicit level. slack_sdk and bolt test ``logger.level`` rather than
+    the effective level, so under a logger left at NOTSET they format debug lines of every
+    request, response and middleware step (a quarter of the SDK's time per call) that are then
+    thrown away. Configure logging before building the adapter (``salon run`` does)."""
+    logger = logging.getLogger(name)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logger.getEffectiveLevel())
+    return logger
+
+
+def _required_secret(env: Mapping[str, str], name: str, mode: str) -> str:
+    secret = read_secret(env, name)
+    if secret is None:
+        raise ConfigError(f"adapters.slack: mode {mode!r} needs the environment variable {name}")
+    return secret.reveal()

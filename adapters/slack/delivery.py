@@ -1,0 +1,149 @@
+"""Outbound: one neutral message → ``chat.postMessage`` / ``chat.update`` / a file upload.
+
+Errors become what the core's send queue understands: HTTP 429 → ``RetryAfter`` with Slack's
+``Retry-After`` (the queue waits and sends the same message again; slack_sdk's own 429 retry
+handler is deliberately not installed), errors retrying cannot fix → ``DeliveryError``;
+anything else (network trouble, ``internal_error``) propagates and the queue backs off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salon.adapters.slack.config import PLATFORM
+from salon.adapters.slack.directory import Directory
+from salon.adapters.slack.render import render_message, render_mrkdwn
+from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+#: Slack errors that will not go away by sending again
+#: (https://api.slack.com/methods/chat.postMessage#errors).
+PERMANENT = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "cant_update_message",
+        "channel_not_found",
+        "edit_window_closed",
+        "invalid_auth",
+        "invalid_blocks",
+        "is_archived",
+        "message_not_found",
+        "msg_too_long",
+        "no_text",
+        "not_authed",
+        "not_in_channel",
+        "restricted_action",
+        "too_many_attachments",
+        "user_disabled",
+        "user_not_found",
+    }
+)
+#: Of those, the ones that mean the member or space cannot be reached at all.
+UNREACHABLE = frozenset(
+    {"account_inactive", "cannot_dm_bot", "channel_not_found", "user_disabled", "user_not_found"}
+)
+DEFAULT_RETRY_AFTER = 1
+
+
+class Delivery:
+    """Sends neutral messages with one Web API client."""
+
+    def __init__(self, client: AsyncWebClient, directory: Directory) -> None:
+        self.client = client
+        self.directory = directory
+
+    async def send(self, outbound: Outbound) -> Sent:
+        try:
+            return await self._send(outbound)
+        except SlackApiError as error:
+            raise _translate(error) from error
+
+    async def _send(self, outbound: Outbound) -> Sent:
+        if outbound.space is not None:
+            channel = outbound.space.id
+        else:
+            assert outbound.recipient is not None
+            channel = await self.directory.dm_channel(outbound.recipient.id)
+        if outbound.edit_of is not None:
+            text, blocks = render_message(outbound.body, outbound.buttons)
+            arguments = {"channel": channel, "ts": outbound.edit_of, "text": text, "blocks": blocks}
+            response = await self.client.api_call("chat.update", json=arguments)
+            return Sent(str(response["ts"]), SpaceRef(PLATFORM, channel))
+        thread_ts = outbound.thread_id or outbound.reply_to
+        if outbound.image is not None:
+            return await self._send_image(outbound, channel, thread_ts)
+        return await self._post(outbound, channel, thread_ts)
+
+    async def _post(self, outbound: Outbound, channel: str, thread_ts: str | None) -> Sent:
+        text, blocks = render_message(outbound.body, outbound.buttons)
+        arguments: dict[str, Any] = {
+            "channel": channel,
+            "text": text,
+            "blocks": blocks,
+            # Previews of links a member typed would be chosen by them, not by the bot.
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+        if thread_ts:
+            arguments["thread_ts"] = thread_ts
+        # api_call rather than chat_postMessage: the arguments are plain JSON already, and the
+        # wrapper's conversions and checks cost a third of the SDK's time per message.
+        response = await self.client.api_call("chat.postMessage", json=arguments)
+        return Sent(str(response["ts"]), SpaceRef(PLATFORM, str(response["channel"])))
+
+    async def _send_image(self, outbound: Outbound, channel: str, thread_ts: str | None) -> Sent:
+        """The external upload flow (files.getUploadURLExternal → upload →
+        files.completeUploadExternal), via slack_sdk's ``files_upload_v2``. Buttons cannot ride
+        on a file message, so a message with both is posted first and the image follows it."""
+        image = outbound.image
+        assert image is not None
+        sent: Sent | None = None
+        comment: str | None = render_mrkdwn(outbound.body) or None
+        if outbound.buttons:
+            sent = await self._post(outbound, channel, thread_ts)
+            comment = None
+        arguments: dict[str, Any] = {
+            "channel": channel,
+            "content": image.data,
+            "filename": image.filename,
+            "title": image.alt_text or image.filename,
+        }
+        if image.alt_text:
+            arguments["alt_txt"] = image.alt_text
+        if comment:
+            arguments["initial_comment"] = comment
+        if thread_ts:
+            arguments["thread_ts"] = thread_ts
+        response = await self.client.files_upload_v2(**arguments)
+        if sent is not None:
+            return sent
+        file = (response.get("files") or [response.get("file") or {}])[0]
+        return Sent(
+            _shared_ts(file, channel) or str(file.get("id", "")), SpaceRef(PLATFORM, channel)
+        )
+
+
+def _shared_ts(file: dict[str, Any], channel: str) -> str | None:
+    """The ts of the message that shared ``file`` in ``channel``, if Slack reported it yet."""
+    for visibility in ("public", "private"):
+        shares = ((file.get("shares") or {}).get(visibility) or {}).get(channel) or []
+        if shares and shares[0].get("ts"):
+            return str(shares[0]["ts"])
+    return None
+
+
+def _translate(error: SlackApiError) -> Exception:
+    response = error.response
+    if response.status_code == 429:
+        headers = {key.lower(): value for key, value in (response.headers or {}).items()}
+        try:
+            seconds = int(headers.get("retry-after", DEFAULT_RETRY_AFTER))
+        except (TypeError, ValueError):
+            seconds = DEFAULT_RETRY_AFTER
+        return RetryAfter(max(seconds, 0))
+    code = str(response.get("error") or "")
+    if code in PERMANENT:
+        return DeliveryError(f"Slack refused the message: {code}", unreachable=code in UNREACHABLE)
+    return error

@@ -1,0 +1,66 @@
+"""The bolt middleware through which every Slack request reaches salon.
+
+By the time it runs, bolt has checked the signature and timestamp (HTTP mode), answered
+``url_verification``, resolved the workspace and dropped the bot's own events. salon's router
+is the only dispatcher that matters, so rather than registering one bolt listener per kind
+(and paying bolt's listener matching and argument injection on every request) this middleware
+recognises the kinds salon handles, starts the work in an owned background task and
+acknowledges at once: Slack gets its ack well inside the 3-second window however long the
+command takes. Anything else (a foreign slash command, a modal submission) goes on down
+bolt's chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+Handler = Callable[[dict[str, Any]], None]
+
+
+class AckAndHandOver(AsyncMiddleware):
+    """Acknowledge and hand over events, the slash command and button clicks.
+
+    :param events: handlers by inner event type (``message``, ``app_mention``, …); they must
+        only look at the payload and spawn work, never await it.
+    """
+
+    def __init__(
+        self,
+        *,
+        events: Mapping[str, Handler],
+        slash_command: str,
+        on_command: Handler,
+        on_block_actions: Handler,
+    ) -> None:
+        self.events = dict(events)
+        self.slash_command = slash_command
+        self.on_command = on_command
+        self.on_block_actions = on_block_actions
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        body = req.body
+        kind = body.get("type")
+        if kind == "event_callback":
+            # Ack every event we are subscribed to, handled or not: an unacked event is
+            # retried by Slack and, if that keeps happening, the subscription is disabled.
+            handler = self.events.get(str((body.get("event") or {}).get("type")))
+            if handler is not None:
+                handler(body)
+        elif kind == "block_actions":
+            self.on_block_actions(body)
+        elif kind is None and body.get("command") == self.slash_command:
+            self.on_command(body)
+        else:
+            return await next()
+        return BoltResponse(status=200, body="")
