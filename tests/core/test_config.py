@@ -53,7 +53,7 @@ def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
     env_secrets({"SALON_SLACK_BOT_TOKEN": "xoxb-very-secret-value", "HOME": "/root"})
     logger = logging.getLogger("salon.test")
     logger.addFilter(REDACTOR)
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO, logger="salon.test"):
         logger.info("connecting with %s", "xoxb-very-secret-value")
     assert "xoxb-very-secret-value" not in caplog.text
     assert "connecting with ***" in caplog.text
