@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -91,6 +92,7 @@ class ConsoleAdapter(Adapter):
         self._run_id = f"{time.time_ns():x}"
         self._reader: asyncio.Task[None] | None = None
         self._image_dir: Path | None = None
+        self._at_prompt = False
 
     @property
     def is_interactive(self) -> bool:
@@ -120,8 +122,27 @@ class ConsoleAdapter(Adapter):
         return f"{self.member_name}@{where}> "
 
     # --- input -----------------------------------------------------------------------------
-    async def _read_loop(self) -> None:
+    def _start_reader_thread(self) -> asyncio.Queue[str]:
+        # A daemon thread, not the loop's executor: a readline blocked at the prompt must not
+        # keep the process alive after Ctrl-C (asyncio.run waits for executor threads).
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = self.stdin.readline()
+                except (OSError, ValueError):
+                    line = ""
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        return lines
+
+    async def _read_loop(self) -> None:
+        lines = self._start_reader_thread()
         if self.interactive:
             self._write(
                 f"salon console — you are {self.member_name} in #{self.space_name}. "
@@ -132,7 +153,9 @@ class ConsoleAdapter(Adapter):
                 if self.interactive:
                     self.stdout.write(self._prompt())
                     self.stdout.flush()
-                line = await loop.run_in_executor(None, self.stdin.readline)
+                self._at_prompt = True
+                line = await lines.get()
+                self._at_prompt = False
                 if not line:
                     break
                 if not await self.handle_line(line.rstrip("\r\n")):
@@ -247,7 +270,9 @@ class ConsoleAdapter(Adapter):
 
     def _write(self, text: str) -> None:
         if self.interactive:
-            self.stdout.write("\r" + text + "\n")
+            # Output that arrives while waiting at the prompt (a scheduled DM) reprints it.
+            again = self._prompt() if self._at_prompt else ""
+            self.stdout.write("\r\x1b[K" + text + "\n" + again)
         else:
             self.stdout.write(text + "\n")
         self.stdout.flush()
