@@ -35,9 +35,20 @@ disabled = []
 [adapters.console]
 member = "you"
 
-# [adapters.slack]        # needs SALON_SLACK_BOT_TOKEN and SALON_SLACK_APP_TOKEN
-# [adapters.telegram]     # needs SALON_TELEGRAM_TOKEN
-# [adapters.matrix]       # needs SALON_MATRIX_ACCESS_TOKEN (or SALON_MATRIX_PASSWORD)
+# Slack: SALON_SLACK_BOT_TOKEN, plus SALON_SLACK_APP_TOKEN (socket) or
+# SALON_SLACK_SIGNING_SECRET (http). `salon slack manifest` prints the app manifest to paste.
+# [adapters.slack]
+# mode = "socket"            # or "http" (events at [web] + events_path)
+# slash_command = "/salon"
+
+# Telegram: SALON_TELEGRAM_TOKEN (from @BotFather); webhook mode also
+# SALON_TELEGRAM_WEBHOOK_SECRET.
+# [adapters.telegram]
+# mode = "polling"           # or "webhook" with webhook_url = "https://your.host/telegram/webhook"
+
+# Matrix: SALON_MATRIX_ACCESS_TOKEN (or SALON_MATRIX_PASSWORD).
+# [adapters.matrix]
 # homeserver = "https://matrix.example.org"
 # user_id = "@salon:example.org"
+# allowed_servers = ["example.org"]   # who may invite the bot into rooms
 """
