@@ -6,6 +6,7 @@ A plugin imports what it needs from here (and storage helpers from ``salon.core.
 """
 
 from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
+from salon.core.awaiting import AwaitedReplies
 from salon.core.bot import Bot
 from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.clock import Clock, ManualClock, SystemClock
@@ -77,6 +78,7 @@ __all__ = [
     "AlreadyHandled",
     "Arg",
     "ArgType",
+    "AwaitedReplies",
     "Bot",
     "BuddyPair",
     "Button",

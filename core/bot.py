@@ -20,6 +20,7 @@ import attrs
 import pluggy
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
+from salon.core.awaiting import AwaitedReplies
 from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
@@ -72,6 +73,8 @@ class Bot:
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
         self.adapters: dict[str, Adapter] = {}
+        #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
+        self.awaited = AwaitedReplies()
         self.tasks = TaskOwner(self._report_task_error)
         self.migration_locations: list[Path] = []
         self._plugin_configs: dict[str, Any] = {}

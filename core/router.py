@@ -104,10 +104,15 @@ class Router:
             await ctx.flush()
             return
         body = text[len(self.prefix) :] if explicit else text
+        offered = False
+        if not explicit and message.space.is_direct and member.ref in self.bot.awaited:
+            offered = True  # an answer to a plugin's question comes before commands
+            if await self._offer(ctx, message):
+                return
         name, arguments = split_invocation(body)
         command = self.bot.commands.get(name)
         if command is None:
-            if not explicit and await self._offer(ctx, message):
+            if not explicit and not offered and await self._offer(ctx, message):
                 return
             if explicit and not NAME.match(name):
                 return  # "!!!" or "! wow": chatter, not a command

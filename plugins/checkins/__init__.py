@@ -179,6 +179,7 @@ async def startup(bot: Bot) -> None:
     await streaks.schedule_hourly(bot)
     await buddies.schedule_weekly(bot)
     await conversation.refresh_zones(bot)
+    await conversation.expect_open_answers(bot)
 
 
 @hookimpl

@@ -152,9 +152,15 @@ async def ask(ctx: JobContext, job: Job) -> None:
         code(f"{prefix}skip"),
         " to skip this one.",
     )
-    first = lines(intro, _question(questions, 0))
+    hint = italic(
+        "Until you're done, what you write here is your answer; start commands with ",
+        code(prefix),
+        ".",
+    )
+    first = lines(intro, _question(questions, 0), hint)
     for ref in to_ask:
         ctx.send_direct(ref, first)
+    ctx.after_commit(lambda: expect_answers(bot, to_ask))
     hours = bot.plugin_config(PLUGIN).reminder_hours
     await bot.scheduler.schedule(
         remind_key(checkin.id, zone),
@@ -216,13 +222,38 @@ async def remind(ctx: JobContext, job: Job) -> None:
 # --- answering ---------------------------------------------------------------------------------
 
 
+#: Plain words that still work as commands while a question is open.
+CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin"})
+
+
+def expect_answers(bot: Any, refs: list[Any]) -> None:
+    """Tell the core these members' plain DMs are answers (checked before commands)."""
+    for ref in refs:
+        bot.awaited.expect(ref, PLUGIN)
+
+
+async def expect_open_answers(bot: Any) -> None:
+    """At startup: members with an open question are awaited again."""
+    async with bot.storage.engine.connect() as db:
+        rows = await db.execute(
+            sa.select(tables.responses.c.platform, tables.responses.c.member_id)
+            .where(tables.responses.c.status == "asking")
+            .distinct()
+        )
+        expect_answers(bot, [ref_of(row) for row in rows])
+
+
 async def answer(message: Message, ctx: Context) -> bool | None:
     """Take a plain DM as the answer to the member's open check-in question."""
     if not message.space.is_direct:
         return None
+    words = message.text.split(maxsplit=1)
+    if not words or words[0].lower() in CONTROL_WORDS:
+        return None
     ref = ctx.member.ref
     async with ctx.bot.storage.engine.connect() as peek:
         if await open_response(peek, ref) is None:
+            ctx.bot.awaited.release(ref, PLUGIN)
             return None
     text = message.text.strip()
     try:
@@ -245,6 +276,7 @@ async def answer(message: Message, ctx: Context) -> bool | None:
                 .where(tables.responses.c.id == row.id)
                 .values(answers=answers, status="done", answered_at=ctx.now())
             )
+            ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
             checkin = await load_checkin(db, row.checkin_id)
             today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
             goal = await load_goal(db, ref, today)

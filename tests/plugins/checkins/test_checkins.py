@@ -215,3 +215,22 @@ async def test_join_twice_is_refused(salon_bot: SalonHarness, as_: str) -> None:
     replies = await salon_bot.send("!checkin join", as_=as_)
     assert "already in" in last(replies)
     assert await snapshot(salon_bot) == before
+
+
+async def test_while_a_question_is_open_plain_text_is_the_answer(salon_bot: SalonHarness) -> None:
+    await setup_checkin(salon_bot)
+    await join(salon_bot, "bob")
+    await salon_bot.advance(to=utc(2026, 1, 8, 9, 0))
+    # "stats" and "goal" are commands, but here they start answers
+    replies = await salon_bot.send("Stats homework, then chapter 5", as_="bob", dm=True)
+    assert "2/3 What's next?" in last(replies)
+    await salon_bot.restart()  # the core's "awaited" hint is rebuilt at startup
+    replies = await salon_bot.send("goal: finish the draft", as_="bob", dm=True)
+    assert "3/3 Anything blocking you?" in last(replies)
+    replies = await salon_bot.send("!wc 300", as_="bob", dm=True)  # with the prefix: a command
+    assert "Logged 300 words" in last(replies)
+    replies = await salon_bot.send("help", as_="bob", dm=True)  # control words stay commands
+    assert "Commands (start them with" in last(replies)
+    replies = await salon_bot.send("Nothing", as_="bob", dm=True)
+    assert "Thanks — you're checked in" in last(replies)
+    assert salon_bot.member("bob").ref not in salon_bot.bot.awaited
