@@ -92,10 +92,12 @@ class SendQueue:
         windows = []
         if self._overall is not None:
             windows.append(self._overall)
-        if self._per_space_rate is not None and outbound.space is not None:
-            window = self._per_space.get(outbound.space.id)
+        if self._per_space_rate is not None:
+            # A direct message paces with the member's DM, wherever it is addressed.
+            key = outbound.space.id if outbound.space else f"dm:{outbound.recipient}"
+            window = self._per_space.get(key)
             if window is None:
-                window = self._per_space[outbound.space.id] = Window(self._per_space_rate)
+                window = self._per_space[key] = Window(self._per_space_rate)
             windows.append(window)
         if not windows:
             return
