@@ -40,14 +40,14 @@ class ArgType:
 def _parse_int(text: str) -> int:
     cleaned = text.replace(",", "").replace("_", "")
     if not re.fullmatch(r"[+-]?\d{1,12}", cleaned):
-        raise ValueError(f"'{text}' is not a whole number")
+        raise ValueError(f"'{_shorten(text)}' is not a whole number")
     return int(cleaned)
 
 
 def _parse_positive_int(text: str) -> int:
     value = _parse_int(text)
     if value <= 0:
-        raise ValueError(f"'{text}' must be a positive number")
+        raise ValueError(f"'{_shorten(text)}' must be a positive number")
     return value
 
 
@@ -56,18 +56,18 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
+            f"'{_shorten(text)}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
         ) from None
 
 
 def _parse_zone(text: str) -> ZoneInfo:
     if not re.fullmatch(r"[A-Za-z_+\-0-9]+(/[A-Za-z_+\-0-9]+){0,2}", text):
-        raise ValueError(f"'{text}' is not a time zone name")
+        raise ValueError(f"'{_shorten(text)}' is not a time zone name")
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"'{text}' is not a time zone I know; use a name like Europe/Berlin or America/New_York"
+            f"'{_shorten(text)}' is not a time zone I know; use a name like Europe/Berlin or America/New_York"
         ) from None
 
 
@@ -85,7 +85,7 @@ def choice(*options: str) -> ArgType:
     def parse(text: str) -> str:
         lowered = text.lower()
         if lowered not in options:
-            raise ValueError(f"'{text}' is not one of: {', '.join(options)}")
+            raise ValueError(f"'{_shorten(text)}' is not one of: {', '.join(options)}")
         return lowered
 
     return ArgType("|".join(options), parse)

@@ -110,6 +110,8 @@ class Router:
             if await self._offer(ctx, message):
                 return
         name, arguments = split_invocation(body)
+        if not name:
+            return  # only whitespace (or the bare prefix): nothing to answer
         command = self.bot.commands.get(name)
         if command is None:
             if not explicit and not offered and await self._offer(ctx, message):

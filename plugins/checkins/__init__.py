@@ -133,8 +133,8 @@ def register_commands(register: Callable[[Command], None]) -> None:
         Command(
             "my",
             my_data_command,
-            help="my data: everything salon keeps about you, as text.",
-            args=(Arg("what", choice("data")),),
+            help="Everything salon keeps about you, as text (sent by DM).",
+            args=(Arg("what", choice("data"), optional=True),),
             examples=("my data",),
         )
     )
@@ -142,8 +142,8 @@ def register_commands(register: Callable[[Command], None]) -> None:
         Command(
             "forget",
             forget_command,
-            help="forget me: delete everything salon keeps about you (after a confirmation).",
-            args=(Arg("who", choice("me")),),
+            help="Delete everything salon keeps about you (asks you to confirm first).",
+            args=(Arg("who", choice("me"), optional=True),),
             role=Role.MEMBER,
             examples=("forget me",),
         )

@@ -25,7 +25,7 @@ from salon.core import (
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_goal, load_goal
-from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
+from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, plural, ref_of
 
 BUDDY_JOB = "checkins.buddies"
 BUDDY_KEY = "checkins:buddies"
@@ -268,6 +268,18 @@ async def leave_pairs(db: AsyncConnection, ref: MemberRef, now: datetime) -> lis
     return alone
 
 
+def describe_pairing(formed: Sequence[BuddyPair]) -> str:
+    """``Paired 5 members: 1 pair and 1 trio`` (groups are pairs, with at most one trio)."""
+    members = sum(len(pair.members) for pair in formed)
+    sizes = [len(pair.members) for pair in formed]
+    kinds = [
+        plural(sizes.count(2), "pair"),
+        plural(sizes.count(3), "trio"),
+    ]
+    shown = [kind for kind, size in zip(kinds, (2, 3), strict=True) if size in sizes]
+    return f"Paired {members} members: {' and '.join(shown)}"
+
+
 # --- the buddy command -------------------------------------------------------------------------
 
 
@@ -321,8 +333,7 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
             raise UserError(
                 "Fewer than two members are signed up (and not away), so nobody was paired."
             )
-        sizes = ", ".join(str(len(pair.members)) for pair in formed)
-        ctx.reply(f"Paired {len(formed)} groups (sizes {sizes}); everyone got an introduction.")
+        ctx.reply(f"{describe_pairing(formed)}; everyone got an introduction.")
     else:
         async with ctx.bot.storage.engine.connect() as db:
             opted = (
@@ -341,11 +352,12 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
         elif not mine:
             ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
         else:
-            others = ", ".join(names.values())
+            buddies = list(names.values())
+            label = "Your writing buddy: " if len(buddies) == 1 else "Your writing buddies: "
             ctx.reply(
                 md(
-                    "Your writing buddy: ",
-                    bold(others),
+                    label,
+                    bold(" and ".join(buddies)),
                     ". Leave with ",
                     code(f"{prefix}buddy leave"),
                     ".",

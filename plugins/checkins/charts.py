@@ -35,7 +35,8 @@ def render_chart(
     axes.xaxis_date()
     if goal_line:
         axes.axhline(goal_line, color="#dd8452", linestyle="--", label=f"goal {goal_line:,.0f}")
-    axes.set_title(title)
+    # The title holds a member's name: "$…$" must not be read as mathtext (it can fail to parse).
+    axes.set_title(title, parse_math=False)
     axes.set_ylabel(unit)
     axes.legend(loc="upper left", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)

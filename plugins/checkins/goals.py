@@ -9,7 +9,7 @@ from salon.core import Context, Goal, MemberRef, UserError, bold, code, lines, m
 from salon.core.markup import Markup
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
-from salon.plugins.checkins.parsing import GOAL_EXAMPLES, parse_goal
+from salon.plugins.checkins.parsing import parse_goal
 from salon.plugins.checkins.store import fire, is_member
 
 
@@ -94,19 +94,26 @@ def describe_goal(goal: Goal) -> str:
 
 def describe_progress(goal: Goal, today: date) -> Markup:
     """One line: where the member stands against their goal."""
-    percent = min(999, goal.progress * 100 // goal.target)
-    done = " — reached! 🎉" if goal.is_reached else ""
+    share = goal.progress * 100 // goal.target
+    percent = f"{share}%" if share <= 999 else "over 999%"
     if goal.kind == "daily":
         where = "today"
     elif goal.kind == "weekly":
         where = "this week"
     else:
         where = "so far"
-    line = md("Goal ", bold(describe_goal(goal)), f": {goal.progress:,} {where} ({percent}%){done}")
-    if goal.kind == "total" and goal.deadline is not None and not goal.is_reached:
-        days_left = max(1, (goal.deadline - today).days + 1)
+    line = md("Goal ", bold(describe_goal(goal)), f": {goal.progress:,} {where} ({percent})")
+    if goal.is_reached:
+        return line + md(" — reached! 🎉")
+    if goal.kind == "total" and goal.deadline is not None:
         remaining = goal.target - goal.progress
-        line += md(f"; {remaining:,} to go, about {-(-remaining // days_left):,} a day")
+        if goal.deadline < today:
+            return line + md("; the deadline has passed. Set a new goal whenever you're ready.")
+        days_left = (goal.deadline - today).days + 1
+        if days_left == 1:
+            line += md(f"; {remaining:,} to go today")
+        else:
+            line += md(f"; {remaining:,} to go, about {-(-remaining // days_left):,} a day")
     return line + "."
 
 
@@ -193,4 +200,8 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
     )
 
 
-GOAL_HELP = f"Examples: {GOAL_EXAMPLES}; goal end stops it."
+GOAL_HELP = (
+    "A goal is daily, weekly (Monday to Sunday) or a total by a date (that day included), in "
+    "words, pages, minutes or sessions (days you logged anything). Setting a goal again "
+    "changes it; goal end stops it."
+)

@@ -6,7 +6,7 @@ Every parser raises ``UserError`` with a sentence that says how to write it inst
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import attrs
 from salon.core import DATE, INT, UserError
@@ -36,6 +36,14 @@ DAY_NAMES = {
 GOAL_EXAMPLES = "goal 50000 words by 2026-11-30, goal 500 words daily or goal 3 sessions weekly"
 WC_EXAMPLES = "wc 1200, wc +300, wc total 23400 or wc 1200 finished chapter 3"
 MAX_AMOUNT = 10_000_000
+#: How far ahead a total goal's deadline may be.
+MAX_GOAL_AHEAD = timedelta(days=10 * 366)
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    """User text echoed back in an error, cut to a readable length."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @attrs.frozen
@@ -61,9 +69,13 @@ def _number(text: str, what: str) -> int:
     try:
         value = int(INT.parse(text))
     except ValueError:
-        raise UserError(f"'{text}' is not a number of {what}.") from None
-    if abs(value) > MAX_AMOUNT:
-        raise UserError(f"{value:,} is more than I can count; please check the number.")
+        raise UserError(f"'{shorten(text)}' is not a number of {what}.") from None
+    if value < -MAX_AMOUNT:
+        raise UserError(f"I can take away at most {MAX_AMOUNT:,} at once; please check the number.")
+    if value > MAX_AMOUNT:
+        raise UserError(
+            f"{value:,} is more than I can count (at most {MAX_AMOUNT:,}); please check the number."
+        )
     return value
 
 
@@ -72,7 +84,7 @@ def parse_goal(text: str, today: date) -> GoalSpec:
     words = text.split()
     if not words:
         raise UserError(f"Tell me the goal, e.g. {GOAL_EXAMPLES}.")
-    target = _number(words[0], "words")
+    target = _number(words[0], "words" if len(words) < 2 else UNITS.get(words[1].lower(), "words"))
     if target <= 0:
         raise UserError(f"A goal needs a positive number, e.g. {GOAL_EXAMPLES}.")
     rest = [w.lower() for w in words[1:]]
@@ -88,26 +100,37 @@ def parse_goal(text: str, today: date) -> GoalSpec:
             deadline = DATE.parse(rest[1])
         except ValueError as error:
             raise UserError(f"{error}.") from None
-        if deadline <= today:
-            raise UserError(f"{deadline:%d %B %Y} has already come; pick a date in the future.")
+        if deadline < today:
+            raise UserError(f"{deadline:%d %B %Y} is in the past; pick today or a later date.")
+        if deadline > today + MAX_GOAL_AHEAD:
+            raise UserError(
+                f"{deadline:%d %B %Y} is too far away; pick a date within the next ten years."
+            )
         if unit == "sessions":
             raise UserError("Session goals are daily or weekly, e.g. goal 3 sessions weekly.")
         return GoalSpec("total", target, unit, deadline)
     if rest and rest[0] not in ("by", "daily", "weekly") and rest[0] not in UNITS:
         raise UserError(
-            f"I don't know the unit '{words[1]}'; use words, pages, sessions or minutes."
+            f"I don't know the unit '{shorten(words[1])}'; use words, pages, sessions or minutes."
         )
     raise UserError(f"Say when: daily, weekly or by a date, e.g. {GOAL_EXAMPLES}.")
 
 
+def _first_word(text: str) -> tuple[str, str]:
+    """``"300\nfinished ch. 3"`` → ``("300", "finished ch. 3")``: a note may start on a new line."""
+    parts = text.split(maxsplit=1)
+    if len(parts) < 2:
+        return (parts[0] if parts else ""), ""
+    return parts[0], parts[1].strip()
+
+
 def parse_word_count(text: str) -> WordCount:
     """Parse ``1200``, ``+300``, ``-200``, ``total 23400``, each with an optional note."""
-    head, _, note = text.strip().partition(" ")
-    note = note.strip()
+    head, note = _first_word(text)
     if not head:
         raise UserError(f"How much did you write? e.g. {WC_EXAMPLES}.")
     if head.lower() == "total":
-        value, _, note = note.partition(" ")
+        value, note = _first_word(note)
         if not value:
             raise UserError("Give your project's total, e.g. wc total 23400.")
         amount = _number(value, "words")
@@ -115,7 +138,7 @@ def parse_word_count(text: str) -> WordCount:
             raise UserError("A total can't be negative.")
         return WordCount("total", amount, note.strip())
     if not re.fullmatch(r"[+-]?[\d,_]+", head):
-        raise UserError(f"'{head}' is not a number of words; try {WC_EXAMPLES}.")
+        raise UserError(f"'{shorten(head)}' is not a number of words; try {WC_EXAMPLES}.")
     amount = _number(head, "words")
     if head.startswith(("+", "-")):
         return WordCount("add", amount, note)
@@ -131,13 +154,17 @@ def parse_days(text: str) -> tuple[str, ...]:
         return WEEKDAYS[:5]
     days: list[str] = []
     for part in lowered.replace(" ", "").split(","):
+        if not part:  # "mon,,thu" or a trailing comma
+            continue
         code = DAY_NAMES.get(part[:3])
         if code is None:
             raise UserError(
-                f"'{part}' is not a weekday; write days like mon,thu (or daily, weekdays)."
+                f"'{shorten(part)}' is not a weekday; write days like mon,thu (or daily, weekdays)."
             )
         if code not in days:
             days.append(code)
+    if not days:
+        raise UserError("Say which days, like mon,thu (or daily, weekdays).")
     return tuple(sorted(days, key=WEEKDAYS.index))
 
 
@@ -145,7 +172,7 @@ def parse_clock(text: str) -> time:
     """``09:00`` or ``9:00`` → ``time(9, 0)``."""
     match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", text.strip())
     if match is None:
-        raise UserError(f"'{text}' is not a time of day; write it like 09:00 or 17:30.")
+        raise UserError(f"'{shorten(text)}' is not a time of day; write it like 09:00 or 17:30.")
     return time(int(match.group(1)), int(match.group(2)))
 
 

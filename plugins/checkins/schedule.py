@@ -27,6 +27,8 @@ ASK_JOB = "checkins.ask"
 DIGEST_JOB = "checkins.digest"
 REMIND_JOB = "checkins.remind"
 MAX_QUESTIONS = 10
+#: The longest pause ``away`` takes; longer breaks are ``checkin leave``.
+MAX_AWAY = timedelta(days=366)
 
 
 def ask_key(checkin_id: int, zone: str) -> str:
@@ -457,7 +459,7 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     if words and words[0].lower() == "until":
         words = words[1:]
     if len(words) != 1:
-        raise UserError("Write it like: away until 2026-12-03.")
+        raise UserError(f"Write it like: {prefix}away until 2026-12-03.")
     try:
         back_on = DATE.parse(words[0])
     except ValueError as error:
@@ -466,6 +468,11 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
         today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if back_on <= today:
             raise UserError(f"{back_on:%d %B %Y} is not in the future; pick a later date.")
+        if back_on > today + MAX_AWAY:
+            raise UserError(
+                f"{back_on:%d %B %Y} is more than a year away. For a longer break, leave with "
+                f"{prefix}checkin leave and {prefix}buddy leave, and come back any time."
+            )
         await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
         await db.execute(tables.away.delete().where(is_member(tables.away, ref)))
         await db.execute(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from salon.core import Context, Goal, Image, bold, code, lines, md
-from salon.core.storage import sa
+from salon.core import Context, Goal, Image, MemberRef, bold, code, lines, md
+from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.charts import render_chart, sparkline
 from salon.plugins.checkins.goals import describe_progress, load_goal
@@ -23,24 +23,28 @@ async def stats_command(ctx: Context) -> None:
         tz = await ctx.bot.profiles.timezone(ref, db)
         today = ctx.now().astimezone(tz).date()
         start = today - timedelta(days=DAYS - 1)
+        goal = await load_goal(db, ref, today)
+        unit = await _unit_shown(db, ref, goal)
+        mine = sa.and_(is_member(tables.progress, ref), tables.progress.c.unit == unit)
         logged = {
             row.day: row.amount
             for row in await db.execute(
                 sa.select(tables.progress.c.day, tables.progress.c.amount).where(
-                    is_member(tables.progress, ref), tables.progress.c.day >= start
+                    mine, tables.progress.c.day >= start
                 )
             )
         }
-        goal = await load_goal(db, ref, today)
         streak = await load_streak(db, ref, today, grace)
         best_day = (
             await db.execute(
                 sa.select(tables.progress.c.day, tables.progress.c.amount)
-                .where(is_member(tables.progress, ref))
+                .where(mine, tables.progress.c.amount > 0)
                 .order_by(tables.progress.c.amount.desc(), tables.progress.c.day.desc())
                 .limit(1)
             )
         ).first()
+        # The group's totals, in the same unit: adding pages to words means nothing.
+        in_unit = tables.progress.c.unit == unit
         week_start = today - timedelta(days=today.weekday())
         group_week, writers = (
             await db.execute(
@@ -49,15 +53,16 @@ async def stats_command(ctx: Context) -> None:
                     sa.func.count(
                         sa.distinct(tables.progress.c.platform + ":" + tables.progress.c.member_id)
                     ),
-                ).where(tables.progress.c.day >= week_start, tables.progress.c.amount > 0)
+                ).where(in_unit, tables.progress.c.day >= week_start, tables.progress.c.amount > 0)
             )
         ).one()
         group_all = (
-            await db.execute(sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)))
+            await db.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)).where(in_unit)
+            )
         ).scalar()
     days = [start + timedelta(days=offset) for offset in range(DAYS)]
     amounts = [logged.get(day, 0) for day in days]
-    unit = goal.unit if goal is not None and goal.unit != "sessions" else "words"
     if not any(amounts) and goal is None and best_day is None:
         prefix = ctx.bot.config.commands.prefix
         ctx.reply(md("No progress logged yet. Start with ", code(f"{prefix}wc 500"), "."))
@@ -70,13 +75,13 @@ async def stats_command(ctx: Context) -> None:
         md(f"Streak: {plural(streak.length, 'day')} (best {plural(streak.best, 'day')})."),
     ]
     if best_day is not None:
-        rows.append(md(f"Best day: {best_day.amount:,} on {best_day.day:%a %d %b %Y}."))
+        rows.append(md(f"Best day: {best_day.amount:,} {unit} on {best_day.day:%a %d %b %Y}."))
     if goal is not None:
         rows.append(describe_progress(goal, today))
     rows.append(
         md(
-            f"The group this week: {int(group_week):,} from {plural(int(writers), 'writer')} "
-            f"(all time: {int(group_all or 0):,})."
+            f"The group this week: {int(group_week):,} {unit} from "
+            f"{plural(int(writers), 'writer')} (all time: {int(group_all or 0):,})."
         )
     )
     goal_line = _goal_line(goal, today)
@@ -90,6 +95,24 @@ async def stats_command(ctx: Context) -> None:
         ctx.reply(lines(*rows))
 
 
+async def _unit_shown(db: AsyncConnection, ref: MemberRef, goal: Goal | None) -> str:
+    """The unit stats are in: the goal's, else the one the member logged last, else words."""
+    if goal is not None and goal.unit != "sessions":
+        return goal.unit
+    if goal is None:
+        latest = (
+            await db.execute(
+                sa.select(tables.progress.c.unit)
+                .where(is_member(tables.progress, ref))
+                .order_by(tables.progress.c.day.desc())
+                .limit(1)
+            )
+        ).scalar()
+        if latest is not None:
+            return str(latest)
+    return "words"
+
+
 def _goal_line(goal: Goal | None, today: date) -> float | None:
     """The daily amount the goal asks for, to draw across the chart."""
     if goal is None or goal.unit == "sessions":
@@ -98,7 +121,7 @@ def _goal_line(goal: Goal | None, today: date) -> float | None:
         return float(goal.target)
     if goal.kind == "weekly":
         return goal.target / 7
-    if goal.deadline is None:
+    if goal.deadline is None or goal.deadline < today:
         return None
     days_left = max(1, (goal.deadline - today).days + 1)
     return max(0.0, (goal.target - goal.progress) / days_left)

@@ -13,7 +13,7 @@ from salon.plugins.checkins.goals import (
     describe_progress,
     load_goal,
 )
-from salon.plugins.checkins.parsing import WC_EXAMPLES, parse_word_count
+from salon.plugins.checkins.parsing import MAX_AMOUNT, parse_word_count
 from salon.plugins.checkins.store import fire, is_member, plural
 from salon.plugins.checkins.streaks import update_streak
 
@@ -34,6 +34,12 @@ async def wc_command(ctx: Context, entry: str) -> None:
             )
         ).first()
         before = today_row.amount if today_row is not None else 0
+        if today_row is not None and today_row.unit != unit and parsed.mode != "set":
+            # Adding pages to a count of words would mix the two.
+            raise UserError(
+                f"Today's count is {before:,} {today_row.unit}, but your goal counts {unit}. "
+                f"Send wc with today's {unit} to replace it."
+            )
         if parsed.mode == "set":
             amount = parsed.amount
         elif parsed.mode == "add":
@@ -62,8 +68,13 @@ async def wc_command(ctx: Context, entry: str) -> None:
             if amount < 0:
                 raise UserError(
                     f"Before today you had already logged {earlier:,} {unit}, more than "
-                    f"{parsed.amount:,}. Use wc with today's words to correct today."
+                    f"{parsed.amount:,}. Use wc with today's {unit} to correct today."
                 )
+        if amount > MAX_AMOUNT:
+            raise UserError(
+                f"That would make today's count {amount:,} {unit}, more than I can count "
+                f"(at most {MAX_AMOUNT:,}); please check the number."
+            )
         note = parsed.note or (today_row.note if today_row is not None else "")
         await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
         values = {"amount": amount, "unit": unit, "note": note, "updated_at": ctx.now()}
@@ -88,7 +99,10 @@ async def wc_command(ctx: Context, entry: str) -> None:
             entry=ProgressEntry(ref, today, amount, unit, note),
             member=ctx.member,
         )
-    change = f" (was {before:,})" if today_row is not None and before != amount else ""
+    change = ""
+    if today_row is not None and (before != amount or today_row.unit != unit):
+        was_unit = "" if today_row.unit == unit else f" {today_row.unit}"
+        change = f" (was {before:,}{was_unit})"
     rows = [md("Logged ", bold(f"{amount:,} {unit}"), f" for today, {today:%a %d %b}{change}.")]
     if goal is not None:
         rows.append(describe_progress(goal, today))
@@ -97,4 +111,9 @@ async def wc_command(ctx: Context, entry: str) -> None:
     ctx.reply(lines(*rows))
 
 
-WC_HELP = f"Examples: {WC_EXAMPLES}. Corrections replace today's count until your local midnight."
+WC_HELP = (
+    "A plain number replaces today's count, +number or -number adds to it or corrects it, "
+    "and total number works out today's count from your project total. You can correct today "
+    "until your local midnight. Counts are in your goal's unit (words unless it is pages or "
+    "minutes)."
+)

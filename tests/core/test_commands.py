@@ -173,3 +173,14 @@ async def test_a_crash_is_reported_with_an_error_id(salon_bot, caplog) -> None: 
 async def test_a_redelivered_event_is_answered_once(salon_bot) -> None:  # type: ignore[no-untyped-def]
     assert len(await salon_bot.send("!ping", event_id="same")) == 1
     assert await salon_bot.send("!ping", event_id="same") == []
+
+
+async def test_whitespace_and_a_bare_prefix_get_no_reply(salon_bot) -> None:  # type: ignore[no-untyped-def]
+    assert await salon_bot.send("   ", dm=True) == []
+    assert await salon_bot.send("!", dm=True) == []
+
+
+def test_echoed_bad_values_are_shortened() -> None:
+    with pytest.raises(UserError) as raised:
+        parse_args(GOAL, "5 words " + "9" * 500)
+    assert len(raised.value.message) < 120

@@ -29,14 +29,16 @@ async def test_pairing_introduces_everyone_and_odd_numbers_make_a_trio(
     names = ("alice", "bob", "carol", "dan", "erin")
     await _sign_up(salon_bot, *names)
     replies = await salon_bot.send("!buddy pair", as_="olive")
-    assert "Paired 2 groups" in last(replies)
-    assert "sizes 2, 3" in last(replies) or "sizes 3, 2" in last(replies)
+    assert "Paired 5 members: 1 pair and 1 trio; everyone got an introduction." in last(replies)
     for name in names:
         assert len(_intros(salon_bot, name)) == 1
     trio = [n for n in names if _intros(salon_bot, n)[0].startswith("Meet your writing buddies")]
     assert len(trio) == 3
-    replies = await salon_bot.send("!buddy", as_="alice")
-    assert "Your writing buddy:" in last(replies)
+    replies = await salon_bot.send("!buddy", as_=trio[0])
+    assert "Your writing buddies: " in last(replies) and " and " in last(replies)
+    [single] = [n for n in names if n not in trio][:1]
+    replies = await salon_bot.send("!buddy", as_=single)
+    assert "Your writing buddy: " in last(replies)
 
 
 async def test_repairing_avoids_recent_partners(salon_bot: SalonHarness) -> None:
@@ -91,5 +93,5 @@ async def test_leaving_and_pausing(salon_bot: SalonHarness) -> None:
     await _sign_up(salon_bot, "bob", "carol")
     await salon_bot.send("!away until 2026-03-01", as_="carol")
     replies = await salon_bot.send("!buddy pair", as_="olive")
-    assert "Paired 1 groups" in last(replies)  # carol is away
+    assert "Paired 2 members: 1 pair;" in last(replies)  # carol is away
     assert _intros(salon_bot, "carol") == []

@@ -94,7 +94,7 @@ async def test_streak_with_grace_day(salon_bot: SalonHarness) -> None:
         ("!goal 0 words daily", "positive number"),
         ("!goal 500 words", "Say when"),
         ("!goal 500 parsecs daily", "I don't know the unit"),
-        ("!goal 50000 words by 2025-12-01", "already come"),
+        ("!goal 50000 words by 2025-12-01", "is in the past"),
         ("!goal 50000 words by next-tuesday", "is not a date"),
         ("!tz Mars/Olympus", "not a time zone I know"),
         ("!away until 2025-01-01", "not in the future"),
@@ -105,6 +105,10 @@ async def test_streak_with_grace_day(salon_bot: SalonHarness) -> None:
         ("!buddy pair", "Only organisers"),
         ("!skip", "nothing to skip"),
         ("!my stuff", "is not one of: data"),
+        ("!goal 50000 words by 2040-01-01", "too far away"),
+        ("!away until 2030-01-01", "more than a year away"),
+        ("!wc " + "x" * 500, "'" + "x" * 29 + "…' is not a number of words"),
+        ("!wc total -5", "can't be negative"),
     ],
 )
 async def test_bad_input_explains_and_changes_nothing(
@@ -125,6 +129,7 @@ async def test_bad_organiser_input_changes_nothing(salon_bot: SalonHarness) -> N
         ("!checkin create someday 09:00", "'someday' is not a weekday"),
         ("!checkin create mon 25:00", "not a time of day"),
         ("!checkin create mon 09:00 summary 17:00", "Write it like"),
+        ("!checkin create ,, 09:00", "Say which days"),
     ]:
         replies = await salon_bot.send(text, as_="olive")
         assert expected in plain(replies[:1])

@@ -26,7 +26,7 @@ async def test_stats_sends_a_chart(salon_bot: SalonHarness) -> None:
     assert "Last 30 days: 1,450 words on 3 days." in text
     assert "Best day: 700" in text
     assert "Streak: 3 days" in text
-    assert "The group this week: 1,550 from 2 writers" in text
+    assert "The group this week: 1,550 words from 2 writers" in text
 
 
 async def test_stats_without_images_is_a_sparkline(salon_bot: SalonHarness) -> None:
