@@ -67,7 +67,8 @@ def _parse_zone(text: str) -> ZoneInfo:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"'{_shorten(text)}' is not a time zone I know; use a name like Europe/Berlin or America/New_York"
+            f"'{_shorten(text)}' is not a time zone I know; "
+            "use a name like Europe/Berlin or America/New_York"
         ) from None
 
 
