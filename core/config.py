@@ -200,15 +200,23 @@ class SecretRedactor(logging.Filter):
         if len(value) >= 6:
             self.values.add(value)
 
+    def redact(self, text: str) -> str:
+        for value in self.values:
+            text = text.replace(value, "***")
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.values:
             return True
         message = record.getMessage()
-        redacted = message
-        for value in self.values:
-            redacted = redacted.replace(value, "***")
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text, so the traceback is redacted once, here.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 

@@ -30,7 +30,11 @@ class Renderer:
     """
 
     def render(self, markup: Markup) -> str:
-        return self.join([self.node(node) for node in markup.nodes])
+        return self.finish(self.join([self.node(node) for node in markup.nodes]))
+
+    def finish(self, rendered: str) -> str:
+        """A last pass over the whole rendered message (plain text: defuse across nodes)."""
+        return rendered
 
     def node(self, node: Node) -> str:
         if type(node) is Text:  # the commonest node: skip the chain below
@@ -90,7 +94,8 @@ class Renderer:
         return "\n".join(rows)
 
     def mention(self, mention: Mention) -> str:
-        return "@" + self.escape(defuse(mention.display_name))
+        # Defuse with the "@": a member called "everyone" must not become "@everyone".
+        return self.escape(defuse("@" + mention.display_name))
 
     def line_break(self) -> str:
         return "\n"
@@ -111,6 +116,10 @@ class PlainRenderer(Renderer):
 
     def code(self, text: str) -> str:
         return f"`{text}`"
+
+    def finish(self, rendered: str) -> str:
+        # md("@", bold("room")) is harmless node by node but reads "@room" as a whole.
+        return defuse(rendered)
 
 
 _PLAIN = PlainRenderer()

@@ -88,8 +88,8 @@ async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    await bot.start()
     try:
+        await bot.start()  # inside the try: a half-started bot is stopped and closed too
         if routes:
             web = WebServer(bot, config.web.host, config.web.port)
             web.add_routes(routes)

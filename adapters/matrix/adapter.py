@@ -279,14 +279,16 @@ class MatrixAdapter(Adapter):
             self._spaces.pop(room.room_id, None)  # name or topic changed
 
     async def _on_text(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
-        content = event.source.get("content") or {}
-        relates = content.get("m.relates_to") or {}
+        content = _mapping(event.source.get("content"))
+        relates = _mapping(content.get("m.relates_to"))  # any client may send any JSON
         if relates.get("rel_type") == "m.replace":
             return  # an edit of an earlier message is not a new command
         text = event.body
         if "m.in_reply_to" in relates and text.startswith(">"):
             text = strip_reply_fallback(text)
         thread_id = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        if not isinstance(thread_id, str):
+            thread_id = None
         space = self._space(room)
         author = Member(
             MemberRef(PLATFORM, event.sender), room.user_name(event.sender) or event.sender
@@ -299,8 +301,8 @@ class MatrixAdapter(Adapter):
                     await self._press(space, author, latest[0], number, event.event_id)
                     return
         addressed = space.is_direct
-        mentions = content.get("m.mentions")
-        mentioned = isinstance(mentions, dict) and self.user_id in (mentions.get("user_ids") or ())
+        user_ids = _mapping(content.get("m.mentions")).get("user_ids")
+        mentioned = isinstance(user_ids, list) and self.user_id in user_ids
         if mentioned or not addressed:
             stripped = self._addressed.sub("", text, count=1)
             if stripped != text:
@@ -417,3 +419,7 @@ class MatrixAdapter(Adapter):
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:
         return await self.sender.send(outbound)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import builtins
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote as url_quote
 
 from salon.core import Button, Markup, PlainRenderer, Renderer
-from salon.core.markup import Mention, Node, defuse
+from salon.core.markup import BROADCAST_WORDS, WORD_JOINER, Mention, Node, defuse
 
 PLATFORM = "matrix"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -25,6 +26,29 @@ MATRIX_TO = "https://matrix.to/#/"
 KEYCAPS = (*(f"{n}\ufe0f\u20e3" for n in range(1, 10)), "\U0001f51f")
 _BLOCK_OPEN = ("<ul>", "<ol>", "<blockquote>")
 _BLOCK_CLOSE = ("</ul>", "</ol>", "</blockquote>")
+# A tag (no visible text but <br>), an entity (one character) or one character.
+_ATOM = re.compile(r"<[^>]*>|&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);|.", re.DOTALL)
+_BROADCAST = re.compile(r"[@\uff20](?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
+
+
+def defuse_joins(formatted: str) -> str:
+    """Disarm ``@room``-like words in the *visible* text of rendered HTML.
+
+    The walker defuses each text node alone, so ``md("@", bold("room"))`` or a mention of
+    someone called "room" could still read ``@room``; tags between the two do not count.
+    """
+    if "@" not in formatted and "\uff20" not in formatted:
+        return formatted
+    atoms = _ATOM.findall(formatted)
+    visible: list[str] = []
+    owner: list[int] = []  # for each visible character, the atom it came from
+    for index, atom in enumerate(atoms):
+        if len(atom) == 1 or atom[0] == "&" or atom.lower().startswith("<br"):
+            visible.append(html.unescape(atom) if atom[0] == "&" else atom[:1])
+            owner.append(index)
+    for match in reversed(list(_BROADCAST.finditer("".join(visible)))):
+        atoms.insert(owner[match.start()] + 1, WORD_JOINER)
+    return "".join(atoms)
 
 
 class MatrixHtmlRenderer(Renderer):
@@ -52,10 +76,13 @@ class MatrixHtmlRenderer(Renderer):
         tag = "ol" if ordered else "ul"
         return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
 
+    def render(self, markup: Markup) -> str:
+        return defuse_joins(super().render(markup))
+
     def mention(self, mention: Mention) -> str:
         name = self.escape(defuse(mention.display_name))
         if mention.member.platform != PLATFORM:
-            return "@" + name
+            return self.escape(defuse("@" + mention.display_name))
         # A pill: https://spec.matrix.org/v1.11/client-server-api/#user-and-room-mentions
         href = html.escape(MATRIX_TO + url_quote(mention.member.id, safe="@:"), quote=True)
         return f'<a href="{href}">{name}</a>'
@@ -77,7 +104,18 @@ class MatrixHtmlRenderer(Renderer):
         return "".join(kept)
 
 
-PLAIN = PlainRenderer()
+class MatrixPlainRenderer(PlainRenderer):
+    """The plain ``body``: what notifications show and legacy push rules read."""
+
+    def render(self, markup: Markup) -> str:
+        # Defused again as a whole: "@" and "room" from two nodes must not meet as "@room".
+        return defuse(super().render(markup))
+
+    def mention(self, mention: Mention) -> str:
+        return defuse("@" + mention.display_name)
+
+
+PLAIN = MatrixPlainRenderer()
 HTML = MatrixHtmlRenderer()
 
 

@@ -24,6 +24,7 @@ from salon.adapters.slack.delivery import Delivery
 from salon.adapters.slack.directory import Directory
 from salon.adapters.slack.dispatch import AckAndHandOver
 from salon.adapters.slack.inbound import (
+    is_id,
     is_member_message,
     message_from_command,
     message_from_event,
@@ -196,7 +197,12 @@ class SlackAdapter(Adapter):
         await self.bot.receive(message_from_event(body, member, self.bot_user_id, mention=mention))
 
     def _on_command(self, command: dict[str, Any]) -> None:
-        if command.get("user_id") and command.get("channel_id"):
+        text = command.get("text")
+        if (
+            is_id(command.get("user_id"))
+            and is_id(command.get("channel_id"))
+            and isinstance(text or "", str)
+        ):
             self._spawn(self._receive_command(command))
 
     async def _receive_command(self, command: dict[str, Any]) -> None:
@@ -204,7 +210,8 @@ class SlackAdapter(Adapter):
         await self.bot.receive(message_from_command(command, member))
 
     def _on_block_actions(self, body: dict[str, Any]) -> None:
-        if (body.get("user") or {}).get("id"):
+        user = body.get("user")
+        if isinstance(user, dict) and is_id(user.get("id")):
             self._spawn(self._receive_press(body))
 
     async def _receive_press(self, body: dict[str, Any]) -> None:
@@ -214,8 +221,9 @@ class SlackAdapter(Adapter):
 
     def _on_member_joined(self, body: dict[str, Any]) -> None:
         event = body["event"]
-        if event.get("user") and event.get("channel") and event["user"] != self.bot_user_id:
-            self._spawn(self._receive_join(event["user"], event["channel"]))
+        user, channel = event.get("user"), event.get("channel")
+        if is_id(user) and is_id(channel) and user != self.bot_user_id:
+            self._spawn(self._receive_join(user, channel))
 
     async def _receive_join(self, user: str, channel: str) -> None:
         await self.bot.receive_join(await self.directory.member(user), space_for(channel))

@@ -12,6 +12,7 @@ bolt's chain.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 Handler = Callable[[dict[str, Any]], None]
+log = logging.getLogger(__name__)
 
 
 class AckAndHandOver(AsyncMiddleware):
@@ -51,16 +53,22 @@ class AckAndHandOver(AsyncMiddleware):
     ) -> BoltResponse | None:
         body = req.body
         kind = body.get("type")
-        if kind == "event_callback":
+        event = body.get("event")
+        if kind == "event_callback" and isinstance(event, dict):
             # Ack every event we are subscribed to, handled or not: an unacked event is
             # retried by Slack and, if that keeps happening, the subscription is disabled.
-            handler = self.events.get(str((body.get("event") or {}).get("type")))
-            if handler is not None:
-                handler(body)
+            handler = self.events.get(str(event.get("type")))
         elif kind == "block_actions":
-            self.on_block_actions(body)
+            handler = self.on_block_actions
         elif kind is None and body.get("command") == self.slash_command:
-            self.on_command(body)
+            handler = self.on_command
         else:
             return await next()
+        if handler is not None:
+            try:
+                handler(body)
+            except Exception:
+                # A payload we misread: acked all the same, since Slack would only send it
+                # again, and failing every retry would get the subscription disabled.
+                log.exception("could not read a Slack %s payload", kind or "slash command")
         return BoltResponse(status=200, body="")

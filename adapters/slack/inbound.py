@@ -57,12 +57,20 @@ def _space(channel_id: str, is_direct: bool) -> Space:
 
 
 def is_member_message(event: Mapping[str, Any], bot_user_id: str) -> bool:
-    """Whether a ``message`` event is a member writing (not a bot, an edit, a join, …)."""
+    """Whether a ``message`` event is a member writing (not a bot, an edit, a join, …), with
+    the fields salon reads of the types Slack documents."""
     subtype = event.get("subtype")
     if subtype is not None and subtype not in USER_SUBTYPES:
         return False
     user = event.get("user")
-    return bool(user) and user != bot_user_id and not event.get("bot_id")
+    if not is_id(user) or user == bot_user_id or event.get("bot_id"):
+        return False
+    return is_id(event.get("channel")) and isinstance(event.get("text") or "", str)
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` looks like a Slack id (a non-empty string); payloads are not trusted."""
+    return isinstance(value, str) and bool(value)
 
 
 def message_from_event(
@@ -105,22 +113,28 @@ def message_from_command(command: Mapping[str, Any], member: Member) -> Message:
 
 def press_from_action(body: Mapping[str, Any], member: Member) -> ButtonPress | None:
     """The first action of a ``block_actions`` payload as a ButtonPress (None if not a button)."""
-    actions = body.get("actions") or []
-    if not actions or actions[0].get("type") != "button":
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    if not isinstance(action, dict) or action.get("type") != "button":
         return None
-    action = actions[0]
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
-    if not channel:
+    if not is_id(action.get("action_id")):
         return None
-    message = body.get("message") or {}
+    container = _mapping(body.get("container"))
+    channel = _mapping(body.get("channel")).get("id") or container.get("channel_id")
+    if not isinstance(channel, str) or not channel:
+        return None
+    message = _mapping(body.get("message"))
     return ButtonPress(
         space=space_for(channel),
         member=member,
         action=action_of(action["action_id"]),
-        value=action.get("value", ""),
+        value=str(action.get("value", "")),
         event_id=body.get("trigger_id") or f"{channel}-{action.get('action_ts')}",
         message_id=container.get("message_ts") or message.get("ts"),
         thread_id=message.get("thread_ts"),
         raw=body,
     )
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

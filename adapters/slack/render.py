@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from salon.core import Button, Markup, PlainRenderer, Renderer
-from salon.core.markup import LineBreak, Mention, Text, defuse
+from salon.core.markup import BROADCAST_WORDS, WORD_JOINER, LineBreak, Mention, Text, defuse
 
 #: Slack's limit for the text of one section block.
 SECTION_LIMIT = 3000
@@ -27,11 +27,33 @@ ACTION_SEPARATOR = "#"
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Text between Slack's ``<…>`` tokens, and ``@word`` in it that would notify a whole channel.
+_OUTSIDE_TOKENS = re.compile(r"<[^>]*>|[^<]+")
+_BROADCAST = re.compile(r"([@\uff20])(?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
     """Make ``text`` inert in mrkdwn: ``&`` ``<`` ``>`` become entities."""
     return text.translate(_ESCAPES)
+
+
+def defuse_joins(rendered: str) -> str:
+    """Disarm ``@channel``-like words formed where two rendered pieces meet.
+
+    The walker defuses each text node alone, so ``md("@", name)`` or a mention of someone
+    called "here" could still spell ``@here``; this pass looks at the whole result, leaving
+    ``<…>`` tokens (links, our own ``<@U…>``) alone.
+    """
+    if "@" not in rendered and "\uff20" not in rendered:
+        return rendered
+    return _OUTSIDE_TOKENS.sub(_defuse_piece, rendered)
+
+
+def _defuse_piece(match: re.Match[str]) -> str:
+    piece = match.group(0)
+    if piece.startswith("<"):
+        return piece
+    return _BROADCAST.sub(lambda m: m.group(1) + WORD_JOINER, piece)
 
 
 def mention_token(mention: Mention) -> str | None:
@@ -61,10 +83,10 @@ class MrkdwnRenderer(Renderer):
     def link(self, url: str, label: str) -> str:
         # ``|`` and ``>`` end the URL part of <url|label>; the URL was checked safe already.
         target = self.escape(url).replace("|", "%7C")
-        return f"<{target}|{label}>"
+        return f"<{target}|{defuse_joins(label)}>"
 
     def mention(self, mention: Mention) -> str:
-        return mention_token(mention) or "@" + self.escape(defuse(mention.display_name))
+        return mention_token(mention) or self.escape(defuse("@" + mention.display_name))
 
 
 class FallbackRenderer(PlainRenderer):
@@ -81,7 +103,7 @@ class FallbackRenderer(PlainRenderer):
         return f"{label} ({self.escape(url)})"
 
     def mention(self, mention: Mention) -> str:
-        return mention_token(mention) or "@" + self.escape(defuse(mention.display_name))
+        return mention_token(mention) or self.escape(defuse("@" + mention.display_name))
 
 
 _SAME_IN_BOTH = frozenset({Text, LineBreak, Mention})
@@ -91,7 +113,7 @@ _FALLBACK = FallbackRenderer()
 
 def render_message(body: Markup, buttons: tuple[Button, ...] = ()) -> tuple[str, list[Any]]:
     """``(text, blocks)`` for ``chat.postMessage``/``chat.update``."""
-    mrkdwn = _MRKDWN.render(body)
+    mrkdwn = defuse_joins(_MRKDWN.render(body))
     blocks: list[Any] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
         for chunk in split_text(mrkdwn, SECTION_LIMIT)
@@ -103,12 +125,12 @@ def render_message(body: Markup, buttons: tuple[Button, ...] = ()) -> tuple[str,
     blocks.extend(action_blocks)
     # Text, line breaks and mentions look the same in both; most replies are only those.
     plain = all(type(node) in _SAME_IN_BOTH for node in body.nodes)
-    return (mrkdwn if plain else _FALLBACK.render(body)), blocks
+    return (mrkdwn if plain else defuse_joins(_FALLBACK.render(body))), blocks
 
 
 def render_mrkdwn(body: Markup) -> str:
     """The body as one mrkdwn string (for a file's ``initial_comment``)."""
-    return _MRKDWN.render(body)
+    return defuse_joins(_MRKDWN.render(body))
 
 
 def button_blocks(buttons: tuple[Button, ...]) -> list[Any]:

@@ -40,10 +40,10 @@ from salon.core import (
     code,
     md,
 )
-from salon.core.config import read_secret
+from salon.core.config import REDACTOR, read_secret
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
 if TYPE_CHECKING:
@@ -53,6 +53,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REACHABILITY_PLUGIN = "telegram.reachability"
+#: Loggers that write Bot API URLs, and so the token in their path: PTB's "Set Bot API URL"
+#: (debug, at construction), httpx's "HTTP Request: POST …/bot<token>/getUpdates" (info).
+#: PTB also logs setWebhook's parameters, the webhook secret among them, at debug.
+URL_LOGGERS = (
+    "httpx",
+    "telegram",
+    "telegram.Bot",
+    "telegram.request.BaseRequest",
+    "telegram.request.HTTPXRequest",
+)
+
+
+def redact_sdk_logs() -> None:
+    """Put the secret redactor on the SDK's own loggers, so their records are cleaned
+    before any handler sees them, whatever handlers the host application installed
+    (``salon run`` puts it on its handler too; a test's caplog or an embedding app may not)."""
+    for name in URL_LOGGERS:
+        logging.getLogger(name).addFilter(REDACTOR)  # a no-op when already there
 
 
 class TelegramAdapter(Adapter):
@@ -93,6 +111,7 @@ class TelegramAdapter(Adapter):
                 f"{WEBHOOK_SECRET_VARIABLE} (1-256 characters A-Z, a-z, 0-9, _ and -)"
             )
         self.bot_id = token.reveal().partition(":")[0]
+        redact_sdk_logs()  # before PTB's Bot logs its URL
         request = request or HTTPXRequest(connection_pool_size=8)
         # PTB's plain Bot has no rate limiter: the core's send queue does the pacing.
         self.ptb = TelegramBot(
@@ -125,7 +144,17 @@ class TelegramAdapter(Adapter):
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.ptb.initialize()  # getMe: who we are, and a check of the token
+        rejected = False
+        try:
+            await self.ptb.initialize()  # getMe: who we are, and a check of the token
+        except InvalidToken:
+            rejected = True
+        if rejected:
+            # Raised out here so PTB's exception, whose message quotes the token ("The token
+            # `…` was rejected"), is not even attached as the context.
+            raise ConfigError(
+                f"adapters.telegram: Telegram rejected the bot token in {TOKEN_VARIABLE}"
+            )
         self.username = (self.ptb.username or "").lower()
         self.reachability.bot_username = self.ptb.username or ""
         if self.bot.pm.get_plugin(REACHABILITY_PLUGIN) is None:
@@ -182,7 +211,7 @@ class TelegramAdapter(Adapter):
         if message.new_chat_members:
             await self._joined(message)
         text = message.text
-        if text is None:
+        if not isinstance(text, str):  # a photo, a sticker, a service message
             return
         called = invocation(text, private=private, bot_username=self.username)
         if called is None:

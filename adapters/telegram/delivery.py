@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import telegram
@@ -37,6 +38,11 @@ _UNREACHABLE = {
 class TelegramBot(telegram.Bot):
     """PTB's ``Bot`` plus a ``sendMessage`` that returns only the new message's id."""
 
+    def __repr__(self) -> str:
+        # PTB's own repr is ``Bot[token=…]``: the whole secret, in every log of a local.
+        user = self._bot_user
+        return f"TelegramBot[id={self.token.partition(':')[0]}, username={user and user.username}]"
+
     async def send_html(self, parameters: dict[str, Any]) -> int:
         """``sendMessage`` through the same path as ``Bot.send_message`` (parameter
         serialisation, HTTP, the mapping of errors to ``RetryAfter``/``Forbidden``/
@@ -46,6 +52,17 @@ class TelegramBot(telegram.Bot):
         """
         result = await self._post("sendMessage", parameters)
         return int(result["message_id"])
+
+    async def get_raw_updates(
+        self, offset: int | None, poll_seconds: int, allowed_updates: Sequence[str]
+    ) -> list[Any]:
+        """``getUpdates`` as Telegram sent it, not yet parsed: ``Bot.get_updates`` parses the
+        whole batch at once, so one update PTB cannot read would fail every poll after it and
+        stop the stream for good. The read timeout covers the long poll, as PTB's does."""
+        read_timeout = (self._request[0].read_timeout or 0) + poll_seconds
+        data = {"timeout": poll_seconds, "offset": offset, "allowed_updates": allowed_updates}
+        result = await self._post("getUpdates", data, read_timeout=read_timeout)
+        return result if isinstance(result, list) else []
 
 
 class Sender:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-import telegram
-from salon.adapters.telegram.delivery import retry_seconds
+from salon.adapters.telegram.delivery import TelegramBot, retry_seconds
 from salon.core.storage.engine import Storage
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -29,7 +29,7 @@ class Poller:
 
     def __init__(
         self,
-        ptb: telegram.Bot,
+        ptb: TelegramBot,
         storage: Storage,
         handle: Callable[[Update], Awaitable[None]],
         report_error: Callable[[BaseException, str], Awaitable[object]],
@@ -69,9 +69,7 @@ class Poller:
         while not self._stopping:
             self._waiting = True
             try:
-                updates = await self.ptb.get_updates(
-                    offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
-                )
+                raw_updates = await self.ptb.get_raw_updates(offset, self.timeout, ALLOWED_UPDATES)
             except RetryAfter as error:
                 await asyncio.sleep(retry_seconds(error))
                 continue
@@ -92,12 +90,33 @@ class Poller:
             finally:
                 self._waiting = False
             backoff = 1.0
-            for update in updates:
+            for raw in raw_updates:
                 if self._stopping:
                     return
-                try:
-                    await self.handle(update)
-                except Exception as error:  # one bad update must not stop the stream
-                    await self.report_error(error, f"telegram update {update.update_id}")
-                offset = update.update_id + 1
+                update_id = raw.get("update_id") if isinstance(raw, dict) else None
+                if not isinstance(update_id, int) or isinstance(update_id, bool):
+                    log.warning("telegram: skipped an update without an update_id")
+                    continue
+                update = self._parse(raw, update_id)
+                if update is not None:
+                    try:
+                        await self.handle(update)
+                    except Exception as error:  # one bad update must not stop the stream
+                        await self.report_error(error, f"telegram update {update_id}")
+                offset = update_id + 1
                 await self.storage.set_state(self.state_key, offset)
+
+    def _parse(self, raw: dict[str, Any], update_id: int) -> Update | None:
+        """The update, or ``None`` (logged, then skipped for good) if PTB cannot read it."""
+        try:
+            return Update.de_json(raw, self.ptb)
+        except Exception as error:
+            # Not the payload: it is members' text. The kinds of field are enough to look into it.
+            log.warning(
+                "telegram: skipped update %d that could not be read (%s: %s; fields %s)",
+                update_id,
+                type(error).__name__,
+                error,
+                sorted(raw),
+            )
+            return None

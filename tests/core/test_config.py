@@ -57,3 +57,20 @@ def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
         logger.info("connecting with %s", "xoxb-very-secret-value")
     assert "xoxb-very-secret-value" not in caplog.text
     assert "connecting with ***" in caplog.text
+
+
+def test_secrets_in_tracebacks_are_redacted_too() -> None:
+    env_secrets({"SALON_TELEGRAM_TOKEN": "123456:very-secret-token"})
+    stream = __import__("io").StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(REDACTOR)
+    logger = logging.getLogger("salon.test.traceback")
+    logger.addHandler(handler)
+    try:
+        raise RuntimeError("request to /bot123456:very-secret-token/getMe failed")
+    except RuntimeError:
+        logger.exception("polling failed")
+    finally:
+        logger.removeHandler(handler)
+    assert "very-secret-token" not in stream.getvalue()
+    assert "/bot***/getMe" in stream.getvalue()

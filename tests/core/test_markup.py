@@ -69,3 +69,10 @@ def test_markup_concatenates_and_reports_plain_text() -> None:
     assert body.plain() == "abc"
     assert md().nodes == ()
     assert not md("")
+
+
+def test_mentions_and_joined_nodes_cannot_form_a_broadcast() -> None:
+    rendered = render_plain(
+        md(mention(MemberRef("console", "x"), "everyone"), " ", "@", bold("room"), " @", "here")
+    )
+    assert not BROADCAST.search(rendered)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.inbound import mention_pattern, strip_reply_fallback
@@ -105,3 +108,108 @@ def test_config_errors_name_the_key() -> None:
         structure(config, MatrixConfig, "adapters.matrix").check()
     with pytest.raises(ConfigError, match="typo"):
         structure({"homeserver": "https://m.org", "typo": 1}, MatrixConfig, "adapters.matrix")
+
+
+# --- hostile text in every place a member's words can reach --------------------------------
+
+BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class _Visible(HTMLParser):
+    """The text a client shows for ``formatted_body``, and the links in it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.text.append("\n")
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def visible(formatted: str) -> _Visible:
+    parser = _Visible()
+    parser.feed(formatted)
+    parser.close()
+    return parser
+
+
+_hostile = st.lists(
+    st.one_of(
+        st.text(max_size=4),
+        st.sampled_from(
+            [
+                "@",
+                "＠",
+                "room",
+                "everyone",
+                "<a href='javascript:alert(1)'>",
+                "</strong>",
+                "&amp;",
+                "&lt;",
+                "&",
+                "'",
+                '"',
+                "\n",
+                "@room:x",
+            ]
+        ),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _hostile_node(text: str, kind: int) -> object:
+    return [
+        text,
+        bold(text),
+        italic(text),
+        code(text),
+        link("https://x.org/?a=1&b=2", text),
+        mention(MemberRef("slack", "U1"), text),
+        mention(ALICE, text),
+    ][kind]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.builds(_hostile_node, _hostile, st.integers(0, 6)), max_size=6))
+def test_no_node_can_ping_the_room_or_inject_html(nodes: list[object]) -> None:
+    content = message_content(md(*nodes))  # type: ignore[arg-type]
+    shown = visible(content["formatted_body"])
+
+    assert not BROADCAST.search(content["body"]), content["body"]
+    assert not BROADCAST.search("".join(shown.text))
+    assert not CONTROL.search(content["body"] + "".join(shown.text))
+    assert set(shown.hrefs) <= {"https://x.org/?a=1&b=2", "https://matrix.to/#/@alice:example.org"}
+    assert content["m.mentions"] in ({}, {"user_ids": [ALICE.id]})
+
+
+@given(_hostile)
+def test_formatted_text_reads_as_typed(text: str) -> None:
+    defused = CONTROL.sub("", text).replace("\u2060", "")
+    for node in (text, bold(text), code(text)):
+        shown = "".join(visible(message_content(md(node))["formatted_body"]).text)
+        assert shown.replace("\u2060", "") == defused
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        md(mention(ALICE, "room")),
+        md(mention(MemberRef("slack", "U1"), "everyone")),
+        md("@", "room"),
+        md("@", bold("room")),
+        md(link("https://x.org", "@", "room")),
+    ],
+)
+def test_a_ping_cannot_form_where_two_pieces_meet(body: object) -> None:
+    content = message_content(body)  # type: ignore[arg-type]
+    assert not BROADCAST.search(content["body"])
+    assert not BROADCAST.search("".join(visible(content["formatted_body"]).text))

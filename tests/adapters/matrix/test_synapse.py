@@ -221,3 +221,31 @@ async def test_help_reads_the_same_on_the_console_and_on_matrix(
     finally:
         await harness.stop()
     assert on_matrix == on_console
+
+
+async def test_odd_content_is_read_without_errors(
+    world: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    await world.start_bot()
+    alice = await world.human("alice")
+    room = await alice.room_with(world.bot_user.user_id)
+    caplog.set_level(logging.WARNING)
+
+    odd = [
+        {"m.mentions": {"user_ids": 7}},
+        {"m.mentions": "everyone"},
+        {"m.relates_to": "not an object"},  # Synapse refuses some; other servers may not
+        {"m.relates_to": {"rel_type": "m.thread", "event_id": 5}},
+    ]
+    accepted = 0
+    for extra in odd:
+        content = {"msgtype": "m.text", "body": "!echo odd", **extra}
+        sent = await alice.client.room_send(room, "m.room.message", content)
+        accepted += isinstance(sent, nio.RoomSendResponse)
+    mark = len(alice.timeline)
+    await alice.say(room, "!ping")
+    await alice.wait_for(lambda r, e: r == room and e["content"].get("body") == "pong", after=mark)
+
+    assert accepted >= 2
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 
+import pytest
 from emulators.slack import SlackEmulator
 from salon.core import Bot
 
@@ -169,3 +171,30 @@ async def test_http_ack_does_not_wait_for_the_work(
     plugin.release.set()
     post = await slack.wait_for_post()
     assert post["args"]["text"] == "finally"
+
+
+async def test_odd_payloads_are_ignored_without_errors(
+    slack: SlackEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await start_bot()
+    caplog.set_level(logging.WARNING)
+
+    odd = [
+        {"type": "message", "channel": "C0GENERAL", "user": "U0ALICE", "text": 42},
+        {"type": "message", "channel": "C0GENERAL", "user": "U0ALICE", "text": {"a": 1}},
+        {"type": "message", "user": "U0ALICE", "text": "!echo no channel"},
+        {"type": "message", "channel": ["C0GENERAL"], "user": "U0ALICE", "text": "!echo x"},
+        {"type": "message", "channel": "C0GENERAL", "user": {"id": "U0ALICE"}, "text": "!echo"},
+        {"type": "app_mention", "channel": "C0GENERAL", "user": "U0ALICE", "text": None},
+        {"type": "app_mention", "user": "U0ALICE", "text": "<@U0BOT> echo"},
+        {"type": "member_joined_channel", "user": "U0ALICE", "channel": None},
+    ]
+    envelopes = [await slack.send_event(event) for event in odd]
+    await slack.send_event(channel_event("!echo last"))
+
+    for envelope in envelopes:
+        await slack.wait_for_ack(envelope["envelope_id"])
+    await slack.wait_for_post(lambda p: p["args"].get("text") == "last")
+    assert [p["args"]["text"] for p in posts(slack)] == ["last"]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from salon.adapters.slack.inbound import plain_text
 from salon.adapters.slack.render import SECTION_LIMIT, action_of, render_message, split_text
 from salon.core import Button, MemberRef, bold, code, italic, link, md, mention, quote
+from salon.core.markup import WORD_JOINER
 
 # Anything Slack would treat as markup: <!channel>, <@U…>, <#C…>, <url|label>.
 SLACK_TOKEN = re.compile(r"<[^>]*>")
@@ -100,3 +102,88 @@ def test_slack_text_back_to_what_was_typed() -> None:
     )
     assert plain_text("<!channel> <!here> hi <#C123|general>") == "@channel @here hi #general"
     assert plain_text("buddy <@U123> <@U456|bob>") == "buddy <@U123> <@U456>"
+
+
+# --- hostile text in every place a member's words can reach --------------------------------
+
+BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SAFE_URL = "https://x.org/p?a=1&b=2"
+SLACK_MEMBER = MemberRef("slack", "U024BE7LH")
+
+hostile = st.lists(
+    st.one_of(
+        st.text(max_size=4),
+        st.sampled_from(
+            [
+                "@",
+                "＠",
+                "everyone",
+                "channel",
+                "here",
+                "room",
+                "<!channel>",
+                "<!subteam^S1|@t>",
+                "<@U123>",
+                "<https://evil.org|x>",
+                "&lt;",
+                "&amp;",
+                "`",
+                "*",
+                "_",
+                "|",
+                "\n",
+            ]
+        ),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _hostile_node(text: str, kind: int) -> object:
+    return [
+        text,
+        bold(text),
+        italic(text),
+        code(text),
+        link(SAFE_URL, text),
+        mention(MemberRef("telegram", "42"), text),
+        mention(SLACK_MEMBER, text),
+    ][kind]
+
+
+hostile_nodes = st.lists(
+    st.builds(_hostile_node, hostile, st.integers(min_value=0, max_value=6)), max_size=6
+)
+
+
+@given(hostile_nodes)
+def test_no_node_can_ping_or_link_whatever_the_member_wrote(nodes: list[object]) -> None:
+    fallback, blocks = render_message(md(*nodes))  # type: ignore[arg-type]
+    for rendered in [fallback, *(b["text"]["text"] for b in blocks)]:
+        for token in SLACK_TOKEN.findall(rendered):
+            assert token == f"<@{SLACK_MEMBER.id}>" or token.startswith("<https://x.org/"), token
+        assert not BROADCAST.search(rendered), rendered
+        assert not CONTROL.search(rendered)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        md(mention(MemberRef("telegram", "42"), "everyone")),
+        md("@", "here"),
+        md("@", bold("channel")),
+        md(link(SAFE_URL, "@", "room")),
+    ],
+)
+def test_a_ping_cannot_form_where_two_pieces_meet(body: object) -> None:
+    fallback, blocks = render_message(body)  # type: ignore[arg-type]
+    assert not BROADCAST.search(fallback)
+    assert not BROADCAST.search(blocks[0]["text"]["text"])
+
+
+@given(hostile)
+def test_escaped_text_reads_back_as_typed(text: str) -> None:
+    _, blocks = render_message(md(text))
+    shown = plain_text("".join(b["text"]["text"] for b in blocks))
+    assert shown.replace(WORD_JOINER, "") == CONTROL.sub("", text).replace(WORD_JOINER, "")

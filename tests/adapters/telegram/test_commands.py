@@ -96,8 +96,9 @@ async def test_the_command_menu_matches_help(tg: TelegramEmulator, salon: Any) -
         for line in help_reply.result["text"].splitlines()
         if line.startswith("• ")
     ]
+    # Telegram's menu holds one word per command: help's "forget me" is the menu's "forget".
     assert [(c["command"], c["description"]) for c in menu.params["commands"]] == [
-        (name, description) for name, description in listed
+        (name.split()[0], description) for name, description in listed
     ]
     assert tg.commands() == menu.params["commands"]
     assert {"help", "ping", "echo", "sprint"} <= {c["command"] for c in tg.commands()}

@@ -4,6 +4,7 @@ parsing, the command menu's limits, retry-after seconds."""
 from __future__ import annotations
 
 import datetime as dtm
+import re
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_mentions_links_and_blocks() -> None:
 
     parsed = parse_html(HTML.render(body))
 
-    assert parsed.text.startswith("Ana <3 @Sam site not a link\nsaid this• one\n• two")
+    assert parsed.text.startswith("Ana <3 @\u2060Sam site not a link\nsaid this• one\n• two")
     kinds = [(e["type"], e.get("url"), e.get("user", {}).get("id")) for e in parsed.entities]
     assert ("text_mention", None, 12345) in kinds
     assert ("text_link", "https://example.org/?a=1&b=2", None) in kinds
@@ -201,3 +202,93 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
     # The core reports attrs validator failures without their message (see the report).
     with pytest.raises(ConfigError, match=r"adapters\.telegram"):
         build({"webhook_path": "hook"}, token)
+
+
+# --- hostile text in every place a member's words can reach --------------------------------
+
+BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+TG_MEMBER = MemberRef("telegram", "12345")
+
+_hostile = st.lists(
+    st.one_of(
+        st.text(max_size=4),
+        st.sampled_from(
+            [
+                "@",
+                "＠",
+                "everyone",
+                "here",
+                "room",
+                "<b>",
+                "</i>",
+                "<a href='x'>",
+                "&amp;",
+                "&lt;",
+                "&#60;",
+                "&",
+                '"',
+                "\n",
+                "<code>",
+            ]
+        ),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _hostile_node(text: str, kind: int) -> object:
+    return [
+        text,
+        bold(text),
+        italic(text),
+        code(text),
+        link("https://x.org/?a=1&b=2", text),
+        mention(MemberRef("slack", "U1"), text),
+        mention(TG_MEMBER, text),
+    ][kind]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.builds(_hostile_node, _hostile, st.integers(0, 6)), max_size=6))
+def test_no_node_can_ping_or_inject_markup(nodes: list[object]) -> None:
+    parsed = parse_html(HTML.render(md(*nodes)))  # type: ignore[arg-type]
+
+    assert not BROADCAST.search(parsed.text), parsed.text
+    assert not CONTROL.search(parsed.text)
+    for entity in parsed.entities:
+        assert entity["type"] in {"bold", "italic", "code", "text_link", "text_mention"}
+        assert entity.get("url", "https://x.org/?a=1&b=2") == "https://x.org/?a=1&b=2"
+        assert entity.get("user", {"id": 12345})["id"] == 12345
+
+
+@given(_hostile)
+def test_text_parses_back_to_what_was_typed(text: str) -> None:
+    defused = CONTROL.sub("", text)
+    for node, expected in [
+        (text, defused),
+        (bold(text), defused),
+        (code(text), defused),
+        (link("https://x.org", text), defused if text else "https://x.org"),
+    ]:
+        parsed = parse_html(HTML.render(md(node)))
+        assert parsed.text.replace("\u2060", "") == expected.replace("\u2060", "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        md(mention(MemberRef("slack", "U1"), "everyone")),
+        md("@", "here"),
+        md("@", bold("room")),
+        md(link("https://x.org", "@", "channel")),
+    ],
+)
+def test_a_ping_cannot_form_where_two_pieces_meet(body: Markup) -> None:
+    assert not BROADCAST.search(parse_html(HTML.render(body)).text)
+
+
+def test_a_member_of_another_platform_is_not_a_telegram_username() -> None:
+    parsed = parse_html(HTML.render(md("hi ", mention(MemberRef("slack", "U1"), "durov"))))
+    assert parsed.text == "hi @\u2060durov"
+    assert parsed.entities == []

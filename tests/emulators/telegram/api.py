@@ -55,6 +55,8 @@ class BotApi:
         self.world, self.queue, self.recorder = world, queue, recorder
         self.webhook = WebhookSender(queue, self.call)
         self.rate_limits: list[RateLimit] = []
+        #: Calls to answer with an HTTP error page instead of the Bot API (a proxy in trouble).
+        self.outages: list[RateLimit] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.open_callback_queries: dict[str, dict[str, Any]] = {}
         self.answered_callbacks: list[dict[str, Any]] = []
@@ -81,6 +83,15 @@ class BotApi:
     def knows(self, method: str) -> bool:
         """Whether ``method`` is implemented (unknown methods get 404 like Telegram)."""
         return method.lower() in self._handlers
+
+    def take_outage(self, method: str) -> bool:
+        """Whether this call of ``method`` meets an outage (and uses one up)."""
+        for outage in self.outages:
+            if outage.applies_to(method):
+                outage.times -= 1
+                self.recorder.record_call(ApiCall(method, {}, 502, "Bad Gateway"))
+                return True
+        return False
 
     async def call(
         self, method: str, params: Params, files: Files | None = None

@@ -260,3 +260,8 @@ class TelegramEmulator:
     def rate_limit(self, method: str | None = None, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` (any if None) with 429 retry_after."""
         self.api.rate_limits.append(RateLimit(method, times, retry_after))
+
+    def fail(self, method: str | None = None, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` (any if None) with an HTML 502 page,
+        as a proxy in front of the Bot API does when it is down."""
+        self.api.outages.append(RateLimit(method, times, 0))

@@ -47,6 +47,8 @@ def build_app(token: str, api: BotApi) -> Starlette:
         method = request.path_params["method"]
         try:
             check_token(request.path_params["token"])
+            if api.take_outage(method):
+                return Response("<html><h1>502 Bad Gateway</h1></html>", status_code=502)
             if not api.knows(method):
                 raise ApiError(404, "Not Found")
             raw, files = parse_body(

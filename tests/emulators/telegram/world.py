@@ -137,14 +137,17 @@ class World:
         user_id: int | None = None,
         last_name: str | None = None,
         language_code: str | None = "en",
+        is_bot: bool = False,
     ) -> User:
-        """Create a user; their private chat with the bot exists (``chat.id == user.id``)."""
+        """Create a user (or another bot); their private chat with the bot exists
+        (``chat.id == user.id``)."""
         user = User(
             id=user_id if user_id is not None else next(self._user_ids),
             first_name=first_name,
             username=username,
             last_name=last_name,
             language_code=language_code,
+            is_bot=is_bot,
         )
         self.users[user.id] = user
         self.chats[user.id] = Chat(
