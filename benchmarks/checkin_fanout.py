@@ -87,12 +87,12 @@ async def main(count: int) -> None:
         last_question = 0.0
         enqueue = bot.outbound.enqueue
 
-        def counting(outbound: Outbound) -> None:
+        def counting(outbound: Outbound, outbox_id: str | None = None) -> None:
             nonlocal last_question
             if outbound.recipient is not None and "Check-in time" in outbound.body.plain():
                 asked[outbound.recipient] += 1
                 last_question = time.perf_counter()
-            enqueue(outbound)
+            enqueue(outbound, outbox_id)
 
         bot.outbound.enqueue = counting  # type: ignore[method-assign]
         clock.set(DUE)

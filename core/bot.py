@@ -28,6 +28,7 @@ from salon.core.context import JobContext
 from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
 from salon.core.outbound import Dispatcher, SendQueue
+from salon.core.outbox import Outbox
 from salon.core.plugins import collect, create_plugin_manager
 from salon.core.profiles import Profiles
 from salon.core.router import Router, new_error_id
@@ -72,6 +73,7 @@ class Bot:
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
+        self.outbox = Outbox(self.storage)
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
@@ -123,7 +125,9 @@ class Bot:
         if adapter.platform in self.adapters:
             raise ConfigError(f"adapters.{adapter.platform}: configured twice")
         self.adapters[adapter.platform] = adapter
-        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error))
+        self.outbound.add(
+            SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox.mark_done)
+        )
 
     def capabilities(self, platform: str) -> Capabilities:
         adapter = self.adapters.get(platform)
@@ -150,6 +154,11 @@ class Bot:
         for adapter in self.adapters.values():
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
+        owed = await self.outbox.pending()
+        if owed:
+            log.info("sending %d messages owed from before the last stop", len(owed))
+        for outbox_id, outbound in owed:
+            self.outbound.enqueue(outbound, outbox_id)
         await self._startup_plugins()
         if run_scheduler:
             self.tasks.spawn(self.scheduler.run_forever(), "scheduler")
@@ -179,6 +188,7 @@ class Bot:
             except Exception as error:
                 await self.report_error(error, f"stopping adapter {adapter.platform}")
         await self.outbound.stop()
+        await self.outbox.close()
         await self.storage.dispose()
         self.started = False
 
@@ -266,6 +276,7 @@ class Bot:
         try:
             async with connection.begin_nested():
                 await await_maybe(handler.run(ctx, job))
+                ctx.outbox_ids = await self.outbox.store(connection, ctx.outbox, self.clock.now())
         except Exception as error:
             ctx.discard()
             await self.report_error(error, f"job {job.kind} ({job.key})")

@@ -61,15 +61,18 @@ class Effects:
         """Run ``callback`` once the transaction has committed (e.g. to fire a hook)."""
         self._after.append(callback)
 
+    def _enqueue(self) -> None:
+        for outbound in self.outbox:
+            self.bot.outbound.enqueue(outbound)
+
     def discard(self) -> None:
         self.outbox.clear()
         self._after.clear()
 
     async def flush(self) -> None:
         """Hand the buffered messages to the send queues, then run the callbacks."""
-        outbox, self.outbox = self.outbox, []
-        for outbound in outbox:
-            self.bot.outbound.enqueue(outbound)
+        self._enqueue()
+        self.outbox = []
         after, self._after = self._after, []
         for callback in after:
             try:
@@ -156,12 +159,19 @@ class Context(Effects):
 class JobContext(Effects):
     """The context of one scheduled run. ``db`` is the run's transaction, already open."""
 
-    __slots__ = ("db", "job")
+    __slots__ = ("db", "job", "outbox_ids")
 
     def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
         super().__init__(bot)
         self.job = job
         self.db = db
+        #: Ids of the durable outbox rows of ``outbox`` (set when the run's rows are stored).
+        self.outbox_ids: list[str] = []
+
+    def _enqueue(self) -> None:
+        for index, outbound in enumerate(self.outbox):
+            outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
+            self.bot.outbound.enqueue(outbound, outbox_id)
 
     def now(self) -> datetime:
         return self.bot.clock.now()

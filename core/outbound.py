@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 OnFailure = Callable[[Outbound, DeliveryError], Awaitable[None]]
 OnError = Callable[[BaseException, str], Awaitable[object]]
+OnDone = Callable[[str], None]
 
 
 class Window:
@@ -47,11 +48,19 @@ class SendQueue:
 
     max_attempts = 6
 
-    def __init__(self, adapter: Adapter, on_failure: OnFailure, on_error: OnError) -> None:
+    def __init__(
+        self,
+        adapter: Adapter,
+        on_failure: OnFailure,
+        on_error: OnError,
+        on_done: OnDone | None = None,
+    ) -> None:
         self.adapter = adapter
-        self.queue: asyncio.Queue[Outbound] = asyncio.Queue()
+        #: (message, outbox id): the id of a durable message, reported to ``on_done``.
+        self.queue: asyncio.Queue[tuple[Outbound, str | None]] = asyncio.Queue()
         self._on_failure = on_failure
         self._on_error = on_error
+        self._on_done = on_done
         limits = adapter.rate_limits
         self._overall = Window(limits.overall) if limits.overall else None
         self._per_space_rate = limits.per_space
@@ -71,8 +80,8 @@ class SendQueue:
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
 
-    def put(self, outbound: Outbound) -> None:
-        self.queue.put_nowait(outbound)
+    def put(self, outbound: Outbound, outbox_id: str | None = None) -> None:
+        self.queue.put_nowait((outbound, outbox_id))
 
     async def drain(self) -> None:
         """Wait until everything queued so far has been delivered (or given up)."""
@@ -80,11 +89,14 @@ class SendQueue:
 
     async def _run(self) -> None:
         while True:
-            outbound = await self.queue.get()
+            outbound, outbox_id = await self.queue.get()
             try:
                 await self._deliver(outbound)
             except Exception as error:  # never let one message kill the queue
                 await self._on_error(error, f"send queue {self.adapter.platform}")
+            else:
+                if outbox_id is not None and self._on_done is not None:
+                    self._on_done(outbox_id)
             finally:
                 self.queue.task_done()
 
@@ -144,12 +156,12 @@ class Dispatcher:
     def add(self, queue: SendQueue) -> None:
         self.queues[queue.adapter.platform] = queue
 
-    def enqueue(self, outbound: Outbound) -> None:
+    def enqueue(self, outbound: Outbound, outbox_id: str | None = None) -> None:
         queue = self.queues.get(outbound.platform)
         if queue is None:
             log.warning("no adapter for platform %r; message not sent", outbound.platform)
             return
-        queue.put(outbound)
+        queue.put(outbound, outbox_id)
 
     def start(self) -> None:
         for queue in self.queues.values():

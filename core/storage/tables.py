@@ -60,3 +60,15 @@ members = sa.Table(
     sa.Column("tz", sa.String(64), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+#: Messages that scheduled jobs sent, written in the job's transaction and deleted once
+#: delivered: a crash between the commit and the send loses nothing (see ``salon.core.outbox``).
+outbox = sa.Table(
+    "salon_outbox",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -191,3 +191,36 @@ async def test_a_recurring_job_starts_on_its_first_matching_day(salon_bot) -> No
         payload={"member": "alice"},  # a Sunday
     )
     assert next_run == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 CET
+
+
+async def test_a_jobs_messages_survive_a_crash_before_they_were_sent(
+    salon_bot, reminders, salon_config, salon_plugins
+) -> None:  # type: ignore[no-untyped-def]
+    from salon.core.storage import sa, tables
+    from salon.core.testing import SalonHarness
+
+    at = salon_bot.clock.now() + timedelta(minutes=5)
+    await salon_bot.bot.scheduler.schedule(
+        "once:bob", "test.remind", at=at, payload={"member": "bob"}
+    )
+    # the send queue dies before delivering: the job has committed, its message is owed
+    await salon_bot.bot.outbound.queues["memory"].stop()
+    salon_bot.clock.advance(timedelta(minutes=10))
+    await salon_bot.bot.scheduler.run_due()
+    assert salon_bot.sent_to("bob") == []
+    await salon_bot.bot.storage.dispose()  # the process is gone: nothing drained, nothing stopped
+    salon_bot.bot.started = False  # so the fixture does not try to stop it
+
+    again = SalonHarness(salon_config, salon_bot.clock, salon_plugins)
+    await again.start()
+    try:
+        await again.bot.outbound.drain()
+        assert again.texts(again.sent_to("bob")) == ["Time to write!"]
+        assert await again.advance(timedelta(days=1)) == []  # the job itself did not run twice
+        async with again.bot.storage.engine.connect() as db:
+            assert (
+                await db.execute(sa.select(sa.func.count()).select_from(tables.outbox))
+            ).scalar() == 0
+    finally:
+        await again.stop()
+    assert len(reminders.runs) == 1

@@ -1,0 +1,49 @@
+"""Neutral values to and from JSON, through one cattrs converter (for the durable outbox)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.strategies import configure_tagged_union
+from salon.core import markup
+from salon.core.model import Button, Image, MemberRef, Outbound, SpaceRef
+
+_NODE_TYPES = (
+    markup.Text,
+    markup.Bold,
+    markup.Italic,
+    markup.Code,
+    markup.Link,
+    markup.Quote,
+    markup.ListBlock,
+    markup.Mention,
+    markup.LineBreak,
+)
+
+
+def _converter() -> cattrs.Converter:
+    names = vars(markup) | {"MemberRef": MemberRef, "SpaceRef": SpaceRef}
+    names |= {"Button": Button, "Image": Image, "Markup": markup.Markup}
+    for cls in (*_NODE_TYPES, markup.Markup, Outbound, Image, Button):
+        attrs.resolve_types(cls, globalns=names)
+    converter = cattrs.Converter()
+    configure_tagged_union(markup.Node, converter)
+    converter.register_unstructure_hook(bytes, lambda data: base64.b64encode(data).decode())
+    converter.register_structure_hook(bytes, lambda value, _: base64.b64decode(value))
+    return converter
+
+
+converter = _converter()
+
+
+def outbound_to_json(outbound: Outbound) -> dict[str, Any]:
+    data = converter.unstructure(outbound)
+    assert isinstance(data, dict)
+    return data
+
+
+def outbound_from_json(data: dict[str, Any]) -> Outbound:
+    return converter.structure(data, Outbound)
