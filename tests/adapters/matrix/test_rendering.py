@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 import pytest
+from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from salon.adapters.matrix.config import MatrixConfig
@@ -112,9 +112,6 @@ def test_config_errors_name_the_key() -> None:
 
 # --- hostile text in every place a member's words can reach --------------------------------
 
-BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 class _Visible(HTMLParser):
     """The text a client shows for ``formatted_body``, and the links in it."""
@@ -141,45 +138,28 @@ def visible(formatted: str) -> _Visible:
     return parser
 
 
-_hostile = st.lists(
-    st.one_of(
-        st.text(max_size=4),
-        st.sampled_from(
-            [
-                "@",
-                "＠",
-                "room",
-                "everyone",
-                "<a href='javascript:alert(1)'>",
-                "</strong>",
-                "&amp;",
-                "&lt;",
-                "&",
-                "'",
-                '"',
-                "\n",
-                "@room:x",
-            ]
-        ),
-    ),
-    max_size=12,
-).map("".join)
-
-
-def _hostile_node(text: str, kind: int) -> object:
-    return [
-        text,
-        bold(text),
-        italic(text),
-        code(text),
-        link("https://x.org/?a=1&b=2", text),
-        mention(MemberRef("slack", "U1"), text),
-        mention(ALICE, text),
-    ][kind]
+_hostile = hostile_text(
+    [
+        "@",
+        "＠",
+        "room",
+        "everyone",
+        "<a href='javascript:alert(1)'>",
+        "</strong>",
+        "&amp;",
+        "&lt;",
+        "&",
+        "'",
+        '"',
+        "\n",
+        "@room:x",
+    ]
+)
+_nodes = hostile_nodes(_hostile, ALICE, link_url="https://x.org/?a=1&b=2")
 
 
 @settings(max_examples=300)
-@given(st.lists(st.builds(_hostile_node, _hostile, st.integers(0, 6)), max_size=6))
+@given(_nodes)
 def test_no_node_can_ping_the_room_or_inject_html(nodes: list[object]) -> None:
     content = message_content(md(*nodes))  # type: ignore[arg-type]
     shown = visible(content["formatted_body"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import given
 from hypothesis import strategies as st
 from salon.adapters.slack.inbound import plain_text
@@ -106,58 +107,34 @@ def test_slack_text_back_to_what_was_typed() -> None:
 
 # --- hostile text in every place a member's words can reach --------------------------------
 
-BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SAFE_URL = "https://x.org/p?a=1&b=2"
 SLACK_MEMBER = MemberRef("slack", "U024BE7LH")
 
-hostile = st.lists(
-    st.one_of(
-        st.text(max_size=4),
-        st.sampled_from(
-            [
-                "@",
-                "＠",
-                "everyone",
-                "channel",
-                "here",
-                "room",
-                "<!channel>",
-                "<!subteam^S1|@t>",
-                "<@U123>",
-                "<https://evil.org|x>",
-                "&lt;",
-                "&amp;",
-                "`",
-                "*",
-                "_",
-                "|",
-                "\n",
-            ]
-        ),
-    ),
-    max_size=12,
-).map("".join)
-
-
-def _hostile_node(text: str, kind: int) -> object:
-    return [
-        text,
-        bold(text),
-        italic(text),
-        code(text),
-        link(SAFE_URL, text),
-        mention(MemberRef("telegram", "42"), text),
-        mention(SLACK_MEMBER, text),
-    ][kind]
-
-
-hostile_nodes = st.lists(
-    st.builds(_hostile_node, hostile, st.integers(min_value=0, max_value=6)), max_size=6
+hostile = hostile_text(
+    [
+        "@",
+        "＠",
+        "everyone",
+        "channel",
+        "here",
+        "room",
+        "<!channel>",
+        "<!subteam^S1|@t>",
+        "<@U123>",
+        "<https://evil.org|x>",
+        "&lt;",
+        "&amp;",
+        "`",
+        "*",
+        "_",
+        "|",
+        "\n",
+    ]
 )
+hostile_markup_nodes = hostile_nodes(hostile, SLACK_MEMBER, link_url=SAFE_URL)
 
 
-@given(hostile_nodes)
+@given(hostile_markup_nodes)
 def test_no_node_can_ping_or_link_whatever_the_member_wrote(nodes: list[object]) -> None:
     fallback, blocks = render_message(md(*nodes))  # type: ignore[arg-type]
     for rendered in [fallback, *(b["text"]["text"] for b in blocks)]:

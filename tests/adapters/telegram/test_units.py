@@ -4,12 +4,12 @@ parsing, the command menu's limits, retry-after seconds."""
 from __future__ import annotations
 
 import datetime as dtm
-import re
 from pathlib import Path
 
 import pytest
 import telegram
 from emulators.telegram.html_check import parse_html
+from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from salon.adapters.telegram.delivery import retry_seconds
@@ -206,51 +206,32 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
 
 # --- hostile text in every place a member's words can reach --------------------------------
 
-BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TG_MEMBER = MemberRef("telegram", "12345")
 
-_hostile = st.lists(
-    st.one_of(
-        st.text(max_size=4),
-        st.sampled_from(
-            [
-                "@",
-                "＠",
-                "everyone",
-                "here",
-                "room",
-                "<b>",
-                "</i>",
-                "<a href='x'>",
-                "&amp;",
-                "&lt;",
-                "&#60;",
-                "&",
-                '"',
-                "\n",
-                "<code>",
-            ]
-        ),
-    ),
-    max_size=12,
-).map("".join)
-
-
-def _hostile_node(text: str, kind: int) -> object:
-    return [
-        text,
-        bold(text),
-        italic(text),
-        code(text),
-        link("https://x.org/?a=1&b=2", text),
-        mention(MemberRef("slack", "U1"), text),
-        mention(TG_MEMBER, text),
-    ][kind]
+_hostile = hostile_text(
+    [
+        "@",
+        "＠",
+        "everyone",
+        "here",
+        "room",
+        "<b>",
+        "</i>",
+        "<a href='x'>",
+        "&amp;",
+        "&lt;",
+        "&#60;",
+        "&",
+        '"',
+        "\n",
+        "<code>",
+    ]
+)
+_nodes = hostile_nodes(_hostile, TG_MEMBER, link_url="https://x.org/?a=1&b=2")
 
 
 @settings(max_examples=300)
-@given(st.lists(st.builds(_hostile_node, _hostile, st.integers(0, 6)), max_size=6))
+@given(_nodes)
 def test_no_node_can_ping_or_inject_markup(nodes: list[object]) -> None:
     parsed = parse_html(HTML.render(md(*nodes)))  # type: ignore[arg-type]
 
