@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import nio
+
 from salon.adapters.matrix import MatrixAdapter
 from salon.core import Bot
 from salon.core.config import config_from_mapping

@@ -27,12 +27,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
 from salon.adapters.slack.adapter import SlackAdapter, build_web_client
 from salon.adapters.slack.config import SlackConfig
 from salon.core import Bot, RateLimits
 from salon.core.config import config_from_mapping
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 
 SIGNING_SECRET = "benchmark-signing-secret"
 BOT_TOKEN = "xoxb-benchmark-token"

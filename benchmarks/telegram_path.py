@@ -25,14 +25,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+from telegram.request import BaseRequest, RequestData
+
 from salon.adapters.telegram import TelegramAdapter, TelegramConfig
 from salon.core import Arg, Command, Context, RateLimits, bold, hookimpl, md
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping
 from salon.core.plugins import create_plugin_manager
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
-from telegram.request import BaseRequest, RequestData
 
 TOKEN = "7000000001:AAEmulatorTokenForSalonTests_0123456"
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Salon", "username": "salon_bench_bot"}

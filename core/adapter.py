@@ -14,11 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
+
 from salon.core.model import Outbound, Sent
 
 if TYPE_CHECKING:
-    from salon.core.bot import Bot
     from starlette.routing import BaseRoute
+
+    from salon.core.bot import Bot
 
 
 @attrs.frozen

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import pluggy
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
 from salon.core.awaiting import AwaitedReplies
@@ -35,7 +37,6 @@ from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger("salon")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import attrs
+
 from salon.core.model import MemberRef, SpaceRef
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
 from salon.core.errors import SalonError
 

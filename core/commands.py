@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+
 from salon.core.errors import PluginError, UserError
 from salon.core.model import ButtonPress, Role
 

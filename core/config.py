@@ -18,6 +18,7 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.v import format_exception
+
 from salon.core.errors import ConfigError
 from salon.core.model import MemberRef
 

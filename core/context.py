@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.markup import Markup, Part, md
 from salon.core.model import Button, Image, Member, MemberRef, Message, Outbound, Space
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot

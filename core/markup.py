@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TypeAlias
 
 import attrs
+
 from salon.core.model import MemberRef
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
+
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.model import Member, MemberRef, Message, Outbound, Role, Sent, Space, SpaceRef
 from salon.core.rendering import render_plain

@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.model import Outbound
 from salon.core.serialization import outbound_from_json, outbound_to_json
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
+
 from salon.core import hookspecs
 from salon.core.errors import PluginError
 

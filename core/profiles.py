@@ -7,10 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.model import Member, MemberRef
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class Profiles:

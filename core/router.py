@@ -13,6 +13,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 import attrs
+
 from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.clock import Clock
 from salon.core.errors import PluginError
 from salon.core.recurrence import next_occurrence, to_local_naive, validate_rrule
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 if TYPE_CHECKING:
     from salon.core.context import JobContext

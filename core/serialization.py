@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+
 from salon.core import markup
 from salon.core.model import Button, Image, MemberRef, Outbound, SpaceRef
 

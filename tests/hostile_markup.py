@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
+
 from salon.core import MemberRef, bold, code, italic, link, mention
 
 BROADCAST = re.compile(r"[@\uff20](?:everyone|channel|here|room|all)\b", re.IGNORECASE)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import attrs
+
 from salon.core import (
     Adapter,
     Button,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import nio
+
 from salon.adapters.matrix import schemas
 from salon.adapters.matrix.buttons import STATE_KEY as BUTTONS_KEY
 from salon.adapters.matrix.buttons import PendingButtons

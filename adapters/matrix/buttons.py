@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+
 from salon.core import Button
 
 STATE_KEY = "matrix.pending_buttons"

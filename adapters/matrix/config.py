@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import attrs
+
 from salon.core import ConfigError
 
 _USER_ID = re.compile(r"^@[^:\s]+:\S+$")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import nio
+
 from salon.adapters.matrix.buttons import STATE_KEY, Pending
 from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
 from salon.core import DeliveryError, Image, Outbound, RetryAfter, Sent, SpaceRef

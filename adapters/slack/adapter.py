@@ -13,6 +13,14 @@ from collections.abc import Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
 from salon.adapters.slack.config import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -41,17 +49,11 @@ from salon.core import (
     Sent,
 )
 from salon.core.config import read_secret
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 if TYPE_CHECKING:
-    from salon.core import Bot
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    from salon.core import Bot
 
 log = logging.getLogger(__name__)
 

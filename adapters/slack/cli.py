@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+
 from salon.adapters.slack.config import SlackConfig
 from salon.adapters.slack.manifest import build_manifest
 from salon.core.config import load_config, structure

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import attrs
+
 from salon.core.errors import ConfigError
 
 PLATFORM = "slack"

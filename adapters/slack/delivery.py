@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
 from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.directory import Directory
 from salon.adapters.slack.render import render_message, render_mrkdwn
 from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 #: Slack errors that will not go away by sending again
 #: (https://api.slack.com/methods/chat.postMessage#errors).

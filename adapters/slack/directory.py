@@ -7,10 +7,11 @@ import logging
 import time
 from typing import Any
 
-from salon.adapters.slack.config import PLATFORM
-from salon.core import Member, MemberRef
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from salon.adapters.slack.config import PLATFORM
+from salon.core import Member, MemberRef
 
 log = logging.getLogger(__name__)
 

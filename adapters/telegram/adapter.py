@@ -12,6 +12,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from telegram import CallbackQuery, Update
+from telegram import Message as TgMessage
+from telegram.error import InvalidToken, TelegramError
+from telegram.request import BaseRequest, HTTPXRequest
+
 from salon.adapters.telegram.buttons import ButtonCodec
 from salon.adapters.telegram.config import (
     TOKEN_VARIABLE,
@@ -41,14 +46,11 @@ from salon.core import (
     md,
 )
 from salon.core.config import REDACTOR, read_secret
-from telegram import CallbackQuery, Update
-from telegram import Message as TgMessage
-from telegram.error import InvalidToken, TelegramError
-from telegram.request import BaseRequest, HTTPXRequest
 
 if TYPE_CHECKING:
-    from salon.core import Bot
     from starlette.routing import BaseRoute
+
+    from salon.core import Bot
 
 log = logging.getLogger(__name__)
 

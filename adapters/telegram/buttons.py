@@ -13,8 +13,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from salon.core import Button
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from salon.core import Button
 
 if TYPE_CHECKING:
     from salon.core.storage.engine import Storage

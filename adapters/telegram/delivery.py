@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import telegram
-from salon.adapters.telegram.buttons import ButtonCodec
-from salon.adapters.telegram.render import HTML, PLATFORM
-from salon.adapters.telegram.split import CAPTION_LIMIT, split_html, visible_length
-from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
 from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, TelegramError
 from telegram.warnings import PTBDeprecationWarning
+
+from salon.adapters.telegram.buttons import ButtonCodec
+from salon.adapters.telegram.render import HTML, PLATFORM
+from salon.adapters.telegram.split import CAPTION_LIMIT, split_html, visible_length
+from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
 
 log = logging.getLogger(__name__)
 

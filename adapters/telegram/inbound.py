@@ -7,8 +7,9 @@ space with that member; a forum topic is a thread (``message_thread_id``).
 from __future__ import annotations
 
 import attrs
-from salon.core import Member, MemberRef, Space, SpaceRef
 from telegram import Chat, User
+
+from salon.core import Member, MemberRef, Space, SpaceRef
 
 PLATFORM = "telegram"
 

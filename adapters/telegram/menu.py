@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable
 
 import telegram
-from salon.core import Command, MemberRef, Role
-from salon.core.commands import CommandTable
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
+
+from salon.core import Command, MemberRef, Role
+from salon.core.commands import CommandTable
 
 log = logging.getLogger(__name__)
 

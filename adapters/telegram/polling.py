@@ -13,10 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from salon.adapters.telegram.delivery import TelegramBot, retry_seconds
-from salon.core.storage.engine import Storage
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from salon.adapters.telegram.delivery import TelegramBot, retry_seconds
+from salon.core.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ not) together with the inbound-event ledger.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from salon.core.storage.engine import Storage, normalize_url
 from salon.core.storage.types import UTCDateTime
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["AsyncConnection", "Storage", "UTCDateTime", "normalize_url", "sa"]

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from salon.core.errors import AlreadyHandled, ConfigError
-from salon.core.storage import tables
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from salon.core.errors import AlreadyHandled, ConfigError
+from salon.core.storage import tables
 
 
 def normalize_url(url: str) -> str:

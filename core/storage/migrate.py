@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from salon.core.storage.engine import Storage
 from sqlalchemy import Connection
+
+from salon.core.storage.engine import Storage
 
 if TYPE_CHECKING:
     from alembic.config import Config

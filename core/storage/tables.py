@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+
 from salon.core.storage.types import UTCDateTime
 
 metadata = sa.MetaData()

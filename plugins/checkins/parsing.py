@@ -9,6 +9,7 @@ import re
 from datetime import date, time, timedelta
 
 import attrs
+
 from salon.core import DATE, INT, UserError
 
 UNITS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from salon.core import Context, Message, hookimpl
 
 

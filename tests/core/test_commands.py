@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from salon.core import DATE, INT, Arg, Command, Context, Role, UserError, choice, hookimpl
 from salon.core.commands import CommandTable, parse_args
 from salon.core.errors import PluginError

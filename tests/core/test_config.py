@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from salon.core.config import REDACTOR, config_from_mapping, env_secrets, load_config
 from salon.core.errors import ConfigError
 from salon.core.starter import STARTER

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hostile_markup import BROADCAST, CONTROL, hostile_text
 from hypothesis import given
+
 from salon.core import MemberRef, bold, bullets, code, italic, lines, link, md, mention, quote
 from salon.core.markup import WORD_JOINER, defuse
 from salon.core.rendering import render_plain

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from salon.core import Command, hookimpl
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping

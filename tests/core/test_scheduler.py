@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from salon.core import JobHandler, MemberRef, Misfire, hookimpl
 from salon.core.clock import ManualClock
 from salon.core.recurrence import next_occurrence

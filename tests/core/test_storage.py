@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+
 from salon.core import Command, Context, hookimpl
 from salon.core.errors import AlreadyHandled
 from salon.core.storage import Storage, migrate, tables

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import httpx
-from salon.core.web import WebServer
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+
+from salon.core.web import WebServer
 
 
 async def hello(request: Request) -> PlainTextResponse:

@@ -7,6 +7,7 @@ Revises:
 from __future__ import annotations
 
 from alembic import op
+
 from salon.core.storage import UTCDateTime, sa
 
 revision = "checkins_0001"

@@ -15,6 +15,9 @@ import attrs
 import nio
 import pytest
 import pytest_asyncio
+from servers.fixtures import *  # noqa: F403
+from servers.synapse import RegisteredUser, SynapseServer
+
 from salon.core import (
     TEXT,
     Action,
@@ -32,8 +35,6 @@ from salon.core import (
 from salon.core.config import config_from_mapping
 from salon.core.plugins import create_plugin_manager
 from salon.core.runtime import build_adapters
-from servers.fixtures import *  # noqa: F403
-from servers.synapse import RegisteredUser, SynapseServer
 
 WAIT = 15.0
 _names = itertools.count(1)

@@ -8,6 +8,7 @@ import pytest
 from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.inbound import mention_pattern, strip_reply_fallback
 from salon.adapters.matrix.render import choice_number, message_content

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema.exceptions import ValidationError
 from nio.schemas import Schemas
+
 from salon.adapters.matrix import schemas
 
 ALL_SCHEMAS = {

@@ -8,6 +8,7 @@ from typing import Any
 
 import nio
 import pytest
+
 from salon.adapters.matrix import MatrixAdapter
 from salon.core import Bot, DeliveryError, Outbound, RetryAfter, SpaceRef, md
 from salon.core.config import config_from_mapping

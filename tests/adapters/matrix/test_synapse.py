@@ -7,6 +7,7 @@ from typing import Any
 
 import nio
 import pytest
+
 from salon.core import MemberRef, Outbound, md
 from salon.core.clock import ManualClock
 from salon.core.testing import SalonHarness, default_config

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from emulators.slack import SlackEmulator
 from emulators.slack.fixtures import slack_emulator  # noqa: F401
+
 from salon.core import (
     TEXT,
     Action,

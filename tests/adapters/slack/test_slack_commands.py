@@ -8,6 +8,7 @@ import re
 
 import pytest
 from emulators.slack import SlackEmulator
+
 from salon.core import Bot
 
 from .conftest import SlackTestPlugin, StartBot, channel_event, dm_event, posts

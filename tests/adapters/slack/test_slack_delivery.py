@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from emulators.slack import SlackEmulator
+
 from salon.core import Bot, Image, MemberRef, Outbound, SpaceRef, md
 
 from .conftest import StartBot, channel_event, dm_event, posts, read_count

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from emulators.slack import SlackEmulator
+
 from salon.core import Bot, ManualClock
 from salon.core.cli import main
 from salon.core.config import load_config

@@ -8,6 +8,7 @@ import pytest
 from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import given
 from hypothesis import strategies as st
+
 from salon.adapters.slack.inbound import plain_text
 from salon.adapters.slack.render import SECTION_LIMIT, action_of, render_message, split_text
 from salon.core import Button, MemberRef, bold, code, italic, link, md, mention, quote

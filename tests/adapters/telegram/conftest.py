@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from emulators.telegram import TelegramEmulator
 from emulators.telegram.fixtures import telegram_emulator  # noqa: F401
+
 from salon.adapters.telegram import TelegramAdapter
 from salon.core import (
     TEXT,

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from emulators.telegram import TelegramEmulator
+
 from salon.core.web import WebServer
 
 # `salon` is the TelegramSalon fixture from conftest.py.

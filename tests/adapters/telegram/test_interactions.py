@@ -6,6 +6,7 @@ from typing import Any
 
 from emulators.telegram import TelegramEmulator
 from emulators.telegram.html_check import parse_html
+
 from salon.adapters.telegram.render import HTML
 from salon.core import Image, Outbound, SpaceRef, bold, md
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from emulators.telegram import TelegramEmulator
+
 from salon.core import ConfigError
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping

@@ -12,6 +12,7 @@ from emulators.telegram.html_check import parse_html
 from hostile_markup import BROADCAST, CONTROL, hostile_nodes, hostile_text
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
 from salon.adapters.telegram.delivery import retry_seconds
 from salon.adapters.telegram.inbound import invocation
 from salon.adapters.telegram.menu import bot_commands

@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from plugins.checkins.helpers import dm_texts, last, utc
 from salon.core import MemberRef
 from salon.core.testing import SalonHarness
 from salon.plugins.checkins.buddies import match
-
-from plugins.checkins.helpers import dm_texts, last, utc
 
 
 async def _sign_up(harness: SalonHarness, *names: str) -> None:

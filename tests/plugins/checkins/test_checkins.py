@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from salon.core import SpaceRef
-from salon.core.testing import SalonHarness
 
 from plugins.checkins.helpers import (
     dm_texts,
@@ -19,6 +17,8 @@ from plugins.checkins.helpers import (
     snapshot,
     utc,
 )
+from salon.core import SpaceRef
+from salon.core.testing import SalonHarness
 
 MONDAY = utc(2026, 1, 5, 0, 0)  # the harness clock starts on Monday 5 January 2026, 12:00 UTC
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from plugins.checkins.helpers import last, plain, snapshot
 from salon.core import Capabilities
 from salon.core.testing import SalonHarness
-
-from plugins.checkins.helpers import last, plain, snapshot
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

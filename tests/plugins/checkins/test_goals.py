@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from salon.core.testing import SalonHarness
 
 from plugins.checkins.helpers import last, plain, snapshot, utc
+from salon.core.testing import SalonHarness
 
 
 async def test_daily_goal_and_word_counts(salon_bot: SalonHarness) -> None:

@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from plugins.checkins.helpers import join, setup_checkin, utc
 from salon.core import Bot, hookimpl
 from salon.core.storage import sa
 from salon.core.testing import SalonHarness
 from salon.plugins.checkins import tables
-
-from plugins.checkins.helpers import join, setup_checkin, utc
 
 
 class SpyPlugin:
