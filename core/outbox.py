@@ -72,11 +72,14 @@ class Outbox:
                 log.exception("could not clear %d delivered outbox rows", len(batch))
                 return
 
-    async def close(self) -> None:
+    async def settle(self) -> None:
+        """Wait until every delivered message's row is deleted."""
         if self._flusher is not None:
             await self._flusher
         if self._done:
             await self._flush()
+
+    close = settle
 
     async def pending(self) -> list[tuple[str, Outbound]]:
         """Messages owed from before the last stop, oldest first."""

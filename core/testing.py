@@ -154,6 +154,7 @@ class SalonHarness:
         before = len(self.replies)
         await work
         await self.bot.outbound.drain()
+        await self.bot.outbox.settle()
         return self.replies[before:]
 
     # --- looking at what was sent ----------------------------------------------------------

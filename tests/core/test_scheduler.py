@@ -216,6 +216,7 @@ async def test_a_jobs_messages_survive_a_crash_before_they_were_sent(
     await again.start()
     try:
         await again.bot.outbound.drain()
+        await again.bot.outbox.settle()
         assert again.texts(again.sent_to("bob")) == ["Time to write!"]
         assert await again.advance(timedelta(days=1)) == []  # the job itself did not run twice
         async with again.bot.storage.engine.connect() as db:
