@@ -28,6 +28,7 @@ class Capabilities:
     """What a platform can show; features may ask, and adapters degrade what it cannot.
 
     :param max_text_length: longest single message; longer ones are split by the adapter.
+    :param forms: an ``Outbound.form`` is shown (Slack: a modal); elsewhere it is left out.
     """
 
     threads: bool = False
@@ -38,6 +39,7 @@ class Capabilities:
     direct_messages: bool = True
     rich_text: bool = False
     max_text_length: int | None = None
+    forms: bool = False
 
 
 @attrs.frozen

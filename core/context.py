@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.markup import Markup, Part, md
-from salon.core.model import Button, Image, Member, MemberRef, Message, Outbound, Space
+from salon.core.model import Button, Form, Image, Member, MemberRef, Message, Outbound, Space
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -54,9 +54,15 @@ class Effects:
         *parts: Part,
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
+        form: Form | None = None,
     ) -> None:
-        """Queue a direct message to ``member`` (the adapter opens the DM)."""
-        self.outbox.append(Outbound(_body(parts), recipient=member, buttons=buttons, image=image))
+        """Queue a direct message to ``member`` (the adapter opens the DM).
+
+        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        """
+        self.outbox.append(
+            Outbound(_body(parts), recipient=member, buttons=buttons, image=image, form=form)
+        )
 
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the transaction has committed (e.g. to fire a hook)."""
@@ -120,8 +126,12 @@ class Context(Effects):
         *parts: Part,
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
+        form: Form | None = None,
     ) -> None:
-        """Reply where the event came from (in its thread, if any)."""
+        """Reply where the event came from (in its thread, if any).
+
+        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        """
         self.outbox.append(
             Outbound(
                 _body(parts),
@@ -129,6 +139,7 @@ class Context(Effects):
                 buttons=buttons,
                 image=image,
                 thread_id=self.thread_id,
+                form=form,
             )
         )
 

@@ -144,6 +144,42 @@ class Button:
 
 
 @attrs.frozen
+class FormField:
+    """One field of a ``Form``: a free-text answer.
+
+    :param name: the key of the answer in ``ButtonPress.values``.
+    :param label: what the member sees above the field (user text: shown as plain text).
+    :param multiline: a text area rather than a single line.
+    :param optional: the form can be submitted with this field empty.
+    """
+
+    name: str
+    label: str
+    multiline: bool = True
+    optional: bool = False
+
+
+@attrs.frozen
+class Form:
+    """Several fields a member fills in at once, offered with a message.
+
+    Where ``Capabilities.forms`` is true the adapter shows a button (``open_label``) that
+    opens the form; its submission reaches the action ``action`` as a ``ButtonPress`` whose
+    ``values`` map each field's ``name`` to the text entered. Elsewhere the form is not shown,
+    so a feature keeps its one-question-at-a-time text flow as the fallback.
+
+    :param title: the form's heading (platforms may shorten it: Slack allows 24 characters).
+    :param action: the registered action id that receives the submission.
+    """
+
+    title: str
+    fields: tuple[FormField, ...]
+    action: str
+    submit_label: str = "Submit"
+    open_label: str = "Answer all at once"
+
+
+@attrs.frozen
 class Message:
     """An inbound message from a member.
 
@@ -166,9 +202,10 @@ class Message:
 
 @attrs.frozen
 class ButtonPress:
-    """A member chose one of a message's buttons.
+    """A member chose one of a message's buttons, or submitted a ``Form``.
 
     :param message_id: the platform id of the message that carried the buttons (for edits).
+    :param values: for a submitted form, the text entered by field name; empty otherwise.
     """
 
     space: Space
@@ -178,6 +215,7 @@ class ButtonPress:
     event_id: str
     message_id: str | None = None
     thread_id: str | None = None
+    values: Mapping[str, str] = EMPTY_RAW
     raw: Mapping[str, Any] = EMPTY_RAW
 
 
@@ -190,6 +228,7 @@ class Outbound:
 
     :param edit_of: the platform id of an earlier bot message to replace.
     :param reply_to: the platform id of the message this replies to.
+    :param form: fields to fill in at once, shown only where ``Capabilities.forms`` is true.
     """
 
     body: Markup
@@ -200,6 +239,7 @@ class Outbound:
     thread_id: str | None = None
     reply_to: str | None = None
     edit_of: str | None = None
+    form: Form | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.space is None) == (self.recipient is None):

@@ -34,7 +34,7 @@ from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
 from salon.core.memory_adapter import Delivered, MemoryAdapter
-from salon.core.model import Button, ButtonPress, Member, Space
+from salon.core.model import Button, ButtonPress, Form, Member, Space
 from salon.core.plugins import create_plugin_manager
 
 try:
@@ -137,6 +137,31 @@ class SalonHarness:
             value=button.value,
             event_id=event_id or f"press-{len(self.replies)}-{button.action}-{as_}",
             message_id=message_id,
+        )
+        return await self._collect(self.bot.receive_press(press))
+
+    async def submit(
+        self,
+        form: Form,
+        values: Mapping[str, str],
+        *,
+        as_: str = "alice",
+        space: str = "general",
+        dm: bool = False,
+        event_id: str | None = None,
+    ) -> list[Delivered]:
+        """Submit ``form`` as member ``as_`` with ``values`` by field name, as a platform with
+        ``Capabilities.forms`` would (where the form was sent: ``dm=True`` for a DM); return
+        what the bot sent."""
+        member = self.member(as_)
+        where = self.adapter.dm_space(member) if dm else self.adapter.space(space)
+        press = ButtonPress(
+            space=where,
+            member=member,
+            action=form.action,
+            value="",
+            event_id=event_id or f"submit-{len(self.replies)}-{form.action}-{as_}",
+            values=dict(values),
         )
         return await self._collect(self.bot.receive_press(press))
 

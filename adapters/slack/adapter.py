@@ -31,6 +31,13 @@ from salon.adapters.slack.config import (
 from salon.adapters.slack.delivery import Delivery
 from salon.adapters.slack.directory import Directory
 from salon.adapters.slack.dispatch import AckAndHandOver
+from salon.adapters.slack.forms import (
+    FORM_PREFIX,
+    Forms,
+    form_key,
+    modal_view,
+    press_from_submission,
+)
 from salon.adapters.slack.inbound import (
     is_id,
     is_member_message,
@@ -39,6 +46,7 @@ from salon.adapters.slack.inbound import (
     press_from_action,
     space_for,
 )
+from salon.adapters.slack.render import action_of
 from salon.core import (
     Adapter,
     Capabilities,
@@ -70,6 +78,7 @@ class SlackAdapter(Adapter):
         direct_messages=True,
         rich_text=True,
         max_text_length=40_000,
+        forms=True,
     )
     # chat.postMessage: about one message a second per channel, short bursts allowed, and a
     # workspace-wide ceiling of several hundred a minute
@@ -97,7 +106,8 @@ class SlackAdapter(Adapter):
         self._mode_secret = _required_secret(env, needed, config.mode)
         self.client = client or build_web_client(bot_token, config.api_url)
         self.directory = Directory(self.client)
-        self.delivery = Delivery(self.client, self.directory)
+        self.forms = Forms(bot.storage)
+        self.delivery = Delivery(self.client, self.directory, self.forms)
         self.bot_user_id = ""
         self._own_mention = "\0"  # set at start; matches nothing before
         self._socket: AsyncSocketModeHandler | None = None
@@ -123,6 +133,8 @@ class SlackAdapter(Adapter):
                 slash_command=self.config.slash_command,
                 on_command=self._on_command,
                 on_block_actions=self._on_block_actions,
+                view_prefix=FORM_PREFIX,
+                on_view_submission=self._on_view_submission,
             )
         )
         return app
@@ -213,11 +225,45 @@ class SlackAdapter(Adapter):
 
     def _on_block_actions(self, body: dict[str, Any]) -> None:
         user = body.get("user")
-        if isinstance(user, dict) and is_id(user.get("id")):
+        if not isinstance(user, dict) or not is_id(user.get("id")):
+            return
+        key = form_key(action_of(_first_action_id(body)))
+        if key is None:
             self._spawn(self._receive_press(body))
+        elif is_id(body.get("trigger_id")):
+            self._spawn(self._open_form(key, body["trigger_id"]))
 
     async def _receive_press(self, body: dict[str, Any]) -> None:
         press = press_from_action(body, await self.directory.member(body["user"]["id"]))
+        if press is not None:
+            await self.bot.receive_press(press)
+
+    async def _open_form(self, key: str, trigger_id: str) -> None:
+        # The trigger_id is good for 3 seconds: the form is usually in memory already.
+        sent = await self.forms.get(key)
+        if sent is None:
+            log.warning("a button opened form %s, which salon does not know", key)
+            return
+        try:
+            await self.client.api_call(
+                "views.open", json={"trigger_id": trigger_id, "view": modal_view(sent.form, key)}
+            )
+        except SlackApiError as error:
+            log.warning("views.open for form %s failed: %s", key, error.response.get("error"))
+
+    def _on_view_submission(self, body: dict[str, Any]) -> None:
+        user = body.get("user")
+        key = form_key(str(body["view"]["callback_id"]))
+        if key is not None and isinstance(user, dict) and is_id(user.get("id")):
+            self._spawn(self._receive_submission(key, body))
+
+    async def _receive_submission(self, key: str, body: dict[str, Any]) -> None:
+        sent = await self.forms.get(key)
+        if sent is None:
+            log.warning("a submission of form %s, which salon does not know", key)
+            return
+        member = await self.directory.member(body["user"]["id"])
+        press = press_from_submission(body, member, sent)
         if press is not None:
             await self.bot.receive_press(press)
 
@@ -229,6 +275,13 @@ class SlackAdapter(Adapter):
 
     async def _receive_join(self, user: str, channel: str) -> None:
         await self.bot.receive_join(await self.directory.member(user), space_for(channel))
+
+
+def _first_action_id(body: dict[str, Any]) -> str:
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    action_id = action.get("action_id") if isinstance(action, dict) else None
+    return action_id if isinstance(action_id, str) else ""
 
 
 def build_web_client(token: str, api_url: str, **options: Any) -> AsyncWebClient:

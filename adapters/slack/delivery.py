@@ -15,8 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.directory import Directory
+from salon.adapters.slack.forms import Forms
 from salon.adapters.slack.render import render_message, render_mrkdwn
-from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
+from salon.core import Button, DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
 
 #: Slack errors that will not go away by sending again
 #: (https://api.slack.com/methods/chat.postMessage#errors).
@@ -51,9 +52,13 @@ DEFAULT_RETRY_AFTER = 1
 class Delivery:
     """Sends neutral messages with one Web API client."""
 
-    def __init__(self, client: AsyncWebClient, directory: Directory) -> None:
+    def __init__(
+        self, client: AsyncWebClient, directory: Directory, forms: Forms | None = None
+    ) -> None:
+        """:param forms: where forms are kept; without it, ``Outbound.form`` is left out."""
         self.client = client
         self.directory = directory
+        self.forms = forms
 
     async def send(self, outbound: Outbound) -> Sent:
         try:
@@ -67,18 +72,27 @@ class Delivery:
         else:
             assert outbound.recipient is not None
             channel = await self.directory.dm_channel(outbound.recipient.id)
+        buttons = outbound.buttons
+        if outbound.form is not None and self.forms is not None:
+            buttons = (*buttons, await self.forms.button(outbound.form, channel))
         if outbound.edit_of is not None:
-            text, blocks = render_message(outbound.body, outbound.buttons)
+            text, blocks = render_message(outbound.body, buttons)
             arguments = {"channel": channel, "ts": outbound.edit_of, "text": text, "blocks": blocks}
             response = await self.client.api_call("chat.update", json=arguments)
             return Sent(str(response["ts"]), SpaceRef(PLATFORM, channel))
         thread_ts = outbound.thread_id or outbound.reply_to
         if outbound.image is not None:
-            return await self._send_image(outbound, channel, thread_ts)
-        return await self._post(outbound, channel, thread_ts)
+            return await self._send_image(outbound, buttons, channel, thread_ts)
+        return await self._post(outbound, buttons, channel, thread_ts)
 
-    async def _post(self, outbound: Outbound, channel: str, thread_ts: str | None) -> Sent:
-        text, blocks = render_message(outbound.body, outbound.buttons)
+    async def _post(
+        self,
+        outbound: Outbound,
+        buttons: tuple[Button, ...],
+        channel: str,
+        thread_ts: str | None,
+    ) -> Sent:
+        text, blocks = render_message(outbound.body, buttons)
         arguments: dict[str, Any] = {
             "channel": channel,
             "text": text,
@@ -94,7 +108,13 @@ class Delivery:
         response = await self.client.api_call("chat.postMessage", json=arguments)
         return Sent(str(response["ts"]), SpaceRef(PLATFORM, str(response["channel"])))
 
-    async def _send_image(self, outbound: Outbound, channel: str, thread_ts: str | None) -> Sent:
+    async def _send_image(
+        self,
+        outbound: Outbound,
+        buttons: tuple[Button, ...],
+        channel: str,
+        thread_ts: str | None,
+    ) -> Sent:
         """The external upload flow (files.getUploadURLExternal → upload →
         files.completeUploadExternal), via slack_sdk's ``files_upload_v2``. Buttons cannot ride
         on a file message, so a message with both is posted first and the image follows it."""
@@ -102,8 +122,8 @@ class Delivery:
         assert image is not None
         sent: Sent | None = None
         comment: str | None = render_mrkdwn(outbound.body) or None
-        if outbound.buttons:
-            sent = await self._post(outbound, channel, thread_ts)
+        if buttons:
+            sent = await self._post(outbound, buttons, channel, thread_ts)
             comment = None
         arguments: dict[str, Any] = {
             "channel": channel,

@@ -6,7 +6,7 @@ is the only dispatcher that matters, so rather than registering one bolt listene
 (and paying bolt's listener matching and argument injection on every request) this middleware
 recognises the kinds salon handles, starts the work in an owned background task and
 acknowledges at once: Slack gets its ack well inside the 3-second window however long the
-command takes. Anything else (a foreign slash command, a modal submission) goes on down
+command takes. Anything else (a foreign slash command, another app's modal) goes on down
 bolt's chain.
 """
 
@@ -25,10 +25,12 @@ log = logging.getLogger(__name__)
 
 
 class AckAndHandOver(AsyncMiddleware):
-    """Acknowledge and hand over events, the slash command and button clicks.
+    """Acknowledge and hand over events, the slash command, button clicks and form submissions.
 
     :param events: handlers by inner event type (``message``, ``app_mention``, …); they must
         only look at the payload and spawn work, never await it.
+    :param view_prefix: the ``callback_id`` prefix of salon's own modals; their
+        ``view_submission`` goes to ``on_view_submission``. An empty ack closes the modal.
     """
 
     def __init__(
@@ -38,11 +40,15 @@ class AckAndHandOver(AsyncMiddleware):
         slash_command: str,
         on_command: Handler,
         on_block_actions: Handler,
+        view_prefix: str,
+        on_view_submission: Handler,
     ) -> None:
         self.events = dict(events)
         self.slash_command = slash_command
         self.on_command = on_command
         self.on_block_actions = on_block_actions
+        self.view_prefix = view_prefix
+        self.on_view_submission = on_view_submission
 
     async def async_process(
         self,
@@ -60,6 +66,8 @@ class AckAndHandOver(AsyncMiddleware):
             handler = self.events.get(str(event.get("type")))
         elif kind == "block_actions":
             handler = self.on_block_actions
+        elif kind == "view_submission" and _is_own_view(body.get("view"), self.view_prefix):
+            handler = self.on_view_submission
         elif kind is None and body.get("command") == self.slash_command:
             handler = self.on_command
         else:
@@ -72,3 +80,8 @@ class AckAndHandOver(AsyncMiddleware):
                 # again, and failing every retry would get the subscription disabled.
                 log.exception("could not read a Slack %s payload", kind or "slash command")
         return BoltResponse(status=200, body="")
+
+
+def _is_own_view(view: object, prefix: str) -> bool:
+    callback_id = view.get("callback_id") if isinstance(view, dict) else None
+    return isinstance(callback_id, str) and callback_id.startswith(prefix)

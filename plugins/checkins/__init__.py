@@ -153,6 +153,7 @@ def register_commands(register: Callable[[Command], None]) -> None:
 @hookimpl
 def register_actions(register: Callable[[Action], None]) -> None:
     register(Action(FORGET_ACTION, forget_pressed))
+    register(Action(conversation.FORM_ACTION, conversation.answer_form))
 
 
 @hookimpl

@@ -11,14 +11,18 @@ from typing import Any
 
 from salon.core import (
     AlreadyHandled,
+    ButtonPress,
     CheckIn,
     Context,
+    Form,
+    FormField,
     Job,
     JobContext,
     Markup,
     Message,
     Outbound,
     SpaceRef,
+    UserError,
     bold,
     code,
     italic,
@@ -40,9 +44,22 @@ from salon.plugins.checkins.schedule import (
 )
 from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
 
+#: The action that receives the check-in form (where the platform shows forms).
+FORM_ACTION = "checkins.answer_form"
+
 
 def _question(questions: list[str], step: int) -> Markup:
     return md(bold(f"{step + 1}/{len(questions)} "), questions[step])
+
+
+def form_field_name(step: int) -> str:
+    return f"q{step}"
+
+
+def checkin_form(questions: list[str]) -> Form:
+    """Every question as one field, to answer at once where the platform can show forms."""
+    fields = tuple(FormField(form_field_name(i), q) for i, q in enumerate(questions))
+    return Form(title="Check-in", fields=fields, action=FORM_ACTION)
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -158,8 +175,11 @@ async def ask(ctx: JobContext, job: Job) -> None:
         ".",
     )
     first = lines(intro, _question(questions, 0), hint)
+    form = checkin_form(questions)
     for ref in to_ask:
-        ctx.send_direct(ref, first)
+        # Where forms are shown (Slack), all questions can be answered at once; the text flow
+        # below works everywhere.
+        ctx.send_direct(ref, first, form=form if bot.capabilities(ref.platform).forms else None)
     ctx.after_commit(lambda: expect_answers(bot, to_ask))
     hours = bot.plugin_config(PLUGIN).reminder_hours
     await bot.scheduler.schedule(
@@ -271,26 +291,61 @@ async def answer(message: Message, ctx: Context) -> bool | None:
                 )
                 ctx.reply(_question(questions, len(answers)))
                 return True
-            await db.execute(
-                tables.responses.update()
-                .where(tables.responses.c.id == row.id)
-                .values(answers=answers, status="done", answered_at=ctx.now())
-            )
-            ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
-            checkin = await load_checkin(db, row.checkin_id)
-            today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
-            goal = await load_goal(db, ref, today)
-            record = CheckIn(
-                id=row.id,
-                member=ref,
-                space=_space_ref(checkin),
-                answers=tuple((q, a) for q, a in answers),
-                answered_at=ctx.now(),
-                goal=goal,
-            )
-            fire(ctx, "checkin_recorded", checkin=record, member=ctx.member)
+            reply = await _complete(ctx, db, row, answers)
     except AlreadyHandled:
         return True  # a redelivered answer: applied the first time
+    ctx.reply(reply)
+    return True
+
+
+async def answer_form(ctx: Context, press: ButtonPress) -> None:
+    """The check-in form, submitted: every answer at once for the member's open check-in."""
+    ref = ctx.member.ref
+    async with ctx.transaction() as db:
+        row = await open_response(db, ref)
+        if row is None:
+            ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
+            reply = md(
+                "There's no open check-in to answer right now — it was answered, skipped or "
+                "has closed already. Thank you all the same, and see you at the next one!"
+            )
+        else:
+            questions = list(row.questions)
+            earlier = [a for _, a in row.answers]
+            answers = []
+            for step, question in enumerate(questions):
+                text = press.values.get(form_field_name(step), "").strip()
+                if not text and step < len(earlier):
+                    text = earlier[step]
+                if not text:
+                    raise UserError("Please answer every question of the check-in.")
+                answers.append([question, text])
+            reply = await _complete(ctx, db, row, answers)
+    ctx.reply(reply)
+
+
+async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[Any]) -> Markup:
+    """Record a finished check-in in ``db``'s transaction: the row is done, the member no
+    longer awaited and ``checkin_recorded`` fired once it commits. Returns the thank-you."""
+    ref = ctx.member.ref
+    await db.execute(
+        tables.responses.update()
+        .where(tables.responses.c.id == row.id)
+        .values(answers=answers, status="done", answered_at=ctx.now())
+    )
+    ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
+    checkin = await load_checkin(db, row.checkin_id)
+    today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
+    goal = await load_goal(db, ref, today)
+    record = CheckIn(
+        id=row.id,
+        member=ref,
+        space=_space_ref(checkin),
+        answers=tuple((q, a) for q, a in answers),
+        answered_at=ctx.now(),
+        goal=goal,
+    )
+    fire(ctx, "checkin_recorded", checkin=record, member=ctx.member)
     reply: list[Markup] = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
     if goal is not None:
         reply.append(describe_progress(goal, today))
@@ -304,8 +359,7 @@ async def answer(message: Message, ctx: Context) -> bool | None:
                 )
             )
         )
-    ctx.reply(lines(*reply))
-    return True
+    return lines(*reply)
 
 
 def _space_ref(checkin: Any) -> SpaceRef:

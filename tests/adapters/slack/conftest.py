@@ -21,6 +21,8 @@ from salon.core import (
     ButtonPress,
     Command,
     Context,
+    Form,
+    FormField,
     bold,
     hookimpl,
     md,
@@ -33,6 +35,16 @@ from salon.core.storage.tables import state
 from salon.core.web import WebServer
 
 COUNT_KEY = "slack-test-count"
+#: A form whose title and labels are user text that tries to ping and format.
+SURVEY = Form(
+    title="<!channel> *Weekly* survey for the writers",
+    fields=(
+        FormField("words", "Words written", multiline=False),
+        FormField("notes", "<@U0BOB> @everyone _notes_ &amp;", optional=True),
+    ),
+    action="t.survey",
+    submit_label="Send it",
+)
 
 
 class SlackTestPlugin:
@@ -41,6 +53,7 @@ class SlackTestPlugin:
     def __init__(self) -> None:
         self.release = asyncio.Event()
         self.slow_started = asyncio.Event()
+        self.submissions: list[ButtonPress] = []
 
     @hookimpl
     def register_commands(self, register: Callable[[Command], None]) -> None:
@@ -50,10 +63,12 @@ class SlackTestPlugin:
         )
         register(Command("choose", self.choose, help="Offer two buttons."))
         register(Command("slow", self.slow, help="Answer once the test lets go."))
+        register(Command("survey", self.survey, help="Offer a form."))
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
         register(Action("t.pick", self.pick))
+        register(Action("t.survey", self.surveyed))
 
     async def count(self, ctx: Context) -> None:
         async with ctx.transaction() as db:
@@ -76,6 +91,13 @@ class SlackTestPlugin:
     def pick(self, ctx: Context, press: ButtonPress) -> None:
         assert press.message_id is not None
         ctx.edit(press.message_id, md(press.member.display_name, " picked ", bold(press.value)))
+
+    def survey(self, ctx: Context) -> None:
+        ctx.reply("Tell me about your week", form=SURVEY)
+
+    def surveyed(self, ctx: Context, press: ButtonPress) -> None:
+        self.submissions.append(press)
+        ctx.reply(f"thanks, {press.values['words']} words")
 
     async def slow(self, ctx: Context) -> None:
         self.slow_started.set()

@@ -198,6 +198,23 @@ class SlackEmulator:
             trigger_id=self.web_api.new_trigger_id(payloads.new_trigger_id()),
         )
 
+    def view_submission_payload(
+        self,
+        view: dict[str, Any],
+        values: dict[str, str | None],
+        *,
+        user_id: str = "U0ALICE",
+    ) -> dict[str, Any]:
+        """A ``view_submission`` of ``view`` (as ``views.open`` returned it, e.g.
+        ``post["response"]["view"]``); ``values`` by input ``block_id``."""
+        return payloads.view_submission(
+            self.workspace,
+            view=view,
+            user_id=user_id,
+            values=values,
+            trigger_id=self.web_api.new_trigger_id(payloads.new_trigger_id()),
+        )
+
     # Socket Mode --------------------------------------------------------------------------
 
     async def send_event(
@@ -227,6 +244,13 @@ class SlackEmulator:
     async def send_block_action(self, action_id: str, **kwargs: Any) -> dict[str, Any]:
         """Send an ``interactive`` envelope with a ``block_actions`` payload."""
         return await self.send_interactive(self.block_action_payload(action_id, **kwargs))
+
+    async def send_view_submission(
+        self, view: dict[str, Any], values: dict[str, str | None], **kwargs: Any
+    ) -> dict[str, Any]:
+        """Send an ``interactive`` envelope submitting the modal ``view``; kwargs as for
+        ``view_submission_payload``."""
+        return await self.send_interactive(self.view_submission_payload(view, values, **kwargs))
 
     async def send_interactive(
         self, payload: dict[str, Any], *, accepts_response_payload: bool | None = None

@@ -1,8 +1,9 @@
 """Builders for what Slack sends a bot, shared by Socket Mode and the HTTP Events API.
 
 Shapes follow https://api.slack.com/apis/events-api#callback-field,
-https://api.slack.com/interactivity/slash-commands#app_command_handling and
-https://api.slack.com/reference/interaction-payloads/block-actions.
+https://api.slack.com/interactivity/slash-commands#app_command_handling,
+https://api.slack.com/reference/interaction-payloads/block-actions and
+https://api.slack.com/reference/interaction-payloads/views#view_submission.
 """
 
 from __future__ import annotations
@@ -151,6 +152,46 @@ def block_actions(
         "state": {"values": {}},
         "response_url": response_url,
         "actions": [action],
+    }
+
+
+def view_submission(
+    workspace: Workspace,
+    *,
+    view: dict[str, Any],
+    user_id: str,
+    values: dict[str, str | None],
+    trigger_id: str,
+) -> dict[str, Any]:
+    """A ``view_submission`` payload for an opened modal ``view`` (as ``views.open`` returned
+    it). ``values`` maps an input block's ``block_id`` to the text typed; blocks left out are
+    submitted empty, which Slack sends as ``"value": null``."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") or {}
+        if block.get("type") != "input" or element.get("type") != "plain_text_input":
+            continue
+        typed = values.get(block["block_id"])
+        state[block["block_id"]] = {
+            element["action_id"]: {"type": "plain_text_input", "value": typed or None}
+        }
+    user = workspace.users.get(user_id)
+    return {
+        "type": "view_submission",
+        "team": {"id": workspace.team_id, "domain": workspace.domain},
+        "user": {
+            "id": user_id,
+            "username": user.name if user else user_id.lower(),
+            "name": user.name if user else user_id.lower(),
+            "team_id": workspace.team_id,
+        },
+        "api_app_id": workspace.app_id,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger_id,
+        "view": {**view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
     }
 
 
