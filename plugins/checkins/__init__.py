@@ -27,7 +27,7 @@ from salon.core import (
     choice,
     hookimpl,
 )
-from salon.plugins.checkins import buddies, conversation, schedule, streaks
+from salon.plugins.checkins import buddies, conversation, digest, schedule, streaks, zones
 from salon.plugins.checkins.config import CheckinsConfig
 from salon.plugins.checkins.goals import GOAL_HELP, goal_command
 from salon.plugins.checkins.privacy import (
@@ -160,7 +160,7 @@ def register_actions(register: Callable[[Action], None]) -> None:
 def register_jobs(register: Callable[[JobHandler], None]) -> None:
     register(JobHandler(schedule.ASK_JOB, conversation.ask))
     register(JobHandler(schedule.REMIND_JOB, conversation.remind))
-    register(JobHandler(schedule.DIGEST_JOB, conversation.digest))
+    register(JobHandler(schedule.DIGEST_JOB, digest.digest))
     register(JobHandler(streaks.STREAK_JOB, streaks.check_streaks))
     register(JobHandler(buddies.BUDDY_JOB, buddies.weekly))
 
@@ -179,7 +179,7 @@ def register_migrations(register: Callable[[Path], None]) -> None:
 async def startup(bot: Bot) -> None:
     await streaks.schedule_hourly(bot)
     await buddies.schedule_weekly(bot)
-    await conversation.refresh_zones(bot)
+    await zones.refresh_zones(bot)
     await conversation.expect_open_answers(bot)
 
 
@@ -191,4 +191,4 @@ async def message_received(message: Message, ctx: Context) -> bool | None:
 @hookimpl
 async def timezone_changed(member: Member, tz: ZoneInfo, bot: Bot) -> None:
     async with bot.storage.transaction() as db:
-        await conversation.move_member(bot, db, member.ref, tz.key)
+        await zones.move_member(bot, db, member.ref, tz.key)

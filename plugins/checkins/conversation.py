@@ -1,4 +1,4 @@
-"""Asking, answering, reminding and the digest: a check-in round from question to summary.
+"""Asking, answering and reminding: a check-in round from the question to the last answer.
 
 The conversation's state is the ``checkins_responses`` row (questions asked, answers so far,
 status), so a restart between a question and its answer loses nothing.
@@ -20,16 +20,12 @@ from salon.core import (
     JobContext,
     Markup,
     Message,
-    Outbound,
-    SpaceRef,
     UserError,
     bold,
     code,
     italic,
     lines,
     md,
-    mention,
-    quote,
 )
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
@@ -40,9 +36,14 @@ from salon.plugins.checkins.schedule import (
     load_checkin,
     open_response,
     remind_key,
-    sync_zones,
 )
-from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, ref_of
+from salon.plugins.checkins.store import (
+    PLUGIN,
+    away_members,
+    fire,
+    ref_of,
+    space_of,
+)
 
 #: The action that receives the check-in form (where the platform shows forms).
 FORM_ACTION = "checkins.answer_form"
@@ -340,7 +341,7 @@ async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[A
     record = CheckIn(
         id=row.id,
         member=ref,
-        space=_space_ref(checkin),
+        space=space_of(checkin),
         answers=tuple((q, a) for q, a in answers),
         answered_at=ctx.now(),
         goal=goal,
@@ -360,88 +361,3 @@ async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[A
             )
         )
     return lines(*reply)
-
-
-def _space_ref(checkin: Any) -> SpaceRef:
-    return SpaceRef(checkin.space_platform, checkin.space_id)
-
-
-# --- the digest --------------------------------------------------------------------------------
-
-
-async def digest(ctx: JobContext, job: Job) -> None:
-    """Post what came in since the last digest to the check-in's space."""
-    db = ctx.db
-    checkin = await load_checkin(db, job.payload["checkin"])
-    if checkin is None:
-        await ctx.bot.scheduler.cancel(job.key, db)
-        return
-    rows = (
-        await db.execute(
-            sa.select(tables.responses)
-            .where(
-                tables.responses.c.checkin_id == checkin.id,
-                sa.not_(tables.responses.c.is_digested),
-            )
-            .order_by(tables.responses.c.answered_at, tables.responses.c.id)
-        )
-    ).all()
-    done = [row for row in rows if row.status == "done"]
-    waiting = [row for row in rows if row.status == "asking"]
-    skipped = [row for row in rows if row.status == "skipped"]
-    names = {}
-    for row in rows:
-        names[ref_of(row)] = await ctx.bot.profiles.display_name(ref_of(row), db)
-    body = [md(bold(f"Check-in digest for #{checkin.space_id}"), f" — {len(done)} checked in.")]
-    for row in done:
-        body.append(md(mention(ref_of(row), names[ref_of(row)])))
-        body.extend(md("  ", italic(q), " ", quote(a)) for q, a in row.answers)
-    if skipped:
-        body.append(md("Skipping this time: ", ", ".join(names[ref_of(r)] for r in skipped), "."))
-    if waiting:
-        body.append(md("Not yet answered: ", ", ".join(names[ref_of(r)] for r in waiting), "."))
-    if not rows:
-        body.append(md("Nobody was asked since the last digest."))
-    ctx.send(Outbound(lines(*body), space=_space_ref(checkin)))
-    finished = [row.id for row in rows if row.status != "asking"]
-    if finished:
-        await db.execute(
-            tables.responses.update()
-            .where(tables.responses.c.id.in_(finished))
-            .values(is_digested=True)
-        )
-
-
-# --- time zones --------------------------------------------------------------------------------
-
-
-async def move_member(bot: Any, db: AsyncConnection, ref: Any, zone: str) -> None:
-    """A member's time zone changed: move their check-ins to that zone's ask job."""
-    checkin_ids = list(
-        (
-            await db.execute(
-                sa.select(tables.participants.c.checkin_id).where(
-                    is_member(tables.participants, ref), tables.participants.c.tz != zone
-                )
-            )
-        ).scalars()
-    )
-    if not checkin_ids:
-        return
-    await db.execute(
-        tables.participants.update().where(is_member(tables.participants, ref)).values(tz=zone)
-    )
-    for checkin_id in checkin_ids:
-        await sync_zones(bot, db, await load_checkin(db, checkin_id))
-
-
-async def refresh_zones(bot: Any) -> None:
-    """At startup: catch time-zone changes made while the plugin was not listening."""
-    async with bot.storage.transaction() as db:
-        rows = (await db.execute(sa.select(tables.participants))).all()
-        zones = await bot.profiles.timezones({ref_of(row) for row in rows}, db)
-        changed = {ref_of(row) for row in rows if zones[ref_of(row)].key != row.tz}
-        for ref in changed:
-            await move_member(bot, db, ref, zones[ref].key)
-        for checkin in (await db.execute(sa.select(tables.checkins))).all():
-            await sync_zones(bot, db, checkin)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from salon.core import Context, JobContext, Member, MemberRef
+from salon.core import Context, JobContext, Member, MemberRef, SpaceRef
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 
@@ -56,3 +56,8 @@ async def member_named(ctx: Context | JobContext, db: AsyncConnection, ref: Memb
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def space_of(checkin: Any) -> SpaceRef:
+    """The space a check-in row belongs to."""
+    return SpaceRef(checkin.space_platform, checkin.space_id)
