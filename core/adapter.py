@@ -82,6 +82,14 @@ class Adapter(abc.ABC):
     async def start(self) -> None:
         """Connect and begin delivering events to the bot; return once connected."""
 
+    async def stop_receiving(self) -> None:
+        """Stop taking new inbound events; sending must keep working.
+
+        Called first when salon stops, so that events already taken are answered before the
+        send queues drain. The default does nothing; ``stop`` must work either way.
+        """
+        return None
+
     @abc.abstractmethod
     async def stop(self) -> None:
         """Disconnect and release everything ``start`` opened."""

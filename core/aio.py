@@ -40,6 +40,14 @@ class TaskOwner:
         if error is not None:
             asyncio.get_running_loop().create_task(self._on_error(error, task.get_name()))
 
+    async def settle(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the running tasks to finish; ``True`` if they did."""
+        tasks = list(self._tasks)
+        if not tasks:
+            return True
+        _, pending = await asyncio.wait(tasks, timeout=seconds)
+        return not pending
+
     async def close(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:

@@ -78,7 +78,10 @@ class Bot:
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
+        #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
         self.tasks = TaskOwner(self._report_task_error)
+        #: Loops that run until stopped (the scheduler); cancelled on stop.
+        self.loops = TaskOwner(self._report_task_error)
         self.migration_locations: list[Path] = []
         self._plugin_configs: dict[str, Any] = {}
         self._collect_registries()
@@ -162,8 +165,8 @@ class Bot:
             self.outbound.enqueue(outbound, outbox_id)
         await self._startup_plugins()
         if run_scheduler:
-            self.tasks.spawn(self.scheduler.run_forever(), "scheduler")
-            self.tasks.spawn(self._prune_ledger(), "ledger-pruning")
+            self.loops.spawn(self.scheduler.run_forever(), "scheduler")
+            self.loops.spawn(self._prune_ledger(), "ledger-pruning")
         self.started = True
 
     async def _startup_plugins(self) -> None:
@@ -176,12 +179,21 @@ class Bot:
                 self.pm.unregister(name=impl.plugin_name)
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
-        """Stop plugins and adapters, deliver what is queued (up to ``drain_seconds``), close."""
+        """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
+        (each step up to ``drain_seconds``), then disconnect and close."""
         await self.notify("shutdown", bot=self)
+        for adapter in self.adapters.values():
+            try:
+                await adapter.stop_receiving()
+            except Exception as error:
+                await self.report_error(error, f"stopping adapter {adapter.platform}")
+        await self.loops.close()
+        if not await self.tasks.settle(drain_seconds):
+            log.warning("stopped with inbound events still being handled")
         try:
             await asyncio.wait_for(self.outbound.drain(), drain_seconds)
         except TimeoutError:
-            log.warning("stopped with messages still queued")
+            log.warning("stopped with messages still queued (scheduled ones are resent at start)")
         await self.tasks.close()
         for adapter in self.adapters.values():
             try:

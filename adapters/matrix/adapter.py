@@ -178,7 +178,7 @@ class MatrixAdapter(Adapter):
                 "adapters.matrix: set SALON_MATRIX_ACCESS_TOKEN or SALON_MATRIX_PASSWORD"
             )
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
         task, self._sync_task = self._sync_task, None
         if task is not None:
             task.cancel()
@@ -186,6 +186,9 @@ class MatrixAdapter(Adapter):
         if self.since is not None and self.since != self._saved_since:
             await self.bot.storage.set_state(self.state_key("since"), self.since)
             self._saved_since = self.since
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         await self.client.close()
 
     async def _sync_forever(self) -> None:

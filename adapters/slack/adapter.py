@@ -165,10 +165,13 @@ class SlackAdapter(Adapter):
                     f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
                 ) from None
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         if self._session is not None:
             self.client.session = None
             await self._session.close()

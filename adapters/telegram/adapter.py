@@ -182,9 +182,12 @@ class TelegramAdapter(Adapter):
             url, secret_token=self._secret.reveal(), allowed_updates=ALLOWED_UPDATES
         )
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
         self.webhook.ready = False
         await self.poller.stop()
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         if self.bot.pm.get_plugin(REACHABILITY_PLUGIN) is self.reachability:
             self.bot.pm.unregister(name=REACHABILITY_PLUGIN)
         await self.ptb.shutdown()
