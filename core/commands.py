@@ -122,6 +122,9 @@ class Command:
     :param details: more text for ``help <command>``.
     :param role: who may run it.
     :param examples: invocations shown by ``help <command>`` (without the prefix).
+    :param title: the phrase members type when it is more than the name, e.g. ``"my data"``
+        for ``my`` with a one-word argument; help shows it, and it stands for as many
+        leading arguments as it has words after the name.
     :param plugin: filled in by the core: the plugin that registered it.
     """
 
@@ -133,10 +136,21 @@ class Command:
     aliases: tuple[str, ...] = ()
     details: str = ""
     examples: tuple[str, ...] = ()
+    title: str = ""
     plugin: str = ""
 
+    @property
+    def label(self) -> str:
+        """How help names the command: its title, or its name."""
+        return self.title or self.name
+
+    @property
+    def open_args(self) -> tuple[Arg, ...]:
+        """The arguments the title does not already spell out."""
+        return self.args[len(self.label.split()) - 1 :]
+
     def usage(self, prefix: str = "") -> str:
-        return " ".join([prefix + self.name, *(arg.usage() for arg in self.args)])
+        return " ".join([prefix + self.label, *(arg.usage() for arg in self.open_args)])
 
 
 @attrs.frozen

@@ -26,42 +26,6 @@ def _prefix(ctx: Context) -> str:
     return ctx.bot.config.commands.prefix
 
 
-def _fixed_word(arg: Arg) -> str | None:
-    """The word an argument that accepts exactly one word takes, else ``None``.
-
-    ``my data`` and ``forget me`` are declared as a command with a one-option ``choice``; help
-    shows them as the phrase members type rather than as ``my <what>``.
-    """
-    word = arg.type.name
-    if arg.rest or not word.isalpha():
-        return None
-    try:
-        if arg.type.parse(word) != word:
-            return None
-    except ValueError:
-        return None
-    try:
-        arg.type.parse(word + "x")
-    except ValueError:
-        return word
-    return None
-
-
-def _title(command: Command) -> str:
-    """``wc`` or, for a command led by fixed words, the phrase: ``my data``."""
-    words = [command.name]
-    for arg in command.args:
-        word = _fixed_word(arg)
-        if word is None:
-            break
-        words.append(word)
-    return " ".join(words)
-
-
-def _usage(command: Command, prefix: str) -> str:
-    return " ".join([prefix + command.name, *(_fixed_word(a) or a.usage() for a in command.args)])
-
-
 async def help_command(ctx: Context, command: str | None = None) -> None:
     prefix = _prefix(ctx)
     if command is None:
@@ -69,7 +33,7 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
         ctx.reply(
             lines(
                 md("Commands (start them with ", code(prefix), " in group chats):"),
-                bullets(*[md(bold(_title(c)), " — ", c.help) for c in visible]),
+                bullets(*[md(bold(c.label), " — ", c.help) for c in visible]),
                 md("Send ", code(f"{prefix}help <command>"), " for details."),
             )
         )
@@ -82,12 +46,13 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
         hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
         ctx.reply(md("There is no command ", code(name[:40]), ".") + hint)
         return
-    rows: list[Part] = [md(bold(_usage(found, prefix))), md(found.help)]
+    rows: list[Part] = [md(bold(found.usage(prefix))), md(found.help)]
     if found.details:
         rows.append(md(found.details))
-    explained = [a for a in found.args if _fixed_word(a) is None]
-    if explained:
-        rows.append(bullets(*[md(code(a.name), " — ", a.help or a.type.name) for a in explained]))
+    if found.open_args:
+        rows.append(
+            bullets(*[md(code(a.name), " — ", a.help or a.type.name) for a in found.open_args])
+        )
     if found.examples:
         rows.append(md("Examples: ", *_joined([code(prefix + e) for e in found.examples])))
     if found.aliases:

@@ -23,7 +23,6 @@ from salon.core import (
     JobHandler,
     Member,
     Message,
-    Role,
     choice,
     hookimpl,
 )
@@ -135,7 +134,7 @@ def register_commands(register: Callable[[Command], None]) -> None:
             my_data_command,
             help="Everything salon keeps about you, as text (sent by DM).",
             args=(Arg("what", choice("data"), optional=True),),
-            examples=("my data",),
+            title="my data",
         )
     )
     register(
@@ -144,8 +143,7 @@ def register_commands(register: Callable[[Command], None]) -> None:
             forget_command,
             help="Delete everything salon keeps about you (asks you to confirm first).",
             args=(Arg("who", choice("me"), optional=True),),
-            role=Role.MEMBER,
-            examples=("forget me",),
+            title="forget me",
         )
     )
 

@@ -185,3 +185,13 @@ def test_echoed_bad_values_are_shortened() -> None:
     with pytest.raises(UserError) as raised:
         parse_args(GOAL, "5 words " + "9" * 500)
     assert len(raised.value.message) < 120
+
+
+def test_a_title_names_the_command_and_covers_its_leading_arguments() -> None:
+    mine = Command(
+        "my", _noop, help="", args=(Arg("what", choice("data")), Arg("n", INT)), title="my data"
+    )
+    assert mine.label == "my data"
+    assert mine.usage("!") == "!my data <n>"
+    assert [a.name for a in mine.open_args] == ["n"]
+    assert GOAL.label == "goal" and GOAL.usage("!") == "!goal <amount> <unit> [by]"
