@@ -75,6 +75,20 @@ def build_adapters(bot: Bot, env: Mapping[str, str]) -> list[Adapter]:
     return adapters
 
 
+def run_ends_with(bot: Bot) -> list[asyncio.Event]:
+    """Besides a signal, what ends ``salon run``: the end of console input, but only when the
+    console is the only adapter. Beside real platforms (say under systemd, with stdin at
+    /dev/null) the bot keeps running when the console's input ends."""
+    if len(bot.adapters) != 1:
+        return []
+    events = []
+    for adapter in bot.adapters.values():
+        done = getattr(adapter, "done", None)
+        if adapter.is_interactive and isinstance(done, asyncio.Event):
+            events.append(done)
+    return events
+
+
 async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None:
     """Run the bot until interrupted (or, on the console, until input ends)."""
     secrets = env_secrets(env)
@@ -96,10 +110,7 @@ async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None
             await web.start()
             log.info("web server on http://%s:%d (/healthz)", web.host, web.port)
         waiters = [asyncio.ensure_future(stop.wait())]
-        for adapter in bot.adapters.values():
-            done = getattr(adapter, "done", None)
-            if adapter.is_interactive and isinstance(done, asyncio.Event):
-                waiters.append(asyncio.ensure_future(done.wait()))
+        waiters += [asyncio.ensure_future(event.wait()) for event in run_ends_with(bot)]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()

@@ -31,7 +31,8 @@ port = 8080
 # Built-in or installed plugins to switch off, by name (see `salon plugins`).
 disabled = []
 
-# With no [adapters.*] table, salon runs on the console. Enable platforms like this:
+# With no [adapters.*] table, salon runs on the console. Enable platforms like this (on a
+# server, remove or disable the console: `enabled = false`):
 [adapters.console]
 member = "you"
 

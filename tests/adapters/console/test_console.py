@@ -62,3 +62,19 @@ async def test_direct_messages_to_another_member_are_labelled(tmp_path: Path) ->
         "(you are now carol)",
         "pong",
     ]
+
+
+def test_end_of_input_ends_salon_only_when_the_console_runs_alone(tmp_path: Path) -> None:
+    from salon.core.memory_adapter import MemoryAdapter
+    from salon.core.runtime import run_ends_with
+
+    config = config_from_mapping({"database": {"url": f"sqlite:///{tmp_path}/c.db"}})
+    alone = Bot(config, env={})
+    console = ConsoleAdapter(alone, stdin=io.StringIO(""), stdout=io.StringIO(), interactive=False)
+    alone.add_adapter(console)
+    assert run_ends_with(alone) == [console.done]
+
+    beside = Bot(config, env={})
+    beside.add_adapter(ConsoleAdapter(beside, stdin=io.StringIO(""), stdout=io.StringIO()))
+    beside.add_adapter(MemoryAdapter(beside))
+    assert run_ends_with(beside) == []
