@@ -9,6 +9,7 @@ can never ping ``@channel``/``@everyone``/``@room`` or inject markup.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -202,6 +203,39 @@ def defuse(text: str) -> str:
 
 def _join_broadcast(match: re.Match[str]) -> str:
     return match.group(1) + WORD_JOINER
+
+
+# A tag, a character reference, or one character.
+_HTML_ATOM = re.compile(r"<[^>]+>|&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);|.", re.DOTALL)
+
+
+def defuse_html(markup: str) -> str:
+    """Disarm broadcast words in the *visible* text of rendered HTML.
+
+    ``defuse`` sees one text node at a time, so ``md("@", bold("room"))`` or a mention of
+    someone called "here" could still read ``@room``/``@here`` once rendered: tags between the
+    two are invisible. Here tags count for nothing (``<br>`` for a line break) and character
+    references for the character they stand for; a word joiner goes after each broadcast ``@``.
+    """
+    if "@" not in markup and "\uff20" not in markup:
+        return markup
+    atoms = _HTML_ATOM.findall(markup)
+    visible: list[str] = []
+    owner: list[int] = []  # for each visible character, the atom it came from
+    for index, atom in enumerate(atoms):
+        if atom.startswith("<") and len(atom) > 1:
+            if atom[1:3].lower() != "br":
+                continue
+            shown = "\n"
+        elif atom.startswith("&") and len(atom) > 1:
+            shown = html.unescape(atom)
+        else:
+            shown = atom
+        visible.append(shown)
+        owner.extend([index] * len(shown))
+    for match in reversed(list(_BROADCAST.finditer("".join(visible)))):
+        atoms.insert(owner[match.start()] + 1, WORD_JOINER)
+    return "".join(atoms)
 
 
 def is_safe_url(url: str) -> bool:

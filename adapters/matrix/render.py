@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import builtins
 import html
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote as url_quote
 
 from salon.core import Button, Markup, PlainRenderer, Renderer
-from salon.core.markup import BROADCAST_WORDS, WORD_JOINER, Mention, Node, defuse
+from salon.core.markup import Mention, Node, defuse, defuse_html
 
 PLATFORM = "matrix"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -27,28 +26,6 @@ KEYCAPS = (*(f"{n}\ufe0f\u20e3" for n in range(1, 10)), "\U0001f51f")
 _BLOCK_OPEN = ("<ul>", "<ol>", "<blockquote>")
 _BLOCK_CLOSE = ("</ul>", "</ol>", "</blockquote>")
 # A tag (no visible text but <br>), an entity (one character) or one character.
-_ATOM = re.compile(r"<[^>]*>|&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);|.", re.DOTALL)
-_BROADCAST = re.compile(r"[@\uff20](?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
-
-
-def defuse_joins(formatted: str) -> str:
-    """Disarm ``@room``-like words in the *visible* text of rendered HTML.
-
-    The walker defuses each text node alone, so ``md("@", bold("room"))`` or a mention of
-    someone called "room" could still read ``@room``; tags between the two do not count.
-    """
-    if "@" not in formatted and "\uff20" not in formatted:
-        return formatted
-    atoms = _ATOM.findall(formatted)
-    visible: list[str] = []
-    owner: list[int] = []  # for each visible character, the atom it came from
-    for index, atom in enumerate(atoms):
-        if len(atom) == 1 or atom[0] == "&" or atom.lower().startswith("<br"):
-            visible.append(html.unescape(atom) if atom[0] == "&" else atom[:1])
-            owner.append(index)
-    for match in reversed(list(_BROADCAST.finditer("".join(visible)))):
-        atoms.insert(owner[match.start()] + 1, WORD_JOINER)
-    return "".join(atoms)
 
 
 class MatrixHtmlRenderer(Renderer):
@@ -76,8 +53,8 @@ class MatrixHtmlRenderer(Renderer):
         tag = "ol" if ordered else "ul"
         return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
 
-    def render(self, markup: Markup) -> str:
-        return defuse_joins(super().render(markup))
+    def finish(self, rendered: str) -> str:
+        return defuse_html(rendered)
 
     def mention(self, mention: Mention) -> str:
         name = self.escape(defuse(mention.display_name))

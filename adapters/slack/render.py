@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from salon.core import Button, Markup, PlainRenderer, Renderer
-from salon.core.markup import BROADCAST_WORDS, WORD_JOINER, LineBreak, Mention, Text, defuse
+from salon.core.markup import LineBreak, Mention, Text, defuse
 
 #: Slack's limit for the text of one section block.
 SECTION_LIMIT = 3000
@@ -29,7 +29,6 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Text between Slack's ``<…>`` tokens, and ``@word`` in it that would notify a whole channel.
 _OUTSIDE_TOKENS = re.compile(r"<[^>]*>|[^<]+")
-_BROADCAST = re.compile(r"([@\uff20])(?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
@@ -53,7 +52,7 @@ def _defuse_piece(match: re.Match[str]) -> str:
     piece = match.group(0)
     if piece.startswith("<"):
         return piece
-    return _BROADCAST.sub(lambda m: m.group(1) + WORD_JOINER, piece)
+    return defuse(piece)
 
 
 def mention_token(mention: Mention) -> str | None:

@@ -7,17 +7,12 @@ core walker) and then ``escape`` below, so user text never becomes markup.
 
 from __future__ import annotations
 
-import html
-import re
-
-from salon.core import Markup, Renderer
-from salon.core.markup import BROADCAST_WORDS, WORD_JOINER, Mention, defuse
+from salon.core import Renderer
+from salon.core.markup import WORD_JOINER, Mention, defuse, defuse_html
 
 PLATFORM = "telegram"
 
 # A tag (no visible text), an entity (one character) or one character.
-_ATOM = re.compile(r"<[^>]*>|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot);|.", re.DOTALL)
-_BROADCAST = re.compile(r"[@\uff20](?=(?:" + "|".join(BROADCAST_WORDS) + r")\b)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
@@ -37,32 +32,11 @@ def escape(text: str) -> str:
     return text
 
 
-def defuse_joins(markup: str) -> str:
-    """Disarm ``@everyone``-like words in the *visible* text of rendered HTML.
-
-    The walker defuses each text node alone, so ``md("@", bold("here"))`` or a mention of
-    someone called "room" could still read ``@here``; tags between the two do not count.
-    """
-    if "@" not in markup and "\uff20" not in markup:
-        return markup
-    atoms = _ATOM.findall(markup)
-    visible: list[str] = []
-    owner: list[int] = []  # for each visible character, the atom it came from
-    for index, atom in enumerate(atoms):
-        if len(atom) == 1 or atom[0] == "&":
-            visible.append(html.unescape(atom) if len(atom) > 1 else atom)
-            owner.append(index)
-    for match in reversed(list(_BROADCAST.finditer("".join(visible)))):
-        at = owner[match.start()]
-        atoms.insert(at + 1, WORD_JOINER)
-    return "".join(atoms)
-
-
 class TelegramHtmlRenderer(Renderer):
     """Telegram's HTML subset; mentions of Telegram members are ``tg://user?id=`` links."""
 
-    def render(self, markup: Markup) -> str:
-        return defuse_joins(super().render(markup))
+    def finish(self, rendered: str) -> str:
+        return defuse_html(rendered)
 
     def escape(self, text: str) -> str:
         return escape(text)
