@@ -66,6 +66,7 @@ from salon.core.model import (
     SpaceRef,
 )
 from salon.core.rendering import PlainRenderer, Renderer, render_plain
+from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
 
 __all__ = [
@@ -114,6 +115,7 @@ __all__ = [
     "ProgressEntry",
     "Rate",
     "RateLimits",
+    "RecentEvents",
     "Renderer",
     "RetryAfter",
     "Role",

@@ -30,7 +30,8 @@ _UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 
 
 class RecentEvents:
-    """The last ``size`` event keys seen, for the in-memory duplicate check."""
+    """The last ``size`` event keys seen, for the in-memory duplicate check (the router's, and
+    any adapter's that sees events the router never does, such as reactions)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size

@@ -21,7 +21,7 @@ from salon.adapters.matrix.buttons import STATE_KEY as BUTTONS_KEY
 from salon.adapters.matrix.buttons import PendingButtons
 from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.direct import DirectRooms
-from salon.adapters.matrix.inbound import SeenEvents, mention_pattern, strip_reply_fallback
+from salon.adapters.matrix.inbound import mention_pattern, strip_reply_fallback
 from salon.adapters.matrix.render import PLATFORM, choice_number
 from salon.adapters.matrix.sending import Sender
 from salon.core import (
@@ -35,6 +35,7 @@ from salon.core import (
     Message,
     Outbound,
     RateLimits,
+    RecentEvents,
     Sent,
     Space,
     SpaceRef,
@@ -106,7 +107,7 @@ class MatrixAdapter(Adapter):
         self.since: str | None = None
         self._saved_since: str | None = None
         self._saved_at = 0.0
-        self._seen = SeenEvents()
+        self._seen = RecentEvents()
         self._spaces: dict[str, Space] = {}
         self._encrypted_noted: set[str] = set()
         self._invites_handled: set[str] = set()
@@ -264,7 +265,7 @@ class MatrixAdapter(Adapter):
         event_id = getattr(event, "event_id", None)
         if sender is None or event_id is None:  # nio's UnknownBadEvent: nothing to act on
             return
-        if sender == self.user_id or self._seen.check_and_add(event_id):
+        if sender == self.user_id or self._seen.check_and_add(PLATFORM, event_id):
             return
         if isinstance(event, nio.RoomMessageText):
             await self._on_text(room, event)
