@@ -34,6 +34,7 @@ from salon.core.bot import Bot
 from salon.core.config import config_from_mapping
 from salon.core.plugins import create_plugin_manager
 from salon.core.runtime import build_adapters
+from salon.core.web import WebServer
 
 SECRET = "webhook-secret_123"
 LONG_VALUE = "v" * 80  # too long for callback_data together with its action
@@ -156,6 +157,22 @@ class TelegramSalon:
             yield bot
         finally:
             await bot.stop()
+
+    @contextlib.asynccontextmanager
+    async def webhook_running(self) -> AsyncIterator[tuple[Bot, str]]:
+        """A started bot in webhook mode, its route served by salon's web server: (bot, url)."""
+        options = {
+            "telegram": {"mode": "webhook"},
+            "env": {"SALON_TELEGRAM_WEBHOOK_SECRET": SECRET},
+        }
+        async with self.running(**options) as bot:  # type: ignore[arg-type]
+            web = WebServer(bot, "127.0.0.1", 0)
+            web.add_routes(adapter_of(bot).routes())
+            await web.start()
+            try:
+                yield bot, f"http://127.0.0.1:{web.port}/telegram/webhook"
+            finally:
+                await web.stop()
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import httpx
 import pytest
 from emulators.telegram import TelegramEmulator
 
-from salon.core.web import WebServer
-
 
 def text_to(chat_id: int) -> Any:
     return lambda call: call.params["chat_id"] == chat_id
@@ -67,27 +65,16 @@ async def test_a_malformed_webhook_update_is_acknowledged_and_skipped(
     tg: TelegramEmulator, salon: Any
 ) -> None:
     ana = tg.add_user("Ana", "ana")
-    options = {
-        "telegram": {"mode": "webhook"},
-        "env": {"SALON_TELEGRAM_WEBHOOK_SECRET": salon.secret},
-    }
-    async with salon.running(**options) as bot:
-        web = WebServer(bot, "127.0.0.1", 0)
-        web.add_routes(salon.adapter(bot).routes())
-        await web.start()
-        try:
-            url = f"http://127.0.0.1:{web.port}/telegram/webhook"
-            headers = {"X-Telegram-Bot-Api-Secret-Token": salon.secret}
-            async with httpx.AsyncClient() as client:
-                statuses = [
-                    (await client.post(url, content=body, headers=headers)).status_code
-                    for body in (b'{"update_id": 1, "message": {"message_id": 1}}', b"[1]", b"{")
-                ]
-            await salon.adapter(bot).set_webhook(url)
-            tg.user_sends(ana, tg.private_chat(ana), "/ping")
-            await tg.wait_for("sendMessage", text_to(ana.id))
-        finally:
-            await web.stop()
+    async with salon.webhook_running() as (bot, url):
+        headers = {"X-Telegram-Bot-Api-Secret-Token": salon.secret}
+        async with httpx.AsyncClient() as client:
+            statuses = [
+                (await client.post(url, content=body, headers=headers)).status_code
+                for body in (b'{"update_id": 1, "message": {"message_id": 1}}', b"[1]", b"{")
+            ]
+        await salon.adapter(bot).set_webhook(url)
+        tg.user_sends(ana, tg.private_chat(ana), "/ping")
+        await tg.wait_for("sendMessage", text_to(ana.id))
 
     # Refusing would make Telegram send it again and again, holding back what comes after.
     assert statuses == [200, 200, 200]

@@ -9,8 +9,6 @@ import httpx
 import pytest
 from emulators.telegram import TelegramEmulator
 
-from salon.core.web import WebServer
-
 # `salon` is the TelegramSalon fixture from conftest.py.
 
 
@@ -107,21 +105,10 @@ async def test_the_command_menu_matches_help(tg: TelegramEmulator, salon: Any) -
 
 async def test_webhook_delivers_commands(tg: TelegramEmulator, salon: Any) -> None:
     ana = tg.add_user("Ana", "ana")
-    options = {
-        "telegram": {"mode": "webhook"},
-        "env": {"SALON_TELEGRAM_WEBHOOK_SECRET": salon.secret},
-    }
-    async with salon.running(**options) as bot:
-        web = WebServer(bot, "127.0.0.1", 0)
-        web.add_routes(salon.adapter(bot).routes())
-        await web.start()
-        try:
-            url = f"http://127.0.0.1:{web.port}/telegram/webhook"
-            await salon.adapter(bot).set_webhook(url)
-            tg.user_sends(ana, tg.private_chat(ana), "/ping")
-            sent = await tg.wait_for("sendMessage", text_to(ana.id))
-        finally:
-            await web.stop()
+    async with salon.webhook_running() as (bot, url):
+        await salon.adapter(bot).set_webhook(url)
+        tg.user_sends(ana, tg.private_chat(ana), "/ping")
+        sent = await tg.wait_for("sendMessage", text_to(ana.id))
 
     assert sent.result["text"] == "pong"
     assert [d.status_code for d in tg.webhook_deliveries] == [200]
@@ -142,29 +129,18 @@ async def test_webhook_without_the_secret_is_rejected(tg: TelegramEmulator, salo
             "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
         },
     }
-    options = {
-        "telegram": {"mode": "webhook"},
-        "env": {"SALON_TELEGRAM_WEBHOOK_SECRET": salon.secret},
-    }
-    async with salon.running(**options) as bot:
-        web = WebServer(bot, "127.0.0.1", 0)
-        web.add_routes(salon.adapter(bot).routes())
-        await web.start()
-        try:
-            url = f"http://127.0.0.1:{web.port}/telegram/webhook"
-            async with httpx.AsyncClient() as client:
-                missing = await client.post(url, json=update)
-                wrong = await client.post(
-                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
-                )
-                right = await client.post(
-                    url,
-                    content=json.dumps({**update, "update_id": 43}),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": salon.secret},
-                )
-            await bot.outbound.drain()
-        finally:
-            await web.stop()
+    async with salon.webhook_running() as (bot, url):
+        async with httpx.AsyncClient() as client:
+            missing = await client.post(url, json=update)
+            wrong = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
+            right = await client.post(
+                url,
+                content=json.dumps({**update, "update_id": 43}),
+                headers={"X-Telegram-Bot-Api-Secret-Token": salon.secret},
+            )
+        await bot.outbound.drain()
 
     assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
     assert replies(tg, ana.id) == ["pong"]  # only the update with the secret was handled
