@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -26,7 +27,7 @@ from salon.core.awaiting import AwaitedReplies
 from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
-from salon.core.context import JobContext
+from salon.core.context import JobContext, Transaction
 from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.hooks import HookRunner, collect
 from salon.core.hookspecs import runtime
@@ -233,12 +234,41 @@ class Bot:
     async def receive_join(self, member: Member, space: Space) -> None:
         """A member joined a space (adapters call this)."""
         await self.notify(
-            runtime.member_joined, member=member, space=space, community=self.community
+            runtime.member_joined, member=member, space=space, community=self.community, bot=self
         )
 
     def send(self, outbound: Outbound) -> None:
-        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one)."""
+        """Queue a message outside any handler, in memory only (prefer ``ctx.reply`` inside a
+        handler and ``bot.transaction()`` in hooks, where sends are durable)."""
         self.outbound.enqueue(outbound)
+
+    # --- storage ---------------------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One read-write transaction with durable sends, for hooks and background work::
+
+            async with bot.transaction() as tx:
+                await tx.db.execute(badges.insert().values(...))
+                tx.send_direct(member.ref, "You reached your goal!")
+
+        Commits when the block ends (rolls back if it raises); what ``tx`` sent is stored in
+        the outbox in the same transaction and delivered after the commit.
+        """
+        async with self.storage.transaction() as connection:
+            tx = Transaction(self, connection)
+            yield tx
+            tx.outbox_ids = await self.outbox.store(connection, tx.outbox, self.clock.now())
+        await tx.flush()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reading only (no transaction is committed)::
+
+        async with bot.read() as db:
+            rows = (await db.execute(sa.select(my_table))).all()
+        """
+        async with self.storage.engine.connect() as connection:
+            yield connection
 
     # --- hooks -----------------------------------------------------------------------------
     async def notify(
@@ -273,7 +303,7 @@ class Bot:
             log.error("%s failed", failed_in, exc_info=failure)
 
         await HookRunner(self.pm, log_failure).notify(
-            runtime.handle_error, error=error, error_id=error_id, where=where
+            runtime.handle_error, error=error, error_id=error_id, where=where, bot=self
         )
         return error_id
 

@@ -168,16 +168,22 @@ class Context(Effects):
         self._recorded = True
 
 
-class JobContext(Effects):
-    """The context of one scheduled run. ``db`` is the run's transaction, already open."""
+class Transaction(Effects):
+    """One transaction with durable sends (``bot.transaction()``, and every ``JobContext``).
 
-    __slots__ = ("db", "job", "outbox_ids")
+    What it sends (``send``, ``send_direct``) is written to the durable outbox in the same
+    transaction and leaves after the commit, so a crash between the two loses nothing; if the
+    transaction rolls back, nothing is sent.
 
-    def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
+    :ivar db: the open transaction (``await tx.db.execute(...)``).
+    """
+
+    __slots__ = ("db", "outbox_ids")
+
+    def __init__(self, bot: Bot, db: AsyncConnection) -> None:
         super().__init__(bot)
-        self.job = job
         self.db = db
-        #: Ids of the durable outbox rows of ``outbox`` (set when the run's rows are stored).
+        #: Ids of the durable outbox rows of ``outbox`` (set when the rows are stored).
         self.outbox_ids: list[str] = []
 
     def _enqueue(self) -> None:
@@ -187,3 +193,13 @@ class JobContext(Effects):
 
     def now(self) -> datetime:
         return self.bot.clock.now()
+
+
+class JobContext(Transaction):
+    """The context of one scheduled run. ``db`` is the run's transaction, already open."""
+
+    __slots__ = ("job",)
+
+    def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
+        super().__init__(bot, db)
+        self.job = job

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
+    from salon.core.bot import Bot
     from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
     from salon.core.model import Community, Member
 
 
 @hookspec
-def checkin_recorded(checkin: CheckIn, member: Member, community: Community) -> None:
+def checkin_recorded(checkin: CheckIn, member: Member, community: Community, bot: Bot) -> None:
     """A member's check-in was stored.
 
     Called after the transaction commits; raising here is logged and does not undo it.
@@ -24,53 +25,65 @@ def checkin_recorded(checkin: CheckIn, member: Member, community: Community) -> 
     :param checkin: the stored check-in, with the member's progress toward their goal.
     :param member: who checked in.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def progress_logged(entry: ProgressEntry, member: Member, community: Community) -> None:
+def progress_logged(entry: ProgressEntry, member: Member, community: Community, bot: Bot) -> None:
     """A member logged progress (``wc 1200``); called after the transaction commits.
 
     :param entry: the day's total after the change.
     :param member: who logged it.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def goal_set(goal: Goal, member: Member, community: Community) -> None:
+def goal_set(goal: Goal, member: Member, community: Community, bot: Bot) -> None:
     """A member set or changed a goal; called after the transaction commits.
 
     :param goal: the new goal.
     :param member: whose goal.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def goal_reached(goal: Goal, member: Member, community: Community) -> None:
+def goal_reached(goal: Goal, member: Member, community: Community, bot: Bot) -> None:
     """A member's progress reached their goal's target (once per goal and period).
 
     :param goal: the goal, with ``progress >= target``.
     :param member: whose goal.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def streak_broken(streak: Streak, member: Member, community: Community) -> None:
+def streak_broken(streak: Streak, member: Member, community: Community, bot: Bot) -> None:
     """A member's daily streak ended (no progress, grace days used up).
 
     :param streak: the streak as it was before it broke.
     :param member: whose streak.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def buddies_paired(pair: BuddyPair, community: Community) -> None:
+def buddies_paired(pair: BuddyPair, community: Community, bot: Bot) -> None:
     """Writing buddies were matched (a pair, or a trio); called after the commit.
 
     :param pair: the members matched.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """

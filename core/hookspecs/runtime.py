@@ -102,12 +102,14 @@ def message_received(message: Message, ctx: Context) -> bool | None:
 
 
 @hookspec
-def member_joined(member: Member, space: Space, community: Community) -> None:
+def member_joined(member: Member, space: Space, community: Community, bot: Bot) -> None:
     """A member joined a space the bot is in (or started a DM with the bot).
 
     :param member: who joined.
     :param space: where.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
@@ -153,7 +155,7 @@ def delivery_failed(outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
 
 
 @hookspec
-def handle_error(error: BaseException, error_id: str, where: str) -> None:
+def handle_error(error: BaseException, error_id: str, where: str, bot: Bot) -> None:
     """An unexpected error happened; the member was told only "something went wrong".
 
     Without implementations the error is logged with its traceback.
@@ -161,4 +163,6 @@ def handle_error(error: BaseException, error_id: str, where: str) -> None:
     :param error: the exception.
     :param error_id: the short id quoted to the member and in the log.
     :param where: what was running (a command name, a job kind, ...).
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """

@@ -67,7 +67,7 @@ async def test_wrappers_and_tryfirst_work_and_async_implementations_are_awaited(
         ("wrap", Wrapper(calls)),
     )
     results = await bot.notify(
-        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
     )
     # pluggy's order: wrapper around; tryfirst before the later-registered "second"
     assert calls == ["before", "after 2", "first", "second"]
@@ -96,7 +96,7 @@ async def test_one_broken_plugin_cannot_stop_the_others_and_is_named(
         ("broken_async", BrokenAsync()),
     )
     results = await bot.notify(
-        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
     )
     assert results == ["fine"]
     logged = caplog.text
