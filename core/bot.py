@@ -42,6 +42,8 @@ from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
 log = logging.getLogger("salon")
+#: State key under which the running bot records plugins whose ``startup`` failed.
+STARTUP_FAILURES = "plugins.startup_failures"
 P = ParamSpec("P")
 
 
@@ -92,6 +94,10 @@ class Bot:
         self._collect_registries()
         self.router = Router(self)
         self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
+        #: Plugins taken out of service while running, with why (see ``disable_plugin``).
+        self.disabled: dict[str, str] = {}
+        #: Set once every plugin's ``startup`` has finished; inbound events wait for it.
+        self._ready = asyncio.Event()
         self.started = False
 
     # --- setup -----------------------------------------------------------------------------
@@ -157,7 +163,8 @@ class Bot:
         log.info("applied migrations: %s", ", ".join(applied))
 
     async def start(self, *, run_scheduler: bool = True) -> None:
-        """Prepare storage, start send queues and adapters, then the plugins' ``startup``."""
+        """Prepare storage, start send queues and adapters, run the plugins' ``startup``, then
+        let events in: an adapter that receives before every ``startup`` has finished waits."""
         await self.prepare_database()
         self.outbound.start()
         for adapter in self.adapters.values():
@@ -169,23 +176,37 @@ class Bot:
         for outbox_id, outbound in owed:
             self.outbound.enqueue(outbound, outbox_id)
         await self._startup_plugins()
+        self._ready.set()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
             self.loops.spawn(self._prune_ledger(), "ledger-pruning")
         self.started = True
 
     async def _startup_plugins(self) -> None:
-        failed: list[str] = []
+        failed: dict[str, BaseException] = {}
 
         async def report(error: BaseException, where: str) -> None:
             plugin = where.rpartition(" in plugin ")[2]
-            failed.append(plugin)
+            failed.setdefault(plugin, error)
             await self.report_error(error, f"startup of plugin {plugin}")
-            log.error("plugin %s failed to start and is disabled", plugin)
 
         await HookRunner(self.pm, report).notify(runtime.startup, bot=self)
-        for plugin in failed:
-            self.pm.unregister(name=plugin)
+        for plugin, error in failed.items():
+            self.disable_plugin(plugin, f"its startup failed: {error!r}"[:300])
+        await self.storage.set_state(STARTUP_FAILURES, dict(self.disabled))
+
+    def disable_plugin(self, name: str, reason: str) -> None:
+        """Take plugin ``name`` out of service: its hooks, commands, actions and job handlers.
+
+        Its scheduled jobs are kept as they are (not run, not advanced) and run again once the
+        plugin is back. ``salon plugins`` shows it as disabled, with ``reason``.
+        """
+        log.error("plugin %s is disabled: %s", name, reason)
+        self.pm.unregister(name=name)
+        self.commands.remove_plugin(name)
+        self.scheduler.remove_plugin(name)
+        self.disabled[name] = reason
+        self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
@@ -225,14 +246,20 @@ class Bot:
     # --- inbound ---------------------------------------------------------------------------
     async def receive(self, message: Message) -> None:
         """Handle one inbound message (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.router.receive(message)
 
     async def receive_press(self, press: ButtonPress) -> None:
         """Handle one button press (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.router.receive_press(press)
 
     async def receive_join(self, member: Member, space: Space) -> None:
         """A member joined a space (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.notify(
             runtime.member_joined, member=member, space=space, community=self.community, bot=self
         )

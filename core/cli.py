@@ -122,11 +122,30 @@ def plugins(config_path: Path | None) -> None:
         pm = create_plugin_manager(config.disabled_plugins)
     except SalonError as error:
         raise click.ClickException(str(error)) from None
+    failures = asyncio.run(_startup_failures(config.database.url))
     for name, version, hooks in describe_plugins(pm):
         click.echo(f"{name} {version}".rstrip())
         click.echo(f"  hooks: {', '.join(hooks) or '-'}")
-    if config.disabled_plugins:
-        click.echo(f"disabled: {', '.join(config.disabled_plugins)}")
+        if name in failures:
+            click.echo(f"  disabled when salon last started: {failures.pop(name)}")
+    for name, reason in sorted(failures.items()):
+        click.echo(f"{name}\n  disabled when salon last started: {reason}")
+    for name in config.disabled_plugins:
+        click.echo(f"{name}\n  disabled in the config (plugins.disabled)")
+
+
+async def _startup_failures(url: str) -> dict[str, str]:
+    """Plugins the running bot disabled at its last start, with why (none if no database)."""
+    from salon.core.bot import STARTUP_FAILURES
+    from salon.core.storage.engine import Storage
+
+    storage = Storage(url)
+    try:
+        return dict(await storage.get_state(STARTUP_FAILURES, {}) or {})
+    except Exception:  # no database yet, or not migrated: nothing was recorded
+        return {}
+    finally:
+        await storage.dispose()
 
 
 @main.command()

@@ -202,6 +202,12 @@ class CommandTable:
     def get(self, name: str) -> Command | None:
         return self._by_name.get(name)
 
+    def remove_plugin(self, plugin: str) -> None:
+        """Drop every command and action of ``plugin`` (it was disabled)."""
+        self.commands = [c for c in self.commands if c.plugin != plugin]
+        self._by_name = {n: c for n, c in self._by_name.items() if c.plugin != plugin}
+        self.actions = {i: a for i, a in self.actions.items() if a.plugin != plugin}
+
     def suggest(self, name: str) -> list[str]:
         return difflib.get_close_matches(name, list(self._by_name), n=3, cutoff=0.6)
 

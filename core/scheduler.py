@@ -111,6 +111,10 @@ class Scheduler:
         self.handlers[handler.kind] = handler
 
     # --- scheduling ------------------------------------------------------------------------
+    def remove_plugin(self, plugin: str) -> None:
+        """Drop the job handlers of ``plugin`` (it was disabled); its jobs wait for it."""
+        self.handlers = {k: h for k, h in self.handlers.items() if h.plugin != plugin}
+
     async def schedule(
         self,
         key: str,
@@ -221,6 +225,8 @@ class Scheduler:
             query = (
                 sa.select(tables.jobs)
                 .where(tables.jobs.c.next_run_at <= now)
+                # Jobs of a disabled or uninstalled plugin wait, untouched, until it is back.
+                .where(tables.jobs.c.kind.in_(list(self.handlers)))
                 .order_by(tables.jobs.c.next_run_at, tables.jobs.c.id)
                 .limit(self.batch_size)
             )
@@ -256,10 +262,7 @@ class Scheduler:
         if is_late and misfire is Misfire.SKIP:
             log.info("skipped missed run of job %s (due %s)", row["key"], due.isoformat())
             return None
-        handler = self.handlers.get(row["kind"])
-        if handler is None:
-            log.warning("no handler for job %s of kind %r; dropped", row["key"], row["kind"])
-            return None
+        handler = self.handlers[row["kind"]]  # the query selects only kinds with a handler
         job = Job(
             id=row["id"],
             kind=row["kind"],
@@ -274,7 +277,11 @@ class Scheduler:
 
     async def next_due(self) -> datetime | None:
         async with self.storage.engine.connect() as connection:
-            result = await connection.execute(sa.select(sa.func.min(tables.jobs.c.next_run_at)))
+            result = await connection.execute(
+                sa.select(sa.func.min(tables.jobs.c.next_run_at)).where(
+                    tables.jobs.c.kind.in_(list(self.handlers))
+                )
+            )
         value = result.scalar()
         # min() over a TypeDecorator column comes back raw on SQLite: normalise it here.
         if isinstance(value, str):

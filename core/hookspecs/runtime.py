@@ -130,7 +130,10 @@ def timezone_changed(member: Member, tz: ZoneInfo, community: Community, bot: Bo
 def startup(bot: Bot) -> None:
     """salon started: storage, scheduler and adapters are ready.
 
-    A plugin that raises here is logged and disabled; the bot keeps running.
+    No inbound event is handled until every plugin's ``startup`` has finished. A plugin that
+    raises here is logged and disabled with its commands, actions and job handlers (its
+    scheduled jobs wait, untouched, until it is back); ``salon plugins`` shows why; the bot
+    keeps running.
 
     :param bot: the running bot (the public core API).
     """
