@@ -6,6 +6,7 @@ A plugin imports what it needs from here (and storage helpers from ``salon.core.
 """
 
 from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
+from salon.core.argtypes import DATETIME, DURATION, TIME
 from salon.core.awaiting import AwaitedReplies
 from salon.core.bot import Bot
 from salon.core.clock import Clock, ManualClock, SystemClock
@@ -71,9 +72,12 @@ from salon.core.scheduler import Job, JobHandler, Misfire
 
 __all__ = [
     "DATE",
+    "DATETIME",
+    "DURATION",
     "INT",
     "POSITIVE_INT",
     "TEXT",
+    "TIME",
     "WORD",
     "ZONE",
     "Action",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,23 +32,28 @@ class ArgType:
     """How one argument is parsed: a name shown in usage errors and a parse function.
 
     ``parse`` raises ``ValueError`` with a friendly sentence when the text does not fit.
+
+    :param words: how many words the argument takes (``DATETIME``: a day and a time).
+    :param zoned: ``parse(text, tz, now)`` gets the member's time zone and the current time.
     """
 
     name: str
-    parse: Callable[[str], Any]
+    parse: Callable[..., Any]
+    words: int = 1
+    zoned: bool = False
 
 
 def _parse_int(text: str) -> int:
     cleaned = text.replace(",", "").replace("_", "")
     if not re.fullmatch(r"[+-]?\d{1,12}", cleaned):
-        raise ValueError(f"'{_shorten(text)}' is not a whole number")
+        raise ValueError(f"'{shorten(text)}' is not a whole number")
     return int(cleaned)
 
 
 def _parse_positive_int(text: str) -> int:
     value = _parse_int(text)
     if value <= 0:
-        raise ValueError(f"'{_shorten(text)}' must be a positive number")
+        raise ValueError(f"'{shorten(text)}' must be a positive number")
     return value
 
 
@@ -57,18 +62,18 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"'{_shorten(text)}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
+            f"'{shorten(text)}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
         ) from None
 
 
 def _parse_zone(text: str) -> ZoneInfo:
     if not re.fullmatch(r"[A-Za-z_+\-0-9]+(/[A-Za-z_+\-0-9]+){0,2}", text):
-        raise ValueError(f"'{_shorten(text)}' is not a time zone name")
+        raise ValueError(f"'{shorten(text)}' is not a time zone name")
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"'{_shorten(text)}' is not a time zone I know; "
+            f"'{shorten(text)}' is not a time zone I know; "
             "use a name like Europe/Berlin or America/New_York"
         ) from None
 
@@ -87,7 +92,7 @@ def choice(*options: str) -> ArgType:
     def parse(text: str) -> str:
         lowered = text.lower()
         if lowered not in options:
-            raise ValueError(f"'{_shorten(text)}' is not one of: {', '.join(options)}")
+            raise ValueError(f"'{shorten(text)}' is not one of: {', '.join(options)}")
         return lowered
 
     return ArgType("|".join(options), parse)
@@ -95,10 +100,16 @@ def choice(*options: str) -> ArgType:
 
 @attrs.frozen
 class Arg:
-    """One declared argument.
+    """One declared argument; the handler receives it as a keyword argument of its name.
 
+    :param type: how the text is parsed (``WORD`` by default; ``INT``, ``POSITIVE_INT``,
+        ``DATE``, ``ZONE``, ``TIME``, ``DURATION``, ``DATETIME``, ``choice(...)``, ``TEXT``).
+    :param help: one line shown by ``help <command>``.
+    :param optional: may be left out (usage shows ``[name]``); the handler then gets
+        ``default``. Only trailing arguments should be optional.
+    :param default: the value an optional argument takes when left out (``None`` unless
+        given); it is passed as is, not parsed.
     :param rest: swallow the rest of the line, spaces included (only the last argument).
-    :param optional: may be left out; the handler then gets ``default``.
     """
 
     name: str
@@ -115,41 +126,63 @@ class Arg:
 
 @attrs.frozen
 class Command:
-    """A command a member can run.
+    """A command a member can run, or a group of subcommands (``checkin create``, ...).
 
     :param handler: ``def``/``async def handler(ctx, **args)``; args arrive by their names.
+        A group may leave it out: then ``checkin`` alone lists the subcommands.
     :param help: one line for ``help``.
+    :param args: the declared arguments (``Arg``), parsed before the handler runs.
     :param details: more text for ``help <command>``.
-    :param role: who may run it.
+    :param role: who may run it; a group's role applies to all its subcommands.
+    :param aliases: other names that run it.
     :param examples: invocations shown by ``help <command>`` (without the prefix).
     :param title: the phrase members type when it is more than the name, e.g. ``"my data"``
         for ``my`` with a one-word argument; help shows it, and it stands for as many
         leading arguments as it has words after the name.
+    :param subcommands: ``Command``s selected by the next word (``checkin create ...``), each
+        with its own args, role and help; ``help checkin create`` explains one.
     :param plugin: filled in by the core: the plugin that registered it.
+    :param path: filled in by the core: the words that invoke it (``"checkin create"``).
     """
 
     name: str
-    handler: Handler
-    help: str
+    handler: Handler | None = None
+    help: str = ""
     args: tuple[Arg, ...] = ()
     role: Role = Role.MEMBER
     aliases: tuple[str, ...] = ()
     details: str = ""
     examples: tuple[str, ...] = ()
     title: str = ""
+    subcommands: tuple[Command, ...] = ()
     plugin: str = ""
+    path: str = ""
 
     @property
     def label(self) -> str:
-        """How help names the command: its title, or its name."""
-        return self.title or self.name
+        """How help names the command: its title, or the words that invoke it."""
+        return self.title or self.path or self.name
 
     @property
     def open_args(self) -> tuple[Arg, ...]:
         """The arguments the title does not already spell out."""
-        return self.args[len(self.label.split()) - 1 :]
+        return self.args[len(self.title.split()) - 1 :] if self.title else self.args
+
+    @property
+    def needs_zone(self) -> bool:
+        """Whether parsing needs the member's time zone (a ``zoned`` argument type)."""
+        return any(arg.type.zoned for arg in self.args)
+
+    def subcommand(self, word: str) -> Command | None:
+        """The subcommand ``word`` names (or is an alias of), if any."""
+        for sub in self.subcommands:
+            if word == sub.name or word in sub.aliases:
+                return sub
+        return None
 
     def usage(self, prefix: str = "") -> str:
+        if self.subcommands and self.handler is None:
+            return f"{prefix}{self.label} " + "|".join(sub.name for sub in self.subcommands)
         return " ".join([prefix + self.label, *(arg.usage() for arg in self.open_args)])
 
 
@@ -172,14 +205,7 @@ class CommandTable:
         self.actions: dict[str, Action] = {}
 
     def add(self, command: Command) -> None:
-        if not NAME.match(command.name):
-            raise PluginError(
-                f"plugin {command.plugin!r}: command name {command.name!r} must be lowercase "
-                "letters, digits, '-' or '_'"
-            )
-        rest_args = [arg for arg in command.args if arg.rest]
-        if rest_args and command.args[-1] is not rest_args[0]:
-            raise PluginError(f"command {command.name!r}: only the last argument may be rest=True")
+        command = _checked(command, command.plugin, "", command.role)
         for name in (command.name, *command.aliases):
             existing = self._by_name.get(name)
             if existing is not None:
@@ -221,14 +247,68 @@ class CommandTable:
 _TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|(\S+)")
 
 
+def _checked(command: Command, plugin: str, parent: str, role: Role) -> Command:
+    """Validate ``command`` (and its subcommands) and fill in plugin, path and role."""
+    path = f"{parent} {command.name}".strip()
+    if not NAME.match(command.name):
+        raise PluginError(
+            f"plugin {plugin!r}: command name {path!r} must be lowercase letters, digits, "
+            "'-' or '_'"
+        )
+    if not command.help:
+        raise PluginError(f"plugin {plugin!r}: command {path!r} needs a help line")
+    if command.handler is None and not command.subcommands:
+        raise PluginError(f"plugin {plugin!r}: command {path!r} needs a handler or subcommands")
+    rest_args = [arg for arg in command.args if arg.rest]
+    if rest_args and command.args[-1] is not rest_args[0]:
+        raise PluginError(f"command {path!r}: only the last argument may be rest=True")
+    role = Role.ORGANISER if Role.ORGANISER in (role, command.role) else Role.MEMBER
+    subs: list[Command] = []
+    seen: set[str] = set()
+    for sub in command.subcommands:
+        for name in (sub.name, *sub.aliases):
+            if name in seen:
+                raise PluginError(f"command {path!r}: subcommand {name!r} is declared twice")
+            seen.add(name)
+        subs.append(_checked(sub, plugin, path, role))
+    return attrs.evolve(command, plugin=plugin, path=path, role=role, subcommands=tuple(subs))
+
+
+def resolve(command: Command, text: str, role: Role) -> tuple[Command, str]:
+    """Follow subcommand words: ``(checkin, "create mon 09:00")`` → ``(create, "mon 09:00")``.
+
+    A group without a handler, given no subcommand or an unknown one, is a ``UserError``
+    naming the subcommands ``role`` may use.
+    """
+    while command.subcommands:
+        word, rest = split_invocation(text)
+        sub = command.subcommand(word) if word else None
+        if sub is None:
+            if command.handler is not None:
+                break
+            allowed = [
+                s.name for s in command.subcommands if role is Role.ORGANISER or s.role is role
+            ]
+            lead = f"I don't know '{shorten(command.path + ' ' + word)}'. " if word else ""
+            raise UserError(f"{lead}Try: {', '.join(command.path + ' ' + n for n in allowed)}.")
+        command, text = sub, rest
+    return command, text
+
+
 def split_invocation(text: str) -> tuple[str, str]:
     """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text."""
     head, _, tail = text.strip().partition(" ")
     return head.lower(), tail.strip()
 
 
-def parse_args(command: Command, text: str) -> dict[str, Any]:
-    """Parse ``text`` against ``command.args``; raise ``UserError`` with a clear sentence."""
+def parse_args(
+    command: Command, text: str, tz: ZoneInfo | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Parse ``text`` against ``command.args``; raise ``UserError`` with a clear sentence.
+
+    :param tz: the member's time zone, for ``zoned`` argument types (``DATETIME``).
+    :param now: the current time, for the same.
+    """
     values: dict[str, Any] = {}
     tokens: Iterable[re.Match[str]] = _TOKEN.finditer(text)
     iterator = iter(tokens)
@@ -241,7 +321,7 @@ def parse_args(command: Command, text: str) -> dict[str, Any]:
                     raise UserError(f"Please give {arg.name}.", show_usage=True)
                 values[arg.name] = arg.default
             else:
-                values[arg.name] = _convert(arg, remainder)
+                values[arg.name] = _convert(arg, remainder, tz, now)
             position = len(text)
             break
         match = next(iterator, None)
@@ -251,20 +331,31 @@ def parse_args(command: Command, text: str) -> dict[str, Any]:
             values[arg.name] = arg.default
             continue
         token = next(group for group in match.groups() if group is not None)
-        values[arg.name] = _convert(arg, token)
+        for _ in range(arg.type.words - 1):
+            more = next(iterator, None)
+            if more is None:
+                break
+            token += " " + next(group for group in more.groups() if group is not None)
+            match = more
+        values[arg.name] = _convert(arg, token, tz, now)
         position = match.end()
     extra = text[position:].strip()
     if extra:
-        raise UserError(f"I didn't expect '{_shorten(extra)}' there.", show_usage=True)
+        raise UserError(f"I didn't expect '{shorten(extra)}' there.", show_usage=True)
     return values
 
 
-def _convert(arg: Arg, token: str) -> Any:
+def _convert(arg: Arg, token: str, tz: ZoneInfo | None, now: datetime | None) -> Any:
     try:
+        if arg.type.zoned:
+            if tz is None or now is None:
+                raise PluginError(f"argument {arg.name!r} needs the member's time zone")
+            return arg.type.parse(token, tz, now)
         return arg.type.parse(token)
     except ValueError as error:
         raise UserError(f"{arg.name}: {error}.", show_usage=True) from None
 
 
-def _shorten(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for quoting input back."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

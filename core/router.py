@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salon.core.aio import await_maybe
-from salon.core.commands import NAME, Command, parse_args, split_invocation
+from salon.core.commands import NAME, Command, parse_args, resolve, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
 from salon.core.hookspecs import runtime
@@ -153,12 +153,22 @@ class Router:
         return md("Usage: ", code(command.usage(self.prefix)))
 
     async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
+        try:
+            if command.subcommands:
+                command, arguments = resolve(command, arguments, ctx.member.role)
+                ctx.command = command
+        except UserError as error:
+            ctx.reply(error.message)
+            await ctx.flush()
+            return
         if command.role is Role.ORGANISER and not ctx.member.is_organiser:
-            ctx.reply("Only organisers can use ", code(self.prefix + command.name), ".")
+            ctx.reply("Only organisers can use ", code(self.prefix + command.label), ".")
             await ctx.flush()
             return
         try:
-            values = parse_args(command, arguments)
+            tz = await self.bot.profiles.timezone(ctx.member.ref) if command.needs_zone else None
+            values = parse_args(command, arguments, tz, ctx.now() if tz else None)
+            assert command.handler is not None  # resolve() stops only at runnable commands
             await await_maybe(command.handler(ctx, **values))
         except UserError as error:
             ctx.discard()
@@ -170,7 +180,7 @@ class Router:
             return
         except Exception as error:
             ctx.discard()
-            error_id = await self.bot.report_error(error, f"command {command.name}")
+            error_id = await self.bot.report_error(error, f"command {command.label}")
             ctx.reply(self.sorry(error_id))
         await ctx.flush()
 

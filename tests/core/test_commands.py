@@ -62,9 +62,9 @@ def test_rest_argument_takes_the_remaining_text_and_quotes_group_words() -> None
 
 def test_duplicate_command_names_fail_naming_both_plugins() -> None:
     table = CommandTable()
-    table.add(Command("ping", _noop, help="", plugin="basics"))
+    table.add(Command("ping", _noop, help="Ping.", plugin="basics"))
     with pytest.raises(PluginError, match="'basics' and by plugin 'other'"):
-        table.add(Command("ping", _noop, help="", plugin="other"))
+        table.add(Command("ping", _noop, help="Ping.", plugin="other"))
 
 
 class Echo:
