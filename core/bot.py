@@ -28,6 +28,7 @@ from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext, Transaction
+from salon.core.dialogs import Dialog, Dialogs
 from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.hooks import HookRunner, collect
 from salon.core.hookspecs import runtime
@@ -85,6 +86,9 @@ class Bot:
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
+        #: Multi-step DM conversations (see ``salon.core.dialogs``).
+        self.dialogs = Dialogs(self)
+        self.scheduler.add_handler(self.dialogs.expiry_job())
         #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
         self.tasks = TaskOwner(self._report_task_error)
         #: Loops that run until stopped (the scheduler); cancelled on stop.
@@ -93,7 +97,7 @@ class Bot:
         self._plugin_configs: dict[str, Any] = {}
         self._collect_registries()
         self.router = Router(self)
-        self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
+        self._count_message_handlers()
         #: Plugins taken out of service while running, with why (see ``disable_plugin``).
         self.disabled: dict[str, str] = {}
         #: Set once every plugin's ``startup`` has finished; inbound events wait for it.
@@ -117,6 +121,13 @@ class Bot:
             table = self.config.plugins.get(plugin, {})
             self._plugin_configs[plugin] = structure(table, cls, f"plugins.{plugin}")
 
+        def dialog(plugin: str, item: Dialog) -> None:
+            if not isinstance(item, Dialog):
+                raise PluginError(f"plugin {plugin!r} registered {item!r}, not a Dialog")
+            tagged = _tag(item, plugin)
+            self.dialogs.add(tagged)
+            self.commands.add_action(self.dialogs.action_for(tagged))
+
         def migrations(plugin: str, path: Path) -> None:
             if not Path(path).is_dir():
                 raise PluginError(f"plugin {plugin!r}: migrations directory {path} does not exist")
@@ -127,6 +138,7 @@ class Bot:
         collect(self.pm, runtime.register_jobs, job)
         collect(self.pm, runtime.register_config, settings)
         collect(self.pm, runtime.register_migrations, migrations)
+        collect(self.pm, runtime.register_dialogs, dialog)
         for plugin in self.config.plugins:
             if plugin not in self._plugin_configs and self.pm.get_plugin(plugin) is None:
                 log.warning("[plugins.%s] is configured but no such plugin is enabled", plugin)
@@ -175,6 +187,7 @@ class Bot:
             log.info("sending %d messages owed from before the last stop", len(owed))
         for outbox_id, outbound in owed:
             self.outbound.enqueue(outbound, outbox_id)
+        await self.dialogs.load()
         await self._startup_plugins()
         self._ready.set()
         if run_scheduler:
@@ -205,8 +218,15 @@ class Bot:
         self.pm.unregister(name=name)
         self.commands.remove_plugin(name)
         self.scheduler.remove_plugin(name)
+        self.dialogs.remove_plugin(name)
         self.disabled[name] = reason
-        self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
+        self._count_message_handlers()
+
+    def _count_message_handlers(self) -> None:
+        impls = self.pm.hook.message_received.get_hookimpls()
+        self.has_message_handlers = bool(impls)
+        #: The plugins implementing ``message_received`` (the router's precomputed table).
+        self.message_handler_names = frozenset(impl.plugin_name for impl in impls)
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued

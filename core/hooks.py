@@ -131,8 +131,11 @@ class HookRunner:
         next implementation is asked.
         """
         name = _keywords_only(spec, args)
-        caller = getattr(self.pm.hook, name)
-        tried: list[object] = []
+        return await self._first(name, getattr(self.pm.hook, name), [], kwargs)
+
+    async def _first(
+        self, name: str, caller: Any, tried: list[object], kwargs: dict[str, Any]
+    ) -> Any:
         while True:
             result = caller(**kwargs)
             if not isinstance(result, Failed | Pending):
@@ -144,6 +147,20 @@ class HookRunner:
             # awaitable, so ask the rest, in the same order, without it.
             tried.append(self.pm.get_plugin(result.plugin))
             caller = self.pm.subset_hook_caller(name, tried)
+
+    async def first_result_of(
+        self,
+        plugins: frozenset[str] | None,
+        spec: Callable[P, object],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Any:
+        """``first_result`` asking only ``plugins`` (all of them when ``None``)."""
+        if plugins is None:
+            return await self.first_result(spec, *args, **kwargs)
+        name = _keywords_only(spec, args)
+        others = [p for n, p in self.pm.list_name_plugin() if p is not None and n not in plugins]
+        return await self._first(name, self.pm.subset_hook_caller(name, others), others, kwargs)
 
     async def _settle(self, name: str, result: Any) -> Any:
         if isinstance(result, Failed):

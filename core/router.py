@@ -108,10 +108,15 @@ class Router:
             return
         body = text[len(self.prefix) :] if explicit else text
         offered = False
-        if not explicit and message.space.is_direct and member.ref in self.bot.awaited:
-            offered = True  # an answer to a plugin's question comes before commands
-            if await self._offer(ctx, message):
+        if not explicit and message.space.is_direct:
+            # An answer to a plugin's question comes before commands, and goes to that plugin.
+            if member.ref in self.bot.dialogs.open and await self._answer(ctx, message):
                 return
+            if member.ref in self.bot.awaited:
+                plugins = self.bot.awaited.plugins(member.ref)
+                offered = plugins >= self.bot.message_handler_names
+                if await self._offer(ctx, message, plugins):
+                    return
         name, arguments = split_invocation(body)
         if not name:
             return  # only whitespace (or the bare prefix): nothing to answer
@@ -127,13 +132,30 @@ class Router:
         ctx.command = command
         await self._run(ctx, command, arguments)
 
-    async def _offer(self, ctx: Context, message: Message) -> bool:
-        """Hand a non-command message to the plugins; ``True`` if one consumed it."""
+    async def _answer(self, ctx: Context, message: Message) -> bool:
+        """Hand a DM to the member's open dialog; ``True`` if it was the answer."""
+        try:
+            answered = await self.bot.dialogs.offer(ctx, message)
+        except AlreadyHandled:
+            ctx.discard()
+            return True
+        except Exception as error:
+            ctx.discard()
+            ctx.reply(self.sorry(await self.bot.report_error(error, "dialog answer")))
+            answered = True
+        await ctx.flush()
+        return answered
+
+    async def _offer(
+        self, ctx: Context, message: Message, plugins: frozenset[str] | None = None
+    ) -> bool:
+        """Hand a non-command message to the plugins (only ``plugins``, when given: those
+        waiting on this member); ``True`` if one consumed it."""
         if not self.bot.has_message_handlers:
             return False
         try:
-            consumed = await self.bot.first_result(
-                runtime.message_received, message=message, ctx=ctx
+            consumed = await self.bot.hooks.first_result_of(
+                plugins, runtime.message_received, message=message, ctx=ctx
             )
         except AlreadyHandled:
             ctx.discard()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from salon.core.bot import Bot
     from salon.core.commands import Action, Command
     from salon.core.context import Context
+    from salon.core.dialogs import Dialog
     from salon.core.errors import DeliveryError
     from salon.core.model import Community, Member, Message, Outbound, Space
     from salon.core.scheduler import JobHandler
@@ -73,6 +74,17 @@ def register_migrations(register: Callable[[Path], None]) -> None:
     ``down_revision = None``. ``salon db upgrade`` applies every branch.
 
     :param register: call it with the directory's ``Path``.
+    """
+
+
+@hookspec
+def register_dialogs(register: Callable[[Dialog], None]) -> None:
+    """Declare the multi-step DM conversations this plugin starts.
+
+    Called once at startup. Start one with ``await bot.dialogs.start(ctx, "<id>", member)``;
+    the member's answers reach the dialog's ``on_done``, never another plugin.
+
+    :param register: call it with each ``Dialog`` (id, questions, on_done, ...).
     """
 
 

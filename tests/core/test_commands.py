@@ -164,6 +164,7 @@ async def test_odd_unicode_is_fine(salon_bot) -> None:  # type: ignore[no-untype
     assert reply == "You said: 👩🏽‍💻 écrire 書く"
 
 
+@pytest.mark.salon_allow_errors
 async def test_a_crash_is_reported_with_an_error_id(salon_bot, caplog) -> None:  # type: ignore[no-untyped-def]
     [reply] = salon_bot.texts(await salon_bot.send("!boom"))
     assert reply.startswith("Something went wrong; the organisers have been told (error ")

@@ -106,7 +106,7 @@ async def test_a_plugin_whose_startup_fails_is_disabled_with_everything_and_its_
     await harness.stop()
 
     failing = Broken(broken=True)
-    harness = SalonHarness(config, salon_clock, [("broken", failing)])
+    harness = SalonHarness(config, salon_clock, [("broken", failing)], allow_errors=True)
     await harness.start()
     try:
         assert "startup failed" in harness.bot.disabled["broken"]

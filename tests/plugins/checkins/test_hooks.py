@@ -74,8 +74,8 @@ def spy() -> SpyPlugin:
 
 
 @pytest.fixture
-def salon_plugins(spy: SpyPlugin) -> list[tuple[str, object]]:
-    return [("spy", spy)]
+def salon_plugins(spy: SpyPlugin) -> list[Any]:
+    return ["checkins", ("spy", spy)]
 
 
 async def test_goal_and_progress_hooks_fire_after_commit(
@@ -160,7 +160,7 @@ class BadgePlugin:
                     raise RuntimeError("rolled back")
 
 
-@pytest.mark.parametrize("salon_plugins", [[("badges", BadgePlugin())]])
+@pytest.mark.parametrize("salon_plugins", [["checkins", ("badges", BadgePlugin())]])
 async def test_a_hook_sends_durably_through_the_transaction_it_is_given(
     salon_bot: SalonHarness,
 ) -> None:
