@@ -23,7 +23,8 @@ from salon.core.commands import (
     Command,
     choice,
 )
-from salon.core.context import Context, JobContext
+from salon.core.context import Context, JobContext, Transaction
+from salon.core.dialogs import Answers, Dialog, Question
 from salon.core.errors import (
     AlreadyHandled,
     ConfigError,
@@ -83,6 +84,7 @@ __all__ = [
     "Action",
     "Adapter",
     "AlreadyHandled",
+    "Answers",
     "Arg",
     "ArgType",
     "AwaitedReplies",
@@ -98,6 +100,7 @@ __all__ = [
     "ConfigError",
     "Context",
     "DeliveryError",
+    "Dialog",
     "Form",
     "FormField",
     "Goal",
@@ -117,6 +120,7 @@ __all__ = [
     "PlainRenderer",
     "PluginError",
     "ProgressEntry",
+    "Question",
     "Rate",
     "RateLimits",
     "RecentEvents",
@@ -129,6 +133,7 @@ __all__ = [
     "SpaceRef",
     "Streak",
     "SystemClock",
+    "Transaction",
     "UserError",
     "bold",
     "br",
