@@ -5,6 +5,7 @@ A plugin imports what it needs from here (and storage helpers from ``salon.core.
     from salon.core import Command, Arg, Context, hookimpl, md, bold
 """
 
+from salon.core import texts
 from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
 from salon.core.argtypes import DATETIME, DURATION, TIME
 from salon.core.awaiting import AwaitedReplies
@@ -21,6 +22,7 @@ from salon.core.commands import (
     Arg,
     ArgType,
     Command,
+    CommandTable,
     choice,
 )
 from salon.core.context import Context, JobContext, Transaction
@@ -96,6 +98,7 @@ __all__ = [
     "CheckIn",
     "Clock",
     "Command",
+    "CommandTable",
     "Community",
     "ConfigError",
     "Context",
@@ -149,4 +152,5 @@ __all__ = [
     "mention",
     "quote",
     "render_plain",
+    "texts",
 ]

@@ -307,6 +307,17 @@ class Bot:
             tx.outbox_ids = await self.outbox.store(connection, tx.outbox, self.clock.now())
         await tx.flush()
 
+    async def get_state(self, key: str, default: Any = None) -> Any:
+        """A small JSON value stored under ``key`` (sync tokens, offsets), or ``default``."""
+        return await self.storage.get_state(key, default)
+
+    async def set_state(self, key: str, value: Any, db: AsyncConnection | None = None) -> None:
+        """Store a small JSON value under ``key`` (in ``db``'s transaction if given).
+
+        Namespace keys by platform or plugin: ``"telegram:<bot>:offset"``.
+        """
+        await self.storage.set_state(key, value, db)
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reading only (no transaction is committed)::

@@ -41,7 +41,7 @@ from salon.core import (
     SpaceRef,
     md,
 )
-from salon.core.config import read_secret, structure
+from salon.core.config import structure
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,8 @@ class MatrixAdapter(Adapter):
         )
 
     async def _log_in(self) -> None:
-        token = read_secret(self.env, "SALON_MATRIX_ACCESS_TOKEN")
-        password = read_secret(self.env, "SALON_MATRIX_PASSWORD")
+        token = self.secret("SALON_MATRIX_ACCESS_TOKEN")
+        password = self.secret("SALON_MATRIX_PASSWORD")
         client = self.client
         if token is not None:
             client.access_token = token.reveal()

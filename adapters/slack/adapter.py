@@ -56,7 +56,6 @@ from salon.core import (
     RateLimits,
     Sent,
 )
-from salon.core.config import read_secret
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -101,9 +100,10 @@ class SlackAdapter(Adapter):
         super().__init__(bot, config, env)
         config.check()
         self.config: SlackConfig = config
-        bot_token = _required_secret(env, BOT_TOKEN, config.mode)
+        why = f"mode {config.mode!r}"
+        bot_token = self.required_secret(BOT_TOKEN, why).reveal()
         needed = APP_TOKEN if config.mode == "socket" else SIGNING_SECRET
-        self._mode_secret = _required_secret(env, needed, config.mode)
+        self._mode_secret = self.required_secret(needed, why).reveal()
         self.client = client or build_web_client(bot_token, config.api_url)
         self.directory = Directory(self.client)
         self.forms = Forms(bot.storage)
@@ -305,10 +305,3 @@ def _leveled_logger(name: str) -> logging.Logger:
     if logger.level == logging.NOTSET:
         logger.setLevel(logger.getEffectiveLevel())
     return logger
-
-
-def _required_secret(env: Mapping[str, str], name: str, mode: str) -> str:
-    secret = read_secret(env, name)
-    if secret is None:
-        raise ConfigError(f"adapters.slack: mode {mode!r} needs the environment variable {name}")
-    return secret.reveal()

@@ -45,7 +45,6 @@ from salon.core import (
     code,
     md,
 )
-from salon.core.config import REDACTOR, read_secret
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -71,8 +70,7 @@ def redact_sdk_logs() -> None:
     """Put the secret redactor on the SDK's own loggers, so their records are cleaned
     before any handler sees them, whatever handlers the host application installed
     (``salon run`` puts it on its handler too; a test's caplog or an embedding app may not)."""
-    for name in URL_LOGGERS:
-        logging.getLogger(name).addFilter(REDACTOR)  # a no-op when already there
+    Adapter.redact_logs(*URL_LOGGERS)
 
 
 class TelegramAdapter(Adapter):
@@ -103,10 +101,10 @@ class TelegramAdapter(Adapter):
         get_updates_request: BaseRequest | None = None,
     ) -> None:
         super().__init__(bot, config or TelegramConfig(), env or {})
-        token = read_secret(self.env, TOKEN_VARIABLE)
+        token = self.secret(TOKEN_VARIABLE)
         if token is None:
             raise ConfigError(f"adapters.telegram: set the environment variable {TOKEN_VARIABLE}")
-        secret = read_secret(self.env, WEBHOOK_SECRET_VARIABLE)
+        secret = self.secret(WEBHOOK_SECRET_VARIABLE)
         if self.config.mode == "webhook" and secret is None:
             raise ConfigError(
                 f"adapters.telegram: webhook mode needs the environment variable "
@@ -124,12 +122,12 @@ class TelegramAdapter(Adapter):
             get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
         )
         self.username = ""
-        self.codec = ButtonCodec(bot.storage)
+        self.codec = ButtonCodec(bot)
         self.sender = Sender(self.ptb, self.codec)
         self.reachability = Reachability(bot)
         self.poller = Poller(
             self.ptb,
-            bot.storage,
+            bot,
             self.handle_update,
             bot.report_error,
             state_key=f"telegram:{self.bot_id}:offset",

@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from salon.core import Button
 
 if TYPE_CHECKING:
-    from salon.core.storage.engine import Storage
+    from salon.core import Bot
 
 CALLBACK_DATA_LIMIT = 64
 _SEPARATOR = "|"
@@ -30,7 +30,7 @@ _ONE_ROW_CHARACTERS = 30
 class ButtonCodec:
     """Encodes buttons as ``callback_data`` and decodes presses back to ``(action, value)``."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Bot) -> None:
         self.storage = storage
         self._keys: dict[str, tuple[str, str]] = {}
 

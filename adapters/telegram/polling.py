@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from salon.adapters.telegram.delivery import TelegramBot, retry_seconds
-from salon.core.storage.engine import Storage
+from salon.core import Bot
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Poller:
     def __init__(
         self,
         ptb: TelegramBot,
-        storage: Storage,
+        storage: Bot,
         handle: Callable[[Update], Awaitable[None]],
         report_error: Callable[[BaseException, str], Awaitable[object]],
         *,

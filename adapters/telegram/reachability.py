@@ -22,8 +22,7 @@ import weakref
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
-from salon.core import DeliveryError, Member, MemberRef, Outbound, Space, hookimpl, link, md
-from salon.core.markup import mention
+from salon.core import DeliveryError, Member, MemberRef, Outbound, Space, hookimpl, texts
 
 if TYPE_CHECKING:
     from salon.core import Bot
@@ -32,6 +31,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 START_CODE = "hello"
+#: What a member does in the private chat the deep link opens.
+START_STEP = "press Start"
 _MISSED_PER_MEMBER = 20
 _REMEMBERED_MEMBERS = 1000
 
@@ -68,12 +69,7 @@ class Reachability:
         """The one-time nudge in a group for a member who has not started the bot."""
         self._to_remind.discard(member.ref.id)
         return Outbound(
-            md(
-                mention(member.ref, member.display_name),
-                ", I have messages for you but Telegram doesn't let me write to you first. Open ",
-                link(self.deep_link),
-                " and press Start.",
-            ),
+            texts.messages_waiting(member, "Telegram", self.deep_link, START_STEP),
             space=space.ref,
             thread_id=thread_id,
         )
@@ -110,13 +106,7 @@ class Reachability:
             )
             return
         name = self._names.get(member.id, f"Telegram user {member.id}")
-        body = md(
-            "I couldn't send a direct message to ",
-            mention(member, name),
-            " on Telegram: they haven't started a chat with me yet. Ask them to open ",
-            link(self.deep_link),
-            " and press Start; I'll deliver what they missed then.",
-        )
+        body = texts.member_unreachable(member, name, "Telegram", self.deep_link, START_STEP)
         for organiser in sorted(organisers, key=str):
             notice = Outbound(body, recipient=organiser)
             self._notices.add(notice)

@@ -188,5 +188,6 @@ async def message_received(message: Message, ctx: Context) -> bool | None:
 
 @hookimpl
 async def timezone_changed(member: Member, tz: ZoneInfo, bot: Bot) -> None:
-    async with bot.storage.transaction() as db:
+    async with bot.transaction() as tx:
+        db = tx.db
         await zones.move_member(bot, db, member.ref, tz.key)

@@ -256,7 +256,7 @@ def expect_answers(bot: Any, refs: list[Any]) -> None:
 
 async def expect_open_answers(bot: Any) -> None:
     """At startup: members with an open question are awaited again."""
-    async with bot.storage.engine.connect() as db:
+    async with bot.read() as db:
         rows = await db.execute(
             sa.select(tables.responses.c.platform, tables.responses.c.member_id)
             .where(tables.responses.c.status == "asking")
@@ -273,7 +273,7 @@ async def answer(message: Message, ctx: Context) -> bool | None:
     if not words or words[0].lower() in CONTROL_WORDS:
         return None
     ref = ctx.member.ref
-    async with ctx.bot.storage.engine.connect() as peek:
+    async with ctx.bot.read() as peek:
         if await open_response(peek, ref) is None:
             ctx.bot.awaited.release(ref, PLUGIN)
             return None

@@ -144,7 +144,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
     ref = ctx.member.ref
     prefix = ctx.bot.config.commands.prefix
     if spec is None:
-        async with ctx.bot.storage.engine.connect() as db:
+        async with ctx.bot.read() as db:
             today = await local_today(ctx, ref, db)
             goal = await load_goal(db, ref, today)
         if goal is None:

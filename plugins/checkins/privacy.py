@@ -27,7 +27,7 @@ MEMBER_TABLES = (
 async def my_data_command(ctx: Context, what: str | None = None) -> None:
     """``my data`` (or just ``my``, as a platform's command menu sends it)."""
     ref = ctx.member.ref
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
 
         async def rows(table: sa.Table, *order: Any) -> list[Any]:
             query = sa.select(table).where(is_member(table, ref)).order_by(*order)

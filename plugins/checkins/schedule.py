@@ -346,7 +346,7 @@ async def _leave(ctx: Context, rest: str) -> None:
 
 async def _status(ctx: Context) -> None:
     prefix = ctx.bot.config.commands.prefix
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
         try:
             checkin = await checkin_here(ctx, db)
         except UserError:
@@ -437,7 +437,7 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     ref = ctx.member.ref
     prefix = ctx.bot.config.commands.prefix
     if until is None:
-        async with ctx.bot.storage.engine.connect() as db:
+        async with ctx.bot.read() as db:
             row = (
                 await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))
             ).first()

@@ -19,7 +19,7 @@ DAYS = 30
 async def stats_command(ctx: Context) -> None:
     ref = ctx.member.ref
     grace = ctx.bot.plugin_config(PLUGIN).grace_days
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
         tz = await ctx.bot.profiles.timezone(ref, db)
         today = ctx.now().astimezone(tz).date()
         start = today - timedelta(days=DAYS - 1)

@@ -32,7 +32,8 @@ async def move_member(bot: Any, db: AsyncConnection, ref: Any, zone: str) -> Non
 
 async def refresh_zones(bot: Any) -> None:
     """At startup: catch time-zone changes made while the plugin was not listening."""
-    async with bot.storage.transaction() as db:
+    async with bot.transaction() as tx:
+        db = tx.db
         rows = (await db.execute(sa.select(tables.participants))).all()
         zones = await bot.profiles.timezones({ref_of(row) for row in rows}, db)
         changed = {ref_of(row) for row in rows if zones[ref_of(row)].key != row.tz}
