@@ -320,10 +320,12 @@ class Bot:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for reading only (no transaction is committed)::
+        """A connection for reading only::
 
-        async with bot.read() as db:
-            rows = (await db.execute(sa.select(my_table))).all()
+            async with bot.read() as db:
+                rows = (await db.execute(sa.select(my_table))).all()
+
+        Nothing is committed; write through ``ctx.transaction()`` or ``bot.transaction()``.
         """
         async with self.storage.engine.connect() as connection:
             yield connection

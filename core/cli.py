@@ -1,4 +1,4 @@
-"""The ``salon`` command line: run, init, check, plugins, hooks, db upgrade."""
+"""The ``salon`` command line: run, init, check, plugins, hooks, api, db upgrade."""
 
 from __future__ import annotations
 
@@ -170,12 +170,30 @@ def hooks(output: Path | None, check_only: bool, core_only: bool) -> None:
         from salon.core.plugins import create_plugin_manager, published_hookspecs
 
         published = published_hookspecs(create_plugin_manager())
-    text = render_hooks_markdown(published)
+    _write_or_check(render_hooks_markdown(published), output, check_only, "salon hooks")
+
+
+@main.command("api")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout (e.g. docs/api.md).",
+)
+@click.option("--check", "check_only", is_flag=True, help="Fail if --output is out of date.")
+def api(output: Path | None, check_only: bool) -> None:
+    """Print the public API reference generated from the docstrings."""
+    from salon.core.api_doc import render_api_markdown
+
+    _write_or_check(render_api_markdown(), output, check_only, "salon api")
+
+
+def _write_or_check(text: str, output: Path | None, check_only: bool, command: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     elif check_only:
         if not output.exists() or output.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{output} is stale; run `salon hooks --output {output}`")
+            raise click.ClickException(f"{output} is stale; run `{command} --output {output}`")
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}.")

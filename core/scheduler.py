@@ -67,7 +67,13 @@ JobRun = Callable[["JobContext", Job], Awaitable[None] | None]
 
 @attrs.frozen
 class JobHandler:
-    """Runs the jobs of one ``kind``; registered through the ``register_jobs`` hook."""
+    """Runs the jobs of one ``kind``; registered through the ``register_jobs`` hook.
+
+    :param kind: namespaced by convention (``"myplugin.remind"``).
+    :param run: ``def``/``async def run(ctx: JobContext, job: Job)``; it runs in the job's
+        transaction (``ctx.db``), and what it sends (``ctx.send``, ``ctx.send_direct``) is
+        stored in the durable outbox with it. A run that raises is rolled back and reported.
+    """
 
     kind: str
     run: JobRun
@@ -132,8 +138,16 @@ class Scheduler:
 
         One-off: give ``at`` (aware). Recurring: give ``rrule`` (e.g.
         ``"FREQ=WEEKLY;BYDAY=MO,TH"``) and ``start``, the first wall-clock time in ``tz``
-        (naive, or aware and then converted). Pass ``connection`` to schedule inside the
-        caller's transaction.
+        (naive, or aware and then converted); runs keep that wall-clock time across DST.
+        Pass ``connection`` to schedule inside the caller's transaction.
+
+        :param key: your unique name for the job (namespace it: ``"myplugin:remind:42"``);
+            scheduling the same key again replaces the job.
+        :param kind: the ``JobHandler.kind`` that runs it (registered by ``register_jobs``).
+        :param payload: JSON-serialisable values the handler gets as ``job.payload``.
+        :param misfire: what to do with runs missed while salon was down: ``RUN_ONCE``
+            (default: one catch-up run) or ``SKIP``.
+        :raises ValueError: for an unknown kind, a bad rule or a missing ``at``/``start``.
         """
         if kind not in self.handlers:
             raise ValueError(f"no handler is registered for job kind {kind!r}")
