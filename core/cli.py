@@ -200,6 +200,30 @@ def _write_or_check(text: str, output: Path | None, check_only: bool, command: s
 
 
 @main.group()
+def plugin() -> None:
+    """Plugin authoring."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Where to create salon-<name>/ (default: here).",
+)
+def plugin_new(name: str, directory: Path) -> None:
+    """Create a ready plugin package NAME (command, job, settings, migration, tests)."""
+    from salon.core.scaffold import create_plugin
+
+    try:
+        root = create_plugin(name, directory)
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {root}. Next:\n  cd {root}\n  pip install -e '.[test]'\n  pytest")
+
+
+@main.group()
 def db() -> None:
     """Database maintenance."""
 
