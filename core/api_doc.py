@@ -48,10 +48,19 @@ SECTIONS: list[tuple[str, list[tuple[Any, list[str] | None]]]] = [
         [
             (
                 context.Context,
-                ["reply", "edit", "send_direct", "send", "transaction", "after_commit", "now"],
+                [
+                    "reply",
+                    "edit",
+                    "send_direct",
+                    "send_to",
+                    "send",
+                    "transaction",
+                    "after_commit",
+                    "now",
+                ],
             ),
-            (context.Transaction, ["send_direct", "send", "after_commit", "now"]),
-            (context.JobContext, ["send_direct", "send", "after_commit", "now"]),
+            (context.Transaction, ["send_direct", "send_to", "send", "after_commit", "now"]),
+            (context.JobContext, ["send_direct", "send_to", "send", "after_commit", "now"]),
         ],
     ),
     (

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.markup import Markup, Part, md
-from salon.core.model import Button, Form, Image, Member, MemberRef, Message, Outbound, Space
+from salon.core.model import (
+    Button,
+    Form,
+    Image,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Space,
+    SpaceRef,
+)
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -62,6 +72,19 @@ class Effects:
         """
         self.outbox.append(
             Outbound(_body(parts), recipient=member, buttons=buttons, image=image, form=form)
+        )
+
+    def send_to(
+        self,
+        space: SpaceRef,
+        *parts: Part,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+        thread_id: str | None = None,
+    ) -> None:
+        """Queue a message to ``space`` (e.g. from a job: ``ctx.send_to(space, "Hello")``)."""
+        self.outbox.append(
+            Outbound(_body(parts), space=space, buttons=buttons, image=image, thread_id=thread_id)
         )
 
     def after_commit(self, callback: AfterCommit) -> None:
