@@ -4,7 +4,8 @@ In a plugin's tests::
 
     @pytest.fixture
     def salon_plugins():
-        return ["cheer"]            # installed plugins by entry-point name, or (name, object)
+        return ["cheer"]  # installed plugins by entry-point name, or (name, object)
+
 
     async def test_cheer(salon_bot):
         replies = await salon_bot.send("!cheer bob", as_="alice")

@@ -14,6 +14,7 @@ revisions. The first revision::
     down_revision = None
     branch_labels = ("myplugin",)
 
+
     def upgrade() -> None:
         op.create_table("myplugin_notes", sa.Column("id", sa.Integer, primary_key=True), ...)
 
