@@ -197,13 +197,8 @@ class Bot:
 
     async def _startup_plugins(self) -> None:
         failed: dict[str, BaseException] = {}
-
-        async def report(error: BaseException, where: str) -> None:
-            plugin = where.rpartition(" in plugin ")[2]
-            failed.setdefault(plugin, error)
-            await self.report_error(error, f"startup of plugin {plugin}")
-
-        await HookRunner(self.pm, report).notify(runtime.startup, bot=self)
+        runner = HookRunner(self.pm, self.report_error, failed=failed.setdefault)
+        await runner.notify(runtime.startup, bot=self)
         for plugin, error in failed.items():
             self.disable_plugin(plugin, f"its startup failed: {error!r}"[:300])
         await self.storage.set_state(STARTUP_FAILURES, dict(self.disabled))

@@ -103,11 +103,21 @@ async def _resolve(pending: Pending) -> Any:
 
 
 class HookRunner:
-    """Calls hooks of one plugin manager; errors go to ``report(error, where)``."""
+    """Calls hooks of one plugin manager; errors go to ``report(error, where)``.
 
-    def __init__(self, pm: pluggy.PluginManager, report: Report) -> None:
+    :param failed: also told ``(plugin, error)`` for each implementation that raised.
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        report: Report,
+        *,
+        failed: Callable[[str, BaseException], object] | None = None,
+    ) -> None:
         self.pm = pm
         self.report = report
+        self.failed = failed
 
     async def notify(
         self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
@@ -164,7 +174,7 @@ class HookRunner:
 
     async def _settle(self, name: str, result: Any) -> Any:
         if isinstance(result, Failed):
-            await self.report(result.error, f"{name} in plugin {result.plugin}")
+            await self._failure(name, result.plugin, result.error)
             return None
         if isinstance(result, Pending):
             try:
@@ -172,11 +182,16 @@ class HookRunner:
             except AlreadyHandled:
                 raise
             except Exception as error:
-                await self.report(error, f"{name} in plugin {result.plugin}")
+                await self._failure(name, result.plugin, error)
                 return None
         if inspect.isawaitable(result):  # a wrapper returned one
             return await result
         return result
+
+    async def _failure(self, name: str, plugin: str, error: BaseException) -> None:
+        if self.failed is not None:
+            self.failed(plugin, error)
+        await self.report(error, f"{name} in plugin {plugin}")
 
 
 def collect(
