@@ -80,7 +80,7 @@ class Reachability:
         return list(self._missed.pop(member_id, ()))
 
     @hookimpl
-    def delivery_failed(self, outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
+    async def delivery_failed(self, outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
         if outbound.platform != PLATFORM or not error.unreachable:
             return
         if outbound in self._notices:
@@ -94,9 +94,9 @@ class Reachability:
         first_time = target.id not in self._to_remind
         self._to_remind.add(target.id)
         if first_time:
-            self._tell_organisers(target, error)
+            await self._tell_organisers(target, error)
 
-    def _tell_organisers(self, member: MemberRef, error: DeliveryError) -> None:
+    async def _tell_organisers(self, member: MemberRef, error: DeliveryError) -> None:
         organisers = [ref for ref in self.bot.config.organiser_refs() if ref != member]
         if not organisers:
             log.warning(
@@ -107,7 +107,8 @@ class Reachability:
             return
         name = self._names.get(member.id, f"Telegram user {member.id}")
         body = texts.member_unreachable(member, name, "Telegram", self.deep_link, START_STEP)
-        for organiser in sorted(organisers, key=str):
-            notice = Outbound(body, recipient=organiser)
-            self._notices.add(notice)
-            self.bot.send(notice)
+        async with self.bot.transaction() as tx:  # durable: the notice survives a restart
+            for organiser in sorted(organisers, key=str):
+                notice = Outbound(body, recipient=organiser)
+                self._notices.add(notice)
+                tx.send(notice)
