@@ -15,7 +15,7 @@ Wrappers therefore see what implementations returned before it is awaited.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from contextvars import ContextVar
 from typing import Any, ParamSpec
 
@@ -118,6 +118,9 @@ class HookRunner:
         self.pm = pm
         self.report = report
         self.failed = failed
+        #: ``firstresult`` callers without the plugins already asked, built once per set (a
+        #: subset caller reads the current implementations on every call, so it stays right).
+        self._subsets: dict[tuple[str, frozenset[str]], Any] = {}
 
     async def notify(
         self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
@@ -143,9 +146,7 @@ class HookRunner:
         name = _keywords_only(spec, args)
         return await self._first(name, getattr(self.pm.hook, name), [], kwargs)
 
-    async def _first(
-        self, name: str, caller: Any, tried: list[object], kwargs: dict[str, Any]
-    ) -> Any:
+    async def _first(self, name: str, caller: Any, tried: list[str], kwargs: dict[str, Any]) -> Any:
         while True:
             result = caller(**kwargs)
             if not isinstance(result, Failed | Pending):
@@ -155,8 +156,19 @@ class HookRunner:
                 return value
             # An async implementation answered None (or one failed): pluggy stopped at its
             # awaitable, so ask the rest, in the same order, without it.
-            tried.append(self.pm.get_plugin(result.plugin))
-            caller = self.pm.subset_hook_caller(name, tried)
+            tried.append(result.plugin)
+            caller = self._subset(name, tried)
+            if not caller.get_hookimpls():
+                return None
+
+    def _subset(self, name: str, without: Iterable[str]) -> Any:
+        key = (name, frozenset(without))
+        caller = self._subsets.get(key)
+        if caller is None:
+            plugins = [self.pm.get_plugin(plugin) for plugin in key[1]]
+            caller = self.pm.subset_hook_caller(name, [p for p in plugins if p is not None])
+            self._subsets[key] = caller
+        return caller
 
     async def first_result_of(
         self,
@@ -169,8 +181,8 @@ class HookRunner:
         if plugins is None:
             return await self.first_result(spec, *args, **kwargs)
         name = _keywords_only(spec, args)
-        others = [p for n, p in self.pm.list_name_plugin() if p is not None and n not in plugins]
-        return await self._first(name, self.pm.subset_hook_caller(name, others), others, kwargs)
+        others = [n for n, p in self.pm.list_name_plugin() if p is not None and n not in plugins]
+        return await self._first(name, self._subset(name, others), others, kwargs)
 
     async def _settle(self, name: str, result: Any) -> Any:
         if isinstance(result, Failed):
