@@ -221,3 +221,33 @@ async def test_a_plugin_publishes_its_own_hooks_which_others_implement_and_docs_
 def test_an_implementation_of_an_unpublished_hook_still_fails_loudly() -> None:
     with pytest.raises(PluginError, match="plugin 'listener'.*badge_awarded"):
         create_plugin_manager(extra=[("listener", Listener())], load_entrypoints=False)
+
+
+class OldStyleWrapper:
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    @hookimpl(hookwrapper=True)
+    def member_joined(self) -> Generator[None, Any, None]:
+        outcome = yield
+        self.calls.append(f"old-style saw {len(outcome.get_result())}")
+
+
+class Last(Recorder):
+    @hookimpl(trylast=True)
+    async def member_joined(self, member: Member) -> str:
+        self.calls.append(self.name)
+        return self.name
+
+
+async def test_hookwrapper_and_trylast_work_too() -> None:
+    calls: list[str] = []
+    bot = bot_with(
+        ("last", Last("last", calls)),
+        ("old", OldStyleWrapper(calls)),
+        ("plain", Recorder("plain", calls)),
+    )
+    await bot.notify(
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
+    )
+    assert calls == ["old-style saw 2", "plain", "last"]
