@@ -7,8 +7,8 @@ changed (or translated) without touching an adapter.
 
 from __future__ import annotations
 
-from salon.core.markup import Markup, link, md, mention
-from salon.core.model import Member, MemberRef
+from salon.core.markup import Markup, code, link, md, mention
+from salon.core.model import Community, Member, MemberRef
 
 
 def member_unreachable(
@@ -32,4 +32,27 @@ def messages_waiting(member: Member, platform: str, invite_url: str, step: str) 
         f", I have messages for you but {platform} doesn't let me write to you first. Open ",
         link(invite_url),
         f" and {step}.",
+    )
+
+
+def welcome(member: Member, community: Community) -> Markup:
+    """To a member who just opened a direct chat with the bot."""
+    return md(
+        f"Hello, {member.display_name}! I'm the bot of ",
+        community.name,
+        ". Send ",
+        code("help"),
+        " to see what I can do.",
+    )
+
+
+def encrypted_space(space_word: str = "space") -> Markup:
+    """In a space whose messages the bot cannot read because they are end-to-end encrypted.
+
+    :param space_word: what the platform calls a space (Matrix: "room").
+    """
+    return md(
+        f"This {space_word} is end-to-end encrypted, and I can't read encrypted messages, so I "
+        f"won't see commands here. Please talk to me in an unencrypted {space_word} or a DM "
+        "without encryption."
     )

@@ -8,17 +8,13 @@ from typing import TYPE_CHECKING
 import nio
 
 from salon.adapters.matrix.render import PLATFORM
-from salon.core import Outbound, SpaceRef, md
+from salon.core import Outbound, SpaceRef, texts
 
 if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
 
 log = logging.getLogger(__name__)
 
-ENCRYPTED_NOTICE = (
-    "This room is end-to-end encrypted, and I can't read encrypted messages, so I won't see "
-    "commands here. Please talk to me in an unencrypted room or a DM without encryption."
-)
 ENCRYPTED_KEY = "encrypted"
 
 
@@ -97,4 +93,4 @@ class Rooms:
         await adapter.bot.storage.set_state(
             adapter.state_key(ENCRYPTED_KEY), sorted(self.encrypted_noted)
         )
-        adapter.bot.send(Outbound(md(ENCRYPTED_NOTICE), space=SpaceRef(PLATFORM, room_id)))
+        adapter.bot.send(Outbound(texts.encrypted_space("room"), space=SpaceRef(PLATFORM, room_id)))

@@ -42,8 +42,7 @@ from salon.core import (
     RateLimits,
     Sent,
     Space,
-    code,
-    md,
+    texts,
 )
 
 if TYPE_CHECKING:
@@ -254,13 +253,7 @@ class TelegramAdapter(Adapter):
         """``/start`` in a private chat: say hello, and tell plugins a member arrived."""
         self.bot.send(
             Outbound(
-                md(
-                    f"Hello, {member.display_name}! I'm the bot of ",
-                    self.bot.community.name,
-                    ". Send ",
-                    code("help"),
-                    " to see what I can do.",
-                ),
+                texts.welcome(member, self.bot.community),
                 space=space.ref,
             )
         )
