@@ -8,7 +8,18 @@ from typing import Any
 
 import pytest
 
-from salon.core import Command, Context, Dialog, Form, Question, hookimpl
+from salon.core import (
+    Command,
+    Context,
+    Dialog,
+    Form,
+    Job,
+    JobContext,
+    JobHandler,
+    MemberRef,
+    Question,
+    hookimpl,
+)
 from salon.core.dialogs import Answers
 from salon.core.storage import AsyncConnection
 from salon.core.testing import PLAIN, WITH_FORMS, HarnessError, Platform, SalonHarness
@@ -195,5 +206,41 @@ async def test_several_platforms_in_one_bot_each_with_its_own_dialog(
             "(2/3) What feedback do you want? _(skip to leave it out)_"
         ]
         assert harness.texts(harness.sent_to("alice", platform="sms"))[0].startswith("Submit")
+    finally:
+        await harness.stop()
+
+
+class Scheduled(Intake):
+    """Starts the same dialog from a scheduled job, in the job's transaction."""
+
+    @hookimpl
+    def register_jobs(self, register: Any) -> None:
+        register(JobHandler("critique.ask", self.ask))
+
+    async def ask(self, ctx: JobContext, job: Job) -> None:
+        member = MemberRef(job.payload["platform"], job.payload["id"])
+        await ctx.bot.dialogs.start(ctx, "critique.intake", member, data={"round": 8})
+
+
+async def test_a_job_starts_a_dialog_in_its_own_transaction(
+    salon_config: dict[str, Any], salon_clock: Any
+) -> None:
+    plugin = Scheduled()
+    harness = SalonHarness(salon_config, salon_clock, [("critique", plugin)])
+    await harness.start()
+    try:
+        async with harness.bot.transaction() as tx:
+            await harness.bot.scheduler.schedule(
+                "ask-bob",
+                "critique.ask",
+                at=salon_clock.now() + timedelta(minutes=5),
+                payload={"platform": "memory", "id": "bob"},
+                connection=tx.db,
+            )
+        [question] = await harness.advance(timedelta(minutes=5))
+        assert question.outbound.recipient == harness.member("bob").ref
+        for answer in ("Gulls", "skip", "900"):
+            replies = await harness.send(answer, as_="bob", dm=True)
+        assert harness.texts(replies) == ["Thanks, Gulls is in round 8."]
     finally:
         await harness.stop()
