@@ -294,7 +294,9 @@ class Bot:
                 tx.send_direct(member.ref, "You reached your goal!")
 
         Commits when the block ends (rolls back if it raises); what ``tx`` sent is stored in
-        the outbox in the same transaction and delivered after the commit.
+        the outbox in the same transaction and delivered after the commit. Inside a handler
+        use ``ctx.transaction()`` instead (it also records the inbound event); do not open one
+        transaction inside another (on SQLite writers wait for each other).
         """
         async with self.storage.transaction() as connection:
             tx = Transaction(self, connection)
