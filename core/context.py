@@ -74,7 +74,7 @@ class Effects:
             Outbound(_body(parts), recipient=member, buttons=buttons, image=image, form=form)
         )
 
-    def send_to(
+    def send_to_space(
         self,
         space: SpaceRef,
         *parts: Part,
@@ -82,7 +82,7 @@ class Effects:
         image: Image | None = None,
         thread_id: str | None = None,
     ) -> None:
-        """Queue a message to ``space`` (e.g. from a job: ``ctx.send_to(space, "Hello")``)."""
+        """Queue a message to ``space`` (e.g. from a job: ``ctx.send_to_space(space, "Hello")``)."""
         self.outbox.append(
             Outbound(_body(parts), space=space, buttons=buttons, image=image, thread_id=thread_id)
         )

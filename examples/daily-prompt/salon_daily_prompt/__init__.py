@@ -31,7 +31,7 @@ async def schedule(ctx: Context, at: time) -> None:
 
 
 def post(ctx: Any, job: Any) -> None:
-    ctx.send_to(SpaceRef(**job.payload), prompt_of(ctx.bot, job.due_at.date()))
+    ctx.send_to_space(SpaceRef(**job.payload), prompt_of(ctx.bot, job.due_at.date()))
 
 
 @hookimpl
