@@ -147,18 +147,29 @@ class SalonHarness:
             extra=[*objects, recorder],
         )
         bot = Bot(config, pm=pm, clock=self.clock, env={})
-        adapters: dict[str, MemoryAdapter] = {}
-        for platform in self.platforms:
-            adapter_class = type(
-                f"MemoryAdapter[{platform.name}]",
-                (MemoryAdapter,),
-                {"platform": platform.name, "capabilities": platform.capabilities},
-            )
-            adapter = adapter_class(bot)
-            adapter.listeners.append(self._record)
-            bot.add_adapter(adapter)
-            adapters[platform.name] = adapter
+        adapters = {platform.name: self._attach(bot, platform) for platform in self.platforms}
         return bot, adapters
+
+    def _attach(self, bot: Bot, platform: Platform) -> MemoryAdapter:
+        adapter_class = type(
+            f"MemoryAdapter[{platform.name}]",
+            (MemoryAdapter,),
+            {"platform": platform.name, "capabilities": platform.capabilities},
+        )
+        adapter: MemoryAdapter = adapter_class(bot)
+        adapter.listeners.append(self._record)
+        bot.add_adapter(adapter)
+        return adapter
+
+    def add_platform(self, name: str, capabilities: Capabilities = RICH) -> MemoryAdapter:
+        """Another in-memory platform, before ``start`` (kept across ``restart``); or list
+        them all in ``platforms`` / the ``salon_platforms`` fixture."""
+        if self.bot.started:
+            raise HarnessError("add platforms before the bot starts")
+        platform = Platform(name, capabilities)
+        self.platforms = (*self.platforms, platform)
+        self.adapters[name] = self._attach(self.bot, platform)
+        return self.adapters[name]
 
     def _record(self, delivered: Delivered) -> None:
         self.replies.append(delivered)

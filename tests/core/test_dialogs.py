@@ -244,3 +244,18 @@ async def test_a_job_starts_a_dialog_in_its_own_transaction(
         assert harness.texts(replies) == ["Thanks, Gulls is in round 8."]
     finally:
         await harness.stop()
+
+
+async def test_a_platform_added_before_start_is_kept_across_a_restart(
+    salon_config: dict[str, Any], salon_clock: Any, intake: Intake, greedy: Greedy
+) -> None:
+    harness = SalonHarness(salon_config, salon_clock, [("critique", intake)])
+    harness.add_platform("sms", PLAIN)
+    await harness.start()
+    try:
+        await harness.send("!submit", platform="sms")
+        await harness.restart()
+        replies = await harness.send("Gulls", dm=True, platform="sms")
+        assert harness.texts(replies)[0].startswith("(2/3)")
+    finally:
+        await harness.stop()
