@@ -160,6 +160,11 @@ class Router:
         except AlreadyHandled:
             ctx.discard()
             return True
+        except UserError as error:
+            ctx.discard()
+            ctx.reply(error.message)
+            await ctx.flush()
+            return True
         await ctx.flush()
         return bool(consumed)
 

@@ -13,7 +13,7 @@ import pytest
 from salon.core import Command, hookimpl, hookspec
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping
-from salon.core.errors import PluginError
+from salon.core.errors import PluginError, UserError
 from salon.core.hooks_doc import render_hooks_markdown
 from salon.core.hookspecs import runtime
 from salon.core.model import Member, MemberRef, Space, SpaceRef
@@ -251,3 +251,21 @@ async def test_hookwrapper_and_trylast_work_too() -> None:
         runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
     )
     assert calls == ["old-style saw 2", "plain", "last"]
+
+
+class Refuses:
+    @hookimpl
+    def message_received(self) -> bool:
+        raise UserError("I can't read that file.")
+
+
+async def test_a_user_error_from_message_received_is_the_members_reply(
+    salon_config: dict[str, Any], salon_clock: Any
+) -> None:
+    harness = SalonHarness(salon_config, salon_clock, [("refuses", Refuses())])
+    await harness.start()
+    try:
+        replies = await harness.send("here is my chapter", dm=True)
+        assert harness.texts(replies) == ["I can't read that file."]
+    finally:
+        await harness.stop()
