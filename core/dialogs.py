@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.aio import await_maybe
-from salon.core.commands import Action
+from salon.core.commands import Action, ArgType
 from salon.core.errors import PluginError
 from salon.core.markup import Markup, code, italic, lines, md
 from salon.core.model import ButtonPress, Form, FormField, MemberRef, Message
@@ -52,12 +52,22 @@ class Question:
     :param text: what the member is asked (plain text).
     :param optional: the member may answer with a skip word; the answer is then ``None``.
     :param multiline: in a form, a text area rather than a single line.
+    :param type: an ``ArgType`` (``POSITIVE_INT``, ``DATE``, ``TIME``, ``choice(...)``, ...)
+        the answer must fit; a wrong one is explained and asked again, and ``on_done`` gets
+        the parsed value. Plain text by default.
     """
 
     name: str
     text: str
     optional: bool = False
     multiline: bool = True
+    type: ArgType | None = None
+
+    def parse(self, answer: str | None) -> Any:
+        """The answer as ``on_done`` gets it; ``ValueError`` with a sentence if it does not fit."""
+        if answer is None or self.type is None:
+            return answer
+        return self.type.parse(answer)
 
 
 @attrs.frozen
@@ -65,12 +75,13 @@ class Answers:
     """What a member answered, handed to ``on_done`` (and ``on_expire``, as far as it got).
 
     :param member: who answered.
-    :param values: each question's ``name`` → the text answered, or ``None`` if skipped.
+    :param values: each question's ``name`` → the answer (parsed by its ``type``), or
+        ``None`` if skipped.
     :param data: what the plugin passed to ``start`` (e.g. the id of what is being asked about).
     """
 
     member: MemberRef
-    values: Mapping[str, str | None]
+    values: Mapping[str, Any]
     data: Mapping[str, Any]
 
 
@@ -85,7 +96,8 @@ class Dialog:
     :param id: namespaced by convention (``"critique.intake"``).
     :param questions: asked in order.
     :param on_done: ``(ctx, db, answers)`` once the last question is answered; ``db`` is the
-        transaction that also closes the dialog, so what it writes commits with it.
+        transaction that also closes the dialog, so what it writes commits with it. Raising
+        ``UserError`` tells the member why and keeps the dialog open at its last question.
     :param title: the first line of the first message and the form's title.
     :param expires: how long the member has to finish.
     :param on_expire: ``(ctx, answers)`` in the expiry job, after the member was told.
@@ -264,6 +276,10 @@ class Dialogs:
                 answer: str | None = None
             else:
                 answer = text
+                problem = _problem(question, answer)
+                if problem is not None:
+                    ctx.reply(lines(problem, _question(dialog, state.step)))
+                    return True
             values = {**state.values, question.name: answer}
             step = state.step + 1
             if step < len(dialog.questions):
@@ -290,6 +306,10 @@ class Dialogs:
                 if not answer and not question.optional:
                     ctx.reply(md("Please answer ", italic(question.text), "."))
                     return
+                problem = _problem(question, answer) if answer else None
+                if problem is not None:
+                    ctx.reply(md(italic(question.text), " "), problem)
+                    return
                 values[question.name] = answer or None
             await self._finish(ctx, db, dialog, member, values, state.data)
 
@@ -304,7 +324,7 @@ class Dialogs:
     ) -> None:
         await self._close(db, member)
         ctx.after_commit(lambda: self.open.discard(member))
-        await await_maybe(dialog.on_done(ctx, db, Answers(member, values, data)))
+        await await_maybe(dialog.on_done(ctx, db, Answers(member, _parsed(dialog, values), data)))
 
     # --- closing ---------------------------------------------------------------------------
     async def _state(self, db: AsyncConnection, member: MemberRef) -> _State | None:
@@ -330,7 +350,21 @@ class Dialogs:
         about = f" ({dialog.title})" if dialog is not None and dialog.title else ""
         ctx.send_direct(member, f"The questions I asked{about} have expired; nothing was saved.")
         if dialog is not None and dialog.on_expire is not None:
-            await await_maybe(dialog.on_expire(ctx, Answers(member, state.values, state.data)))
+            answers = Answers(member, _parsed(dialog, state.values), state.data)
+            await await_maybe(dialog.on_expire(ctx, answers))
+
+
+def _parsed(dialog: Dialog, values: Mapping[str, str | None]) -> dict[str, Any]:
+    """The answers given so far, each parsed by its question's type (checked on the way in)."""
+    return {q.name: q.parse(values[q.name]) for q in dialog.questions if q.name in values}
+
+
+def _problem(question: Question, answer: str) -> Markup | None:
+    try:
+        question.parse(answer)
+    except ValueError as error:
+        return md(f"{str(error)[:1].upper()}{str(error)[1:]}.")
+    return None
 
 
 def _question(dialog: Dialog, step: int) -> Markup:

@@ -139,6 +139,10 @@ class Router:
         except AlreadyHandled:
             ctx.discard()
             return True
+        except UserError as error:  # on_done refused the answers: nothing changed, ask again
+            ctx.discard()
+            ctx.reply(error.message)
+            answered = True
         except Exception as error:
             ctx.discard()
             ctx.reply(self.sorry(await self.bot.report_error(error, "dialog answer")))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from salon.core import (
+    POSITIVE_INT,
     Command,
     Context,
     Dialog,
@@ -18,6 +19,7 @@ from salon.core import (
     JobHandler,
     MemberRef,
     Question,
+    UserError,
     hookimpl,
 )
 from salon.core.dialogs import Answers
@@ -40,7 +42,7 @@ class Intake:
                 (
                     Question("title", "What is the piece called?", multiline=False),
                     Question("wanted", "What feedback do you want?", optional=True),
-                    Question("length", "How many words is it?", multiline=False),
+                    Question("length", "How many words is it?", multiline=False, type=POSITIVE_INT),
                 ),
                 on_done=self.finished,
                 title="Submit a piece for critique",
@@ -57,6 +59,8 @@ class Intake:
         await ctx.bot.dialogs.start(ctx, "critique.intake", ctx.member.ref, data={"round": 7})
 
     async def finished(self, ctx: Context, db: AsyncConnection, answers: Answers) -> None:
+        if answers.values["length"] > 100_000:
+            raise UserError("That is a novel! Critique rounds take up to 100,000 words.")
         self.done.append(answers)
         ctx.reply(f"Thanks, {answers.values['title']} is in round {answers.data['round']}.")
 
@@ -115,10 +119,18 @@ async def test_questions_one_by_one_with_skip_across_a_restart(
     assert salon_bot.texts(replies) == ["(3/3) How many words is it?"]
     replies = await salon_bot.send("skip", dm=True)  # a required one cannot be skipped
     assert "This one can't be skipped" in salon_bot.texts(replies)[0]
-    replies = await salon_bot.send("4200", dm=True)
+    replies = await salon_bot.send("about 4k", dm=True)  # the type is checked, then asked again
+    assert salon_bot.texts(replies) == [
+        "'about 4k' is not a whole number.\n(3/3) How many words is it?"
+    ]
+    replies = await salon_bot.send("250000", dm=True)  # on_done refuses: asked again
+    assert salon_bot.texts(replies) == [
+        "That is a novel! Critique rounds take up to 100,000 words."
+    ]
+    replies = await salon_bot.send("4,200", dm=True)
     assert salon_bot.texts(replies) == ["Thanks, The Lighthouse is in round 7."]
     [answers] = intake.done
-    assert dict(answers.values) == {"title": "The Lighthouse", "wanted": None, "length": "4200"}
+    assert dict(answers.values) == {"title": "The Lighthouse", "wanted": None, "length": 4200}
     assert greedy.seen == []  # every answer went to the plugin that asked
     replies = await salon_bot.send("hello again", dm=True)
     assert greedy.seen == ["hello again"]  # the dialog is over: plain DMs flow as usual
@@ -156,7 +168,7 @@ async def test_where_forms_are_shown_all_questions_can_be_answered_at_once(
     assert salon_bot.texts(replies) == ["Please answer _How many words is it?_."]
     replies = await salon_bot.submit(form, {"title": "Gulls", "length": "900"}, dm=True)
     assert salon_bot.texts(replies) == ["Thanks, Gulls is in round 7."]
-    assert dict(intake.done[0].values) == {"title": "Gulls", "wanted": None, "length": "900"}
+    assert dict(intake.done[0].values) == {"title": "Gulls", "wanted": None, "length": 900}
     replies = await salon_bot.submit(form, {"title": "Again", "length": "1"}, dm=True)
     assert salon_bot.texts(replies) == ["Those questions are closed already; nothing was changed."]
 
