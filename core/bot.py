@@ -27,7 +27,15 @@ from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
-from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.errors import (
+    AlreadyHandled,
+    ConfigError,
+    DeliveryError,
+    PluginError,
+    SalonError,
+    UserError,
+)
+from salon.core.interactions import Interactions
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
@@ -75,6 +83,10 @@ class Bot:
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
         self.outbox = Outbox(self.storage)
+        #: What the buttons and forms adapters sent mean (see ``salon.core.interactions``).
+        self.interactions = Interactions(
+            self.storage, self.clock, timedelta(days=config.interactions.expiry_days)
+        )
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
@@ -211,6 +223,10 @@ class Bot:
                 await self.storage.prune_events(self.clock.now() - timedelta(days=7))
             except Exception as error:
                 await self.report_error(error, "pruning the inbound-event ledger")
+            try:
+                await self.interactions.prune()
+            except Exception as error:
+                await self.report_error(error, "pruning expired buttons and forms")
             await asyncio.sleep(3600)
 
     # --- inbound ---------------------------------------------------------------------------
@@ -245,12 +261,13 @@ class Bot:
     async def first_result(self, hook_name: str, **kwargs: Any) -> Any:
         """Call a ``firstresult`` hook's implementations until one returns non-None.
 
-        ``AlreadyHandled`` (a redelivered event) propagates; other errors are reported.
+        ``AlreadyHandled`` (a redelivered event) and ``UserError`` (a sentence for the member,
+        say about a file they sent) propagate; other errors are reported.
         """
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             try:
                 result = await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
-            except AlreadyHandled:
+            except (AlreadyHandled, UserError):
                 raise
             except Exception as error:
                 await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")

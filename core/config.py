@@ -47,8 +47,24 @@ class DatabaseConfig:
 class CommandsConfig:
     #: Commands in group spaces start with this; in direct messages it is optional.
     prefix: str = "!"
-    #: Longer messages get a friendly refusal and change nothing.
+    #: Longer messages in group spaces get a friendly refusal and change nothing.
     max_length: int = 4000
+    #: The limit in direct messages (answers to a plugin's question included): a long chapter.
+    max_direct_length: int = 60_000
+
+
+@attrs.frozen
+class FilesConfig:
+    #: Files members send larger than this are refused before anything is downloaded.
+    max_bytes: int = 2 * 1024 * 1024
+    #: A document's text may not unpack to more than this (a zip bomb is refused).
+    max_unpacked_bytes: int = 20 * 1024 * 1024
+
+
+@attrs.frozen
+class InteractionsConfig:
+    #: Buttons and forms work this many days after they were sent; then they have expired.
+    expiry_days: int = 30
 
 
 @attrs.frozen
@@ -65,6 +81,8 @@ class SalonConfig:
     community: CommunityConfig = CommunityConfig()
     database: DatabaseConfig = DatabaseConfig()
     commands: CommandsConfig = CommandsConfig()
+    files: FilesConfig = FilesConfig()
+    interactions: InteractionsConfig = InteractionsConfig()
     web: WebConfig = WebConfig()
     disabled_plugins: tuple[str, ...] = ()
     adapters: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
