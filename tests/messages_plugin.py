@@ -19,15 +19,15 @@ from salon.core import (
     hookimpl,
 )
 
-#: A 1×1 PNG.
+#: A one-pixel PNG.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 ICS = (
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//salon//test//EN\r\nBEGIN:VEVENT\r\n"
-    "UID:write-in-1@salon\r\nDTSTAMP:20261201T180000Z\r\nDTSTART:20261205T180000Z\r\n"
-    "DTEND:20261205T200000Z\r\nSUMMARY:Write-in\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-).encode()
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//salon//test//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:write-in-1@salon\r\nDTSTAMP:20261201T180000Z\r\nDTSTART:20261205T180000Z\r\n"
+    b"DTEND:20261205T200000Z\r\nSUMMARY:Write-in\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 PLUGIN = "messagestest"
 
 
