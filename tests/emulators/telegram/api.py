@@ -34,6 +34,7 @@ Params = dict[str, Any]
 Files = Mapping[str, UploadedFile]
 Handler = Callable[[Params, Files], Awaitable[Any]]
 
+GET_FILE_LIMIT = 20 * 1024 * 1024
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Calls that only read state are not "sent" by the bot.
 _READ_ONLY = frozenset(
@@ -72,6 +73,8 @@ class BotApi:
                 "editMessageText": self.edit_message_text,
                 "answerCallbackQuery": self.answer_callback_query,
                 "sendPhoto": self.send_photo,
+                "sendDocument": self.send_document,
+                "deleteMessage": self.delete_message,
                 "getFile": self.get_file,
                 "setMyCommands": self.set_my_commands,
                 "getMyCommands": self.get_my_commands,
@@ -357,11 +360,64 @@ class BotApi:
             reply_markup=inline_keyboard(params),
         )
 
+    async def send_document(self, params: Params, files: Files) -> Any:
+        """sendDocument: a multipart upload (bytes, file name and type kept) or a known
+        file_id; the caption follows sendPhoto's rules."""
+        chat = self._chat(params)
+        document = params.get("document")
+        upload = files.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            upload = files.get(document.removeprefix("attach://"))
+        if upload is not None:
+            if not upload.data:
+                raise bad_request("file must be non-empty")
+            stored = self.world.store_file(upload.data, upload.filename, upload.content_type)
+        elif isinstance(document, str) and document in self.world.files:
+            stored = self.world.files[document]
+        elif document:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        else:
+            raise bad_request("there is no document in the request")
+        caption = format_text(
+            str(params.get("caption") or ""),
+            params,
+            entities_key="caption_entities",
+            limit=CAPTION_LIMIT,
+            what="message caption",
+        )
+        return self.world.build_message(
+            self.world.bot,
+            chat,
+            message_thread_id=self._thread_id(chat, params),
+            reply_to=self._reply_to(chat, params),
+            document=stored.to_document(),
+            caption=caption.text or None,
+            caption_entities=caption.entities or None,
+            reply_markup=inline_keyboard(params),
+        )
+
+    async def delete_message(self, params: Params, files: Files) -> Any:
+        """deleteMessage: the bot deletes its own messages (and, in groups, others' only as an
+        admin, which the emulated bot is not)."""
+        chat = self.world.resolve_chat(params.get("chat_id", ""))
+        if chat is None:
+            raise bad_request("chat not found")
+        message = self.world.message(chat.id, params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to delete not found")
+        if message["from"]["id"] != self.world.bot.id and chat.type != "private":
+            raise bad_request("message can't be deleted")
+        self.world.delete(chat.id, message["message_id"])
+        return True
+
     async def get_file(self, params: Params, files: Files) -> Any:
-        """getFile: ``file_path`` is downloadable under the emulator's ``base_file_url``."""
+        """getFile: ``file_path`` is downloadable under the emulator's ``base_file_url``;
+        bots may download files of up to 20 MB (https://core.telegram.org/bots/api#getfile)."""
         stored = self.world.files.get(str(params.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.data) > GET_FILE_LIMIT:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
