@@ -97,8 +97,10 @@ class Interactions:
         found = await self.get(key)
         return None if found is None else found.value
 
-    async def get(self, key: str) -> Interaction | None:
-        """The row stored under ``key``, or ``None`` if it is unknown or has expired."""
+    async def get(self, key: str, *, expired: bool = False) -> Interaction | None:
+        """The row stored under ``key``, or ``None`` if it is unknown or (unless ``expired``)
+        has expired; an adapter that can tell "expired" from "not ours" asks with
+        ``expired=True`` and compares ``expires_at`` itself."""
         now = self.clock.now()
         found = self._cache.get(key)
         if found is None:
@@ -112,7 +114,11 @@ class Interactions:
                 return None
             found = Interaction(row.key, row.platform, row.value, row.expires_at, row.space)
             self._remember(found)
-        return found if found.expires_at > now else None
+        return found if expired or found.expires_at > now else None
+
+    def is_expired(self, row: Interaction) -> bool:
+        """Whether ``row`` no longer answers presses."""
+        return row.expires_at <= self.clock.now()
 
     async def latest(self, platform: str, space: str) -> Interaction | None:
         """The newest unexpired row stored for ``space`` (Matrix: the last message with
