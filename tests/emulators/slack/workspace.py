@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 BOT_SCOPES = (
-    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,"
+    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:read,files:write,"
     "groups:history,im:history,im:read,im:write,reactions:write,users:read"
 )
 
