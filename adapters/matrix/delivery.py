@@ -105,7 +105,9 @@ class Sender:
                 await self._send_part(attempt, 10 + number, "m.reaction", reaction)
         self._attempt = None
         assert first is not None, "an Outbound always has a body, buttons, an image or files"
-        return Sent(first, SpaceRef(PLATFORM, room_id))
+        # An edit is reported as the message it edits: a later edit must replace the original
+        # (https://spec.matrix.org/v1.11/client-server-api/#validity-of-replacement-events).
+        return Sent(outbound.edit_of or first, SpaceRef(PLATFORM, room_id))
 
     async def _redact(self, attempt: Attempt, event_id: str) -> None:
         """Delete a message: a redaction (https://spec.matrix.org/v1.11/client-server-api/#redactions)."""
