@@ -36,3 +36,22 @@ def fake_docx() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<not-word>hello</not-word>")
     return out.getvalue()
+
+
+def entity_bomb() -> bytes:
+    """A real .docx whose document part defines "billion laughs" entities."""
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    document = (
+        '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY lol0 "lol">' + laughs + "]>"
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("placeholder")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = document.encode()
+            archive.writestr(item.filename, data)
+    return out.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from documents import docx_bytes, fake_docx, zip_bomb
+from documents import docx_bytes, entity_bomb, fake_docx, zip_bomb
 
 from salon.core import DOCX, TEXT_DOCUMENTS, Attachment, FileTooLarge, UserError
 from salon.core.documents import read_paragraphs
@@ -45,6 +45,7 @@ async def test_a_word_document_becomes_paragraphs() -> None:
         ("bomb.docx", zip_bomb(), "unpacks to more text than I can take"),
         ("renamed.docx", b"%PDF-1.7 this is a pdf", "isn't a Word document I can read"),
         ("impostor.docx", fake_docx(), "isn't a Word document I can read"),
+        ("laughs.docx", entity_bomb(), "isn't a Word document I can read|has no text in it"),
         ("latin1.txt", "caf\xe9".encode("latin-1"), "isn't UTF-8 text"),
         ("bidi.txt", "evil \u202e txt".encode(), "invisible control characters"),
         ("empty.md", b"\n\n   \n", "has no text in it"),
