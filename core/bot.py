@@ -175,7 +175,7 @@ class Bot:
         await self._startup_plugins()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
-            self.loops.spawn(self._prune_ledger(), "ledger-pruning")
+            self.loops.spawn(self._prune_hourly(), "pruning")
         self.started = True
 
     async def _startup_plugins(self) -> None:
@@ -218,17 +218,22 @@ class Bot:
         await self.storage.dispose()
         self.started = False
 
-    async def _prune_ledger(self) -> None:
+    async def _prune_hourly(self) -> None:
         while True:
-            try:
-                await self.storage.prune_events(self.clock.now() - timedelta(days=7))
-            except Exception as error:
-                await self.report_error(error, "pruning the inbound-event ledger")
-            try:
-                await self.interactions.prune()
-            except Exception as error:
-                await self.report_error(error, "pruning expired buttons and forms")
+            await self.prune()
             await asyncio.sleep(3600)
+
+    async def prune(self) -> None:
+        """Forget what is no longer needed: ledger entries older than any platform redelivers
+        (days, not minutes) and expired buttons and forms. Runs hourly while salon runs."""
+        try:
+            await self.storage.prune_events(self.clock.now() - timedelta(days=7))
+        except Exception as error:
+            await self.report_error(error, "pruning the inbound-event ledger")
+        try:
+            await self.interactions.prune()
+        except Exception as error:
+            await self.report_error(error, "pruning expired buttons and forms")
 
     # --- inbound ---------------------------------------------------------------------------
     async def receive(self, message: Message) -> None:

@@ -43,3 +43,16 @@ async def test_values_are_kept_until_they_expire_then_pruned(
 async def test_a_press_after_expiry_gets_a_friendly_reply(salon_bot) -> None:  # type: ignore[no-untyped-def]
     [reply] = salon_bot.texts(await salon_bot.press(Button("Yes", EXPIRED)))
     assert reply.startswith("This button has expired (buttons work for 30 days")
+
+
+async def test_the_bots_pruning_removes_expired_buttons(salon_bot, salon_clock) -> None:  # type: ignore[no-untyped-def]
+    store = salon_bot.bot.interactions
+    old = await store.remember("memory", ["old"])
+    salon_clock.advance(timedelta(days=20))
+    new = await store.remember("memory", ["new"])
+    salon_clock.advance(timedelta(days=11))
+
+    await salon_bot.bot.prune()  # what the hourly task runs
+
+    assert await store.get(old, expired=True) is None
+    assert await store.recall(new) == ["new"]

@@ -173,3 +173,24 @@ async def test_a_button_pressed_after_its_expiry_says_so_and_the_table_is_pruned
     async with bot.storage.engine.connect() as connection:
         rows = (await connection.execute(sa.select(tables.interactions))).all()
     assert rows == []
+
+
+async def test_a_form_opened_after_its_expiry_says_so(
+    slack: SlackEmulator, start_bot: StartBot, bot_clock: ManualClock
+) -> None:
+    await start_bot()
+    await slack.send_event(dm_event(slack, "survey"))
+    offer = await slack.wait_for_post()
+    bot_clock.advance(timedelta(days=31))
+    button = offer["args"]["blocks"][-1]["elements"][-1]
+
+    envelope = await slack.send_block_action(
+        button["action_id"],
+        channel_id=offer["args"]["channel"],
+        message=offer["response"]["message"],
+    )
+
+    await slack.wait_for_ack(envelope["envelope_id"])
+    expired = await slack.wait_for_post(lambda p: "expired" in p["args"].get("text", ""))
+    assert expired["args"]["text"].startswith("This button has expired")
+    assert not [p for p in slack.posted if p["method"] == "views.open"]
