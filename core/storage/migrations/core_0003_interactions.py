@@ -4,7 +4,7 @@ The rows adapters kept in ``salon_state`` for this (Telegram's ``telegram:button
 ``slack:form:…``, Matrix's pending-buttons blob) are deleted: buttons sent before the upgrade
 answer "this has expired", and the member runs the command again.
 
-Revision ID: core_0003
+Revision ID: core_0003_interactions
 Revises: core_0002
 Create Date: 2026-12-01
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 from salon.core.storage.types import UTCDateTime
 
-revision = "core_0003"
+revision = "core_0003_interactions"
 down_revision = "core_0002"
 branch_labels = None
 depends_on = None
