@@ -219,7 +219,8 @@ class TelegramAdapter(Adapter):
         if message.new_chat_members:
             await self._joined(message)
         attachments = attachments_of(message, self.ptb)
-        text = message.text if message.text is not None else (message.caption or "")
+        # A document's caption is its message; a photo's or a sticker's is not for the bot.
+        text = message.text if not attachments else (message.caption or "")
         if not isinstance(text, str) or not (text or attachments):
             return  # a photo, a sticker, a service message
         called = invocation(text, private=private, bot_username=self.username)

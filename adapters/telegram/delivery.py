@@ -128,11 +128,7 @@ class Sender:
         for index in range(done, len(outbound.files)):
             file = outbound.files[index]
             sent = await self.ptb.send_document(
-                chat_id,
-                file.data,
-                filename=file.name,
-                message_thread_id=thread_id,
-                disable_content_type_detection=False,
+                chat_id, file.data, filename=file.name, message_thread_id=thread_id
             )
             message_id = message_id or sent.message_id
             self._documents[id(outbound)] = (outbound, message_id, index + 1)
