@@ -18,6 +18,7 @@ from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
+from salon.core.files import shown_name
 from salon.core.hookspecs import runtime
 from salon.core.interactions import EXPIRED
 from salon.core.markup import Markup, code, md, normalize_input
@@ -135,8 +136,13 @@ class Router:
                 return
         name, arguments = split_invocation(body)
         if not name:
-            if message.attachments and not offered:
-                await self._offer(ctx, message)  # a file without words: for the plugins
+            # A file without words is for the plugins; if none takes it, say so.
+            if message.attachments and (offered or not await self._offer(ctx, message)):
+                ctx.reply(
+                    f"I got {shown_name(message.attachments[0].name)}, but nothing here reads "
+                    "files at the moment."
+                )
+                await ctx.flush()
             return  # only whitespace (or the bare prefix): nothing to answer
         command = self.bot.commands.get(name)
         if command is None:

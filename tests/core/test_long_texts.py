@@ -70,3 +70,17 @@ async def test_a_document_sent_in_a_dm_reaches_the_feature(salon_bot) -> None:  
     big = [("big.txt", b"z" * (2 * 1024 * 1024 + 1))]
     [refusal] = salon_bot.texts(await salon_bot.send("", dm=True, files=big))
     assert "is over the limit of 2 MB, so I haven't downloaded it" in refusal
+
+
+async def test_a_file_nobody_reads_gets_an_answer(tmp_path, salon_clock) -> None:  # type: ignore[no-untyped-def]
+    from salon.core.testing import SalonHarness, default_config
+
+    harness = SalonHarness(default_config(tmp_path / "s.db"), salon_clock)  # no Chapters plugin
+    await harness.start()
+    try:
+        replies = await harness.send("", dm=True, files=[("ch1.docx", b"PK")])
+    finally:
+        await harness.stop()
+    assert harness.texts(replies) == [
+        "I got “ch1.docx”, but nothing here reads files at the moment."
+    ]
