@@ -45,6 +45,7 @@ class MessagesPlugin:
         register(Command("chapter", self.chapter, help="Ask for a chapter."))
         register(Command("invite", self.invite, help="Send an invitation file."))
         register(Command("vote", self.vote, help="Offer a vote."))
+        register(Command("poster", self.poster, help="Offer a vote under a picture."))
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
@@ -80,6 +81,9 @@ class MessagesPlugin:
 
     def vote(self, ctx: Context) -> None:
         ctx.reply("Votes: 0", buttons=self.buttons())
+
+    def poster(self, ctx: Context) -> None:
+        ctx.reply("Votes: 0", image=Image(PNG, "poster.png"), buttons=self.buttons())
 
     @staticmethod
     def buttons() -> tuple[Button, ...]:

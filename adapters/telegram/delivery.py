@@ -214,13 +214,40 @@ class Sender:
                     reply_markup=keyboard if len(parts) == 1 else None,
                 )
             except BadRequest as error:
+                description = error.message.lower()
+                if "no text in the message" in description:
+                    # A photo or a document: its caption is what the message says.
+                    await self._edit_caption(chat_id, message_id, text, keyboard)
+                    return message_id
                 # Pressing the same choice twice edits to the same content; that is fine.
-                if "message is not modified" not in error.message.lower():
+                if "message is not modified" not in description:
                     raise
             self._progress[id(outbound)] = (outbound, [message_id])
         if len(parts) == 1:
             return message_id
         return await self._parts(chat_id, outbound, parts, keyboard, thread_id)
+
+    async def _edit_caption(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None,
+    ) -> None:
+        """``editMessageCaption``, the caption cut to Telegram's 1,024 characters."""
+        if visible_length(text) > CAPTION_LIMIT:
+            text = split_html(text, CAPTION_LIMIT)[0]
+        try:
+            await self.ptb.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=text,
+                parse_mode=HTML_MODE,
+                reply_markup=keyboard,
+            )
+        except BadRequest as error:
+            if "message is not modified" not in error.message.lower():
+                raise
 
     async def _photo(
         self,

@@ -163,3 +163,22 @@ async def test_a_button_pressed_after_its_expiry_says_so_and_the_table_is_pruned
 
     assert expired.result["text"].startswith("This button has expired")
     assert rows == []
+
+
+async def test_a_picture_with_buttons_is_edited_through_its_caption(
+    tg: TelegramEmulator, salon: Any, messages: MessagesPlugin
+) -> None:
+    ana = tg.add_user("Ana", "ana")
+    group = tg.add_group("Writers", supergroup=True)
+    async with salon.running(plugins=[("messagestest", messages)]):
+        tg.user_sends(ana, group, "/poster")
+        poster = await tg.wait_for("sendPhoto")
+        [plus, _] = [b for row in poster.result["reply_markup"]["inline_keyboard"] for b in row]
+        tg.user_presses(ana, poster, plus["callback_data"])
+        edited = await tg.wait_for("editMessageCaption")
+
+    assert edited.result["caption"] == "Votes: 1"
+    assert [b["text"] for row in edited.result["reply_markup"]["inline_keyboard"] for b in row] == [
+        "+1",
+        "Remove",
+    ]

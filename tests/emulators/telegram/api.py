@@ -71,6 +71,7 @@ class BotApi:
                 "getWebhookInfo": self.get_webhook_info,
                 "sendMessage": self.send_message,
                 "editMessageText": self.edit_message_text,
+                "editMessageCaption": self.edit_message_caption,
                 "answerCallbackQuery": self.answer_callback_query,
                 "sendPhoto": self.send_photo,
                 "sendDocument": self.send_document,
@@ -268,8 +269,10 @@ class BotApi:
         message = self.world.message(chat.id, params.get("message_id", 0))
         if message is None:
             raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.world.bot.id or "text" not in message:
+        if message["from"]["id"] != self.world.bot.id:
             raise bad_request("message can't be edited")
+        if "text" not in message:
+            raise bad_request("there is no text in the message to edit")
         formatted = format_text(
             str(params.get("text") or ""),
             params,
@@ -298,6 +301,50 @@ class BotApi:
         edited["text"] = formatted.text
         if formatted.entities:
             edited["entities"] = formatted.entities
+        if keyboard:
+            edited["reply_markup"] = keyboard
+        edited["edit_date"] = max(edited["date"], int(time.time()))
+        self.world.store(edited)
+        return edited
+
+    async def edit_message_caption(self, params: Params, files: Files) -> Any:
+        """editMessageCaption: the caption (and keyboard) of a photo or document message."""
+        if "inline_message_id" in params:
+            raise bad_request("inline messages are not supported by the emulator")
+        chat = self.world.resolve_chat(params.get("chat_id", ""))
+        if chat is None:
+            raise bad_request("chat not found")
+        message = self.world.message(chat.id, params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.world.bot.id or "text" in message:
+            raise bad_request("message can't be edited")
+        caption = format_text(
+            str(params.get("caption") or ""),
+            params,
+            entities_key="caption_entities",
+            limit=CAPTION_LIMIT,
+            what="message caption",
+        )
+        keyboard = inline_keyboard(params)
+        if (
+            (caption.text or None) == message.get("caption")
+            and (caption.entities or None) == message.get("caption_entities")
+            and keyboard == message.get("reply_markup")
+        ):
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        edited = {
+            key: value
+            for key, value in message.items()
+            if key not in {"caption", "caption_entities", "reply_markup"}
+        }
+        if caption.text:
+            edited["caption"] = caption.text
+        if caption.entities:
+            edited["caption_entities"] = caption.entities
         if keyboard:
             edited["reply_markup"] = keyboard
         edited["edit_date"] = max(edited["date"], int(time.time()))
