@@ -26,6 +26,8 @@ import attrs
 import sqlalchemy as sa
 
 from salon.core.clock import Clock
+from salon.core.model import Button
+from salon.core.serialization import converter
 from salon.core.storage.engine import Storage
 from salon.core.storage.tables import interactions
 
@@ -91,6 +93,21 @@ class Interactions:
             await connection.execute(statement)
         self._remember(row)
         return key
+
+    async def remember_buttons(self, platform: str, buttons: tuple[Button, ...]) -> str:
+        """Store a message's buttons; the key a press carries back (with the position)."""
+        return await self.remember(platform, {"buttons": converter.unstructure(buttons)})
+
+    async def recall_button(self, key: str, position: int) -> Button | None:
+        """The button at ``position`` of those stored under ``key``; ``None`` if unknown,
+        expired or out of range."""
+        value = await self.recall(key)
+        if not isinstance(value, dict) or not isinstance(value.get("buttons"), list):
+            return None
+        buttons = value["buttons"]
+        if not 0 <= position < len(buttons):
+            return None
+        return converter.structure(buttons[position], Button)
 
     async def recall(self, key: str) -> Any | None:
         """The value stored under ``key``, or ``None`` if it is unknown or has expired."""

@@ -10,13 +10,12 @@ memory per room (one query the first time a room is seen), so ordinary chat cost
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from salon.adapters.matrix.render import PLATFORM
 from salon.core import Button
 from salon.core.interactions import Interaction, Interactions
+from salon.core.serialization import converter
 
 LATEST_CACHED = 5000
 
@@ -37,6 +36,9 @@ class Pending:
     expired: bool = False
 
 
+attrs.resolve_types(Pending)
+
+
 class PendingButtons:
     """The choices under the bot's messages, in the interactions table."""
 
@@ -51,12 +53,7 @@ class PendingButtons:
 
     async def add(self, room_id: str, pending: Pending) -> None:
         """Remember the choices under ``pending.event_id`` (replacing earlier ones)."""
-        value = {
-            "event": pending.event_id,
-            "thread": pending.thread_id,
-            "reacted": pending.reacted,
-            "buttons": [[b.label, b.action, b.value] for b in pending.buttons],
-        }
+        value = converter.unstructure(attrs.evolve(pending, expired=False))
         key = self.key(room_id, pending.event_id)
         await self.interactions.remember(PLATFORM, value, key=key, space=room_id)
         self._remember_latest(room_id, pending)
@@ -92,15 +89,8 @@ class PendingButtons:
         return row is None
 
     def _pending(self, row: Interaction) -> Pending:
-        value: dict[str, Any] = row.value
-        buttons = tuple(Button(label, action, data) for label, action, data in value["buttons"])
-        return Pending(
-            str(value["event"]),
-            buttons,
-            value.get("thread"),
-            int(value.get("reacted") or 0),
-            expired=self.interactions.is_expired(row),
-        )
+        pending = converter.structure(row.value, Pending)
+        return attrs.evolve(pending, expired=self.interactions.is_expired(row))
 
     def _remember_latest(self, room_id: str, pending: Pending | None) -> None:
         self._latest.pop(room_id, None)

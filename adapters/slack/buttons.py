@@ -28,7 +28,7 @@ class SlackButtons:
         """The buttons as sent: the same labels, actions replaced by a key and a position."""
         if not buttons:
             return ()
-        key = await self.interactions.remember(PLATFORM, [[b.action, b.value] for b in buttons])
+        key = await self.interactions.remember_buttons(PLATFORM, buttons)
         return tuple(
             Button(button.label, BUTTON_PREFIX + key, str(index))
             for index, button in enumerate(buttons)
@@ -40,9 +40,9 @@ class SlackButtons:
         the table passes through as it came."""
         if not press.action.startswith(BUTTON_PREFIX):
             return press
-        pairs = await self.interactions.recall(press.action[len(BUTTON_PREFIX) :])
+        key = press.action[len(BUTTON_PREFIX) :]
         index = int(press.value) if press.value.isdigit() else -1
-        if not isinstance(pairs, list) or not 0 <= index < len(pairs):
+        button = await self.interactions.recall_button(key, index)
+        if button is None:
             return attrs.evolve(press, action=EXPIRED, value="")
-        action, value = pairs[index]
-        return attrs.evolve(press, action=str(action), value=str(value))
+        return attrs.evolve(press, action=button.action, value=button.value)

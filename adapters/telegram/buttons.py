@@ -2,8 +2,8 @@
 
 ``callback_data`` holds 1-64 bytes (https://core.telegram.org/bots/api#inlinekeyboardbutton),
 too little for an action and its value, so what a message's buttons mean lives in the core's
-interactions table: every button carries ``<key>:<n>``, the key naming the message's
-``(action, value)`` pairs there. A press after a restart still works; a press after the
+interactions table: every button carries ``<key>:<n>``, the key naming the message's buttons
+there. A press after a restart still works; a press after the
 buttons expired (``[interactions] expiry_days``) decodes to ``EXPIRED`` and the member is told.
 """
 
@@ -37,8 +37,7 @@ class ButtonCodec:
         """The inline keyboard for ``buttons`` (``None`` without buttons)."""
         if not buttons:
             return None
-        pairs = [[button.action, button.value] for button in buttons]
-        key = await self.interactions.remember(PLATFORM, pairs)
+        key = await self.interactions.remember_buttons(PLATFORM, tuple(buttons))
         keys = [
             InlineKeyboardButton(button.label or "·", callback_data=f"{key}{_SEPARATOR}{index}")
             for index, button in enumerate(buttons)
@@ -51,8 +50,7 @@ class ButtonCodec:
         """The ``(action, value)`` a press carries; ``(EXPIRED, "")`` if its buttons are no
         longer known (expired, or not ours)."""
         key, separator, index = data.rpartition(_SEPARATOR)
-        pairs = await self.interactions.recall(key) if separator and index.isdigit() else None
-        if not isinstance(pairs, list) or int(index) >= len(pairs):
-            return EXPIRED, ""
-        action, value = pairs[int(index)]
-        return str(action), str(value)
+        button = None
+        if separator and index.isdigit():
+            button = await self.interactions.recall_button(key, int(index))
+        return (button.action, button.value) if button is not None else (EXPIRED, "")
