@@ -40,6 +40,7 @@ from salon.core import (
     render_plain,
 )
 from salon.core.files import FileTooLarge, format_size
+from salon.core.interactions import EXPIRED
 
 if TYPE_CHECKING:
     from salon.core import Bot
@@ -92,7 +93,8 @@ class ConsoleAdapter(Adapter):
         self.space_name: str = self.config.space
         self.direct = False
         self.done = asyncio.Event()
-        self._choices: dict[tuple[str, str], tuple[str | None, tuple[Button, ...]]] = {}
+        #: Where → (message id, interactions key, number of choices) of the latest buttons.
+        self._choices: dict[tuple[str, str], tuple[str, str, int]] = {}
         self._ids = itertools.count(1)
         self._run_id = f"{time.time_ns():x}"
         self._reader: asyncio.Task[None] | None = None
@@ -182,10 +184,11 @@ class ConsoleAdapter(Adapter):
             return self._console_command(stripped)
         pending = self._choices.get(self._choice_key())
         if pending is not None and stripped.isdigit():
-            message_id, buttons = pending
+            message_id, key, count = pending
             index = int(stripped) - 1
-            if 0 <= index < len(buttons):
-                await self._press(buttons[index], message_id)
+            if 0 <= index < count:
+                button = await self.bot.interactions.recall_button(key, index)
+                await self._press(button or Button("", EXPIRED), message_id)
                 return True
         await self.bot.receive(
             Message(
@@ -246,7 +249,7 @@ class ConsoleAdapter(Adapter):
             self._write(CONSOLE_HELP)
         return True
 
-    async def _press(self, button: Button, message_id: str | None) -> None:
+    async def _press(self, button: Button, message_id: str) -> None:
         await self.bot.receive_press(
             ButtonPress(
                 space=self.space(),
@@ -298,7 +301,8 @@ class ConsoleAdapter(Adapter):
             lines.append(f"[file: {file.name}, {format_size(len(file.data))}] saved to {saved}")
         if outbound.buttons:
             lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(outbound.buttons, 1)))
-            self._choices[key] = (message_id, outbound.buttons)
+            stored = await self.bot.interactions.remember_buttons(PLATFORM, outbound.buttons)
+            self._choices[key] = (outbound.edit_of or message_id, stored, len(outbound.buttons))
         self._write("\n".join(lines))
         return Sent(message_id, space)
 
