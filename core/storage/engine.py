@@ -114,12 +114,7 @@ class Storage:
             async with self.transaction() as own:
                 await self.set_state(key, value, own)
             return
-        dialect_insert = postgresql.insert if self.is_postgres else sqlite.insert
-        statement = dialect_insert(tables.state).values(key=key, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[tables.state.c.key], set_={"value": statement.excluded.value}
-        )
-        await connection.execute(statement)
+        await connection.execute(self.upsert(tables.state, ["key"]).values(key=key, value=value))
 
 
 class _Upsert:
