@@ -36,6 +36,7 @@ from salon.core.errors import (
     SalonError,
     UserError,
 )
+from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.markup import (
@@ -53,9 +54,11 @@ from salon.core.markup import (
     quote,
 )
 from salon.core.model import (
+    Attachment,
     Button,
     ButtonPress,
     Community,
+    File,
     Form,
     FormField,
     Image,
@@ -76,10 +79,12 @@ from salon.core.scheduler import Job, JobHandler, Misfire
 __all__ = [
     "DATE",
     "DATETIME",
+    "DOCX",
     "DURATION",
     "INT",
     "POSITIVE_INT",
     "TEXT",
+    "TEXT_DOCUMENTS",
     "TIME",
     "WORD",
     "ZONE",
@@ -89,6 +94,7 @@ __all__ = [
     "Answers",
     "Arg",
     "ArgType",
+    "Attachment",
     "AwaitedReplies",
     "Bot",
     "BuddyPair",
@@ -104,6 +110,8 @@ __all__ = [
     "Context",
     "DeliveryError",
     "Dialog",
+    "File",
+    "FileTooLarge",
     "Form",
     "FormField",
     "Goal",

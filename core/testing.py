@@ -56,6 +56,7 @@ from salon.core.adapter import Capabilities
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
+from salon.core.files import attachment_from_bytes
 from salon.core.hookspecs import hookimpl
 from salon.core.memory_adapter import Delivered, MemoryAdapter
 from salon.core.model import Button, ButtonPress, Form, Member, Space
@@ -231,14 +232,16 @@ class SalonHarness:
         dm: bool = False,
         event_id: str | None = None,
         platform: str | None = None,
+        files: Iterable[tuple[str, bytes]] = (),
     ) -> list[Delivered]:
-        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``); return what the bot sent."""
+        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; on ``platform``), with
+        ``files`` as ``(name, bytes)`` attachments; return what the bot sent."""
         adapter = self._adapter(platform)
         member = self.member(as_, platform=platform)
         where = adapter.dm_space(member) if dm else adapter.space(space)
-        return await self._collect(
-            self.bot.receive(adapter.message(member, where, text, event_id=event_id))
-        )
+        attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
+        message = adapter.message(member, where, text, event_id=event_id, attachments=attachments)
+        return await self._collect(self.bot.receive(message))
 
     async def press(
         self,
