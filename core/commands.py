@@ -11,12 +11,13 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from salon.core.errors import PluginError, UserError
+from salon.core.markup import shorten as _shorten
 from salon.core.model import ButtonPress, Role
+from salon.core.zones import find_zone
 
 if TYPE_CHECKING:
     from salon.core.context import Context
@@ -61,24 +62,12 @@ def _parse_date(text: str) -> date:
         ) from None
 
 
-def _parse_zone(text: str) -> ZoneInfo:
-    if not re.fullmatch(r"[A-Za-z_+\-0-9]+(/[A-Za-z_+\-0-9]+){0,2}", text):
-        raise ValueError(f"'{_shorten(text)}' is not a time zone name")
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{_shorten(text)}' is not a time zone I know; "
-            "use a name like Europe/Berlin or America/New_York"
-        ) from None
-
-
 WORD = ArgType("word", str)
 TEXT = ArgType("text", str)
 INT = ArgType("number", _parse_int)
 POSITIVE_INT = ArgType("number", _parse_positive_int)
 DATE = ArgType("date", _parse_date)
-ZONE = ArgType("time zone", _parse_zone)
+ZONE = ArgType("time zone", find_zone)
 
 
 def choice(*options: str) -> ArgType:
@@ -257,8 +246,5 @@ def _convert(arg: Arg, token: str) -> Any:
     try:
         return arg.type.parse(token)
     except ValueError as error:
-        raise UserError(f"{arg.name}: {error}.", show_usage=True) from None
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        sentence = str(error) if str(error).endswith((".", "?", "!")) else f"{error}."
+        raise UserError(f"{arg.name}: {sentence}", show_usage=True) from None

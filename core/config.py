@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NewType, TypeVar
 
 import attrs
 import cattrs
@@ -21,8 +21,11 @@ from cattrs.v import format_exception
 
 from salon.core.errors import ConfigError
 from salon.core.model import MemberRef
+from salon.core.zones import zone_name
 
 T = TypeVar("T")
+#: A time zone name, checked against the real zones and stored in its canonical spelling.
+ZoneName = NewType("ZoneName", str)
 DEFAULT_PATH = Path("salon.toml")
 SECRET_KEY = re.compile(r"(token|secret|password|api_key)$", re.IGNORECASE)
 
@@ -30,8 +33,8 @@ SECRET_KEY = re.compile(r"(token|secret|password|api_key)$", re.IGNORECASE)
 @attrs.frozen
 class CommunityConfig:
     name: str = "Writing group"
-    #: Used for members who have not set their own time zone.
-    timezone: str = "UTC"
+    #: Used for members who have not set their own time zone (an IANA name, any case).
+    timezone: ZoneName = ZoneName("UTC")
     #: Members who may run organiser commands, as "platform:id" (e.g. "slack:U024BE7LH").
     organisers: tuple[str, ...] = ()
 
@@ -75,7 +78,21 @@ class SalonConfig:
         return frozenset(MemberRef.parse(text) for text in self.community.organisers)
 
 
+class Invalid(ValueError):
+    """A value of the right kind that is still wrong; the message says why, for the key."""
+
+
+def _structure_zone(value: object, _: object) -> ZoneName:
+    if not isinstance(value, str):
+        raise Invalid("expected a time zone name such as Europe/Berlin")
+    try:
+        return ZoneName(zone_name(value))
+    except ValueError as error:
+        raise Invalid(str(error)) from None
+
+
 converter = cattrs.Converter(forbid_extra_keys=True)
+converter.register_structure_hook(ZoneName, _structure_zone)
 
 
 def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
@@ -91,6 +108,8 @@ def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
 
 def _format(error: BaseException, expected: type | None) -> str:
     # A validator's own sentence says more than cattrs' generic "invalid value".
+    if isinstance(error, Invalid):
+        return str(error)
     if isinstance(error, ValueError) and expected is None and str(error):
         return f"invalid value: {error}"
     return format_exception(error, expected)

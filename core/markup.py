@@ -238,6 +238,12 @@ def defuse_html(markup: str) -> str:
     return "".join(atoms)
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters (ending in "…"): how a reply echoes what a member
+    typed, so a 4,000-character word does not come back whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_safe_url(url: str) -> bool:
     """Whether a link target may be rendered as a link (http, https, mailto)."""
     return bool(SAFE_URL.match(url))
