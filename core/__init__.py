@@ -47,6 +47,7 @@ from salon.core.markup import (
     md,
     mention,
     quote,
+    shorten,
 )
 from salon.core.model import (
     Button,
@@ -140,4 +141,5 @@ __all__ = [
     "mention",
     "quote",
     "render_plain",
+    "shorten",
 ]

@@ -16,6 +16,7 @@ import attrs
 
 from salon.core.errors import PluginError, UserError
 from salon.core.markup import shorten as _shorten
+from salon.core.markup import strip_zero_width
 from salon.core.model import ButtonPress, Role
 from salon.core.zones import find_zone
 
@@ -205,9 +206,15 @@ _TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|(\S+)")
 
 
 def split_invocation(text: str) -> tuple[str, str]:
-    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text."""
-    head, _, tail = text.strip().partition(" ")
-    return head.lower(), tail.strip()
+    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text.
+
+    Any whitespace ends the word (a tab, a phone keyboard's no-break space); zero-width
+    characters in it are ignored.
+    """
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return strip_zero_width(parts[0]).lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
 def parse_args(command: Command, text: str) -> dict[str, Any]:

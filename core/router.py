@@ -18,7 +18,7 @@ from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
-from salon.core.markup import Markup, code, md, normalize_input
+from salon.core.markup import Markup, code, md, normalize_input, shorten
 from salon.core.model import ButtonPress, Member, Message, Role
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ class Router:
     def unknown(self, name: str) -> Markup:
         shown = self.prefix + name
         suggestions = self.bot.commands.suggest(name)
-        body = md("I don't know the command ", code(shown[:40]), ".")
+        body = md("I don't know the command ", code(shorten(shown)), ".")
         if suggestions:
             body += md(" Did you mean ", code(self.prefix + suggestions[0]), "?")
         return body + md(" Send ", code(self.prefix + "help"), " to see what I can do.")
