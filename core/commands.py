@@ -202,7 +202,9 @@ class CommandTable:
 
 # --- parsing -------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|(\S+)")
+# Unquoted words end at whitespace or at an invisible separator (zero-width space, word joiner,
+# byte-order mark) that a keyboard or a paste left between them.
+_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|([^\s\u200b\u2060\ufeff]+)")
 
 
 def split_invocation(text: str) -> tuple[str, str]:
@@ -243,7 +245,7 @@ def parse_args(command: Command, text: str) -> dict[str, Any]:
         token = next(group for group in match.groups() if group is not None)
         values[arg.name] = _convert(arg, token)
         position = match.end()
-    extra = text[position:].strip()
+    extra = strip_zero_width(text[position:]).strip()
     if extra:
         raise UserError(f"I didn't expect '{_shorten(extra)}' there.", show_usage=True)
     return values

@@ -151,6 +151,7 @@ class Router:
 
     async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
         if command.role is Role.ORGANISER and not ctx.member.is_organiser:
+            log.debug("event %s: %s refused: not an organiser", ctx.event_id, command.name)
             ctx.reply("Only organisers can use ", code(self.prefix + command.name), ".")
             await ctx.flush()
             return
@@ -158,6 +159,7 @@ class Router:
             values = parse_args(command, arguments)
             await await_maybe(command.handler(ctx, **values))
         except UserError as error:
+            log.debug("event %s: %s refused: %s", ctx.event_id, command.name, error.message)
             ctx.discard()
             ctx.reply(error.message)
             if error.show_usage:
@@ -188,6 +190,7 @@ class Router:
         try:
             await await_maybe(action.handler(ctx, press))
         except UserError as error:
+            log.debug("event %s: %s refused: %s", ctx.event_id, press.action, error.message)
             ctx.discard()
             ctx.reply(error.message)
         except AlreadyHandled:

@@ -227,3 +227,7 @@ async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # t
     assert len(reply) < 120
     [missing] = salon_bot.texts(await salon_bot.send("!help " + "z" * 3900))
     assert missing == "There is no command `" + "z" * 39 + "…`."
+
+
+def test_invisible_separators_between_arguments_are_ignored() -> None:
+    assert parse_args(GOAL, "500\u200b words\ufeff") == {"amount": 500, "unit": "words", "by": None}
