@@ -35,8 +35,9 @@ def render_chart(
     axes.xaxis_date()
     if goal_line:
         axes.axhline(goal_line, color="#dd8452", linestyle="--", label=f"goal {goal_line:,.0f}")
-    # The title holds a member's name: "$…$" must not be read as mathtext (it can fail to parse).
-    axes.set_title(title, parse_math=False)
+    # The title holds a member's name: "$…$" must not be read as mathtext (it can fail to parse),
+    # and control or format characters have no glyph (matplotlib warns for each).
+    axes.set_title("".join(ch for ch in title if ch.isprintable()), parse_math=False)
     axes.set_ylabel(unit)
     axes.legend(loc="upper left", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)

@@ -47,6 +47,8 @@ MEMBERS = (
     "👩🏽‍💻 writer",
     "[x](javascript:alert(1))",
     "o" * 120,
+    "Ann\nB\x00\x1b[2J",
+    "Zed\u200b\u2060\ufeff",
 )
 ORGANISERS = ("@here", "<!channel>")
 SPACES = ("general", "@channel", "<#C1|x>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from plugins.checkins.helpers import join, last, setup_checkin, snapshot
@@ -26,6 +27,15 @@ async def test_stats_sends_a_chart(salon_bot: SalonHarness) -> None:
     assert "Best day: 700" in text
     assert "Streak: 3 days" in text
     assert "The group this week: 1,550 words from 2 writers" in text
+
+
+async def test_a_name_with_invisible_characters_draws_cleanly(salon_bot: SalonHarness) -> None:
+    await salon_bot.send("!wc 800", as_="Ann\x00\u202e\u200b")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        replies = await salon_bot.send("!stats", as_="Ann\x00\u202e\u200b")
+    assert replies[-1].outbound.image is not None
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
 
 
 async def test_stats_without_images_is_a_sparkline(salon_bot: SalonHarness) -> None:
