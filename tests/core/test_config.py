@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
+import attrs
 import pytest
+from click.testing import CliRunner
 
-from salon.core.config import REDACTOR, config_from_mapping, env_secrets, load_config
+from salon.core.cli import main
+from salon.core.config import REDACTOR, config_from_mapping, env_secrets, load_config, structure
 from salon.core.errors import ConfigError
 from salon.core.starter import STARTER
 
@@ -31,7 +35,7 @@ def test_the_starter_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"web": {"port": "eighty"}}, r"\$\.web\.port: expected int"),
+        ({"web": {"port": "eighty"}}, r"\$\.web\.port: expected a whole number"),
         ({"database": {"uri": "x"}}, r"database.*uri"),
         ({"community": {"organisers": ["alice"]}}, "community.organisers: expected 'platform:id'"),
         ({"adapters": {"slack": {"bot_token": "xoxb-1"}}}, "SALON_SLACK_BOT_TOKEN"),
@@ -41,6 +45,65 @@ def test_the_starter_file_loads(tmp_path: Path) -> None:
 def test_errors_name_the_key(raw: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ConfigError, match=message):
         config_from_mapping(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"web": {"port": "8080"}}, '$.web.port: expected a whole number, got the string "8080"'),
+        ({"web": {"port": 80.5}}, "$.web.port: expected a whole number, got the number 80.5"),
+        ({"web": {"port": True}}, "$.web.port: expected a whole number, got true or false"),
+        ({"database": {"auto_migrate": "no"}}, "$.database.auto_migrate: expected true or false"),
+        ({"community": {"name": 5}}, "$.community.name: expected a string, got the number 5"),
+        (
+            {"community": {"organisers": "console:you"}},
+            '$.community.organisers: expected a list like ["one", "two"], got the string',
+        ),
+        ({"community": {"organisers": ["a:b", 7]}}, "$.community.organisers[1]: expected a string"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_an_error_not_coerced(raw: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as raised:
+        config_from_mapping(raw)
+    assert str(raised.value).startswith(message)
+
+
+@attrs.frozen
+class PromptsConfig:
+    prompts: list[str] = attrs.field(factory=list)
+    per_day: int = 1
+    tags: frozenset[str] = frozenset()
+    style: Literal["short", "long"] = "short"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            {"prompts": "one string"},
+            'plugins.prompts.prompts: expected a list like ["one", "two"], '
+            'got the string "one string"',
+        ),
+        ({"prompts": ["a", ["b"]]}, "plugins.prompts.prompts[1]: expected a string, got a list"),
+        ({"per_day": "2"}, 'plugins.prompts.per_day: expected a whole number, got the string "2"'),
+        ({"tags": "ab"}, "plugins.prompts.tags: expected a list"),
+        ({"style": "medium"}, 'plugins.prompts.style: expected one of "short", "long"'),
+    ],
+)
+def test_plugin_settings_are_type_checked_naming_the_key(table: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as raised:
+        structure(table, PromptsConfig, "plugins.prompts")
+    assert str(raised.value).startswith(message)
+    good = structure({"prompts": ["a", "b"], "tags": ["x"]}, PromptsConfig, "plugins.prompts")
+    assert good == PromptsConfig(prompts=["a", "b"], tags=frozenset({"x"}))
+
+
+def test_salon_check_names_a_string_given_for_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "salon.toml"
+    path.write_text('[community]\norganisers = "console:you"\n')
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code != 0
+    assert "community.organisers: expected a list" in result.output
 
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
