@@ -97,3 +97,40 @@ def test_run_refuses_pending_migrations_without_auto_migrate(tmp_path: Path) -> 
 def test_help_and_hooks_print(tmp_path: Path, args: list[str]) -> None:
     result = salon(*args, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout
+
+
+def test_jobs_lists_what_is_scheduled_and_cancel_deletes_one(tmp_path: Path) -> None:
+    assert salon("jobs", cwd=tmp_path).stdout == "No jobs: there is no database at salon.db yet.\n"
+    script = "!tz Europe/Berlin\n!checkin create mon,thu 09:00 digest 17:00\n!checkin join\n"
+    assert salon("run", cwd=tmp_path, stdin=script).returncode == 0
+    listed = salon("jobs", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split() == ["ID", "PLUGIN", "KIND", "NEXT", "RUN", "PAYLOAD"]
+    ask = next(row for row in rows if "checkins.ask" in row)
+    assert ask.split()[1] == "checkins"
+    assert "09:00 Europe/Berlin (in " in ask and "weekly on Mon, Thu" in ask
+    assert ask.endswith("checkin=1")
+    job_id = ask.split()[0]
+    cancelled = salon("jobs", "cancel", job_id, cwd=tmp_path)
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert cancelled.stdout.startswith(f"Cancelled job {job_id} (checkins.ask, key checkins:ask:")
+    assert "checkins.ask" not in salon("jobs", cwd=tmp_path).stdout
+
+
+def test_jobs_cancel_of_an_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
+    assert salon("db", "upgrade", cwd=tmp_path).returncode == 0
+    assert salon("jobs", cwd=tmp_path).stdout == "No jobs are scheduled.\n"
+    result = salon("jobs", "cancel", "42", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no scheduled job has id 42; `salon jobs` lists them with their ids" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "is not a valid integer" in salon("jobs", "cancel", "x", cwd=tmp_path).stderr
+
+
+def test_jobs_of_a_disabled_plugin_are_listed_without_a_handler(tmp_path: Path) -> None:
+    script = "!checkin create mon,thu 09:00\n"
+    assert salon("run", cwd=tmp_path, stdin=script).returncode == 0
+    (tmp_path / "salon.toml").write_text('[plugins]\ndisabled = ["checkins"]\n')
+    listed = salon("jobs", cwd=tmp_path).stdout
+    assert "(none: disabled or uninstalled?)  checkins.buddies" in listed
