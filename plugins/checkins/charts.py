@@ -1,7 +1,12 @@
-"""Rendering progress: a matplotlib bar chart (PNG, Agg, no pyplot) or a text sparkline."""
+"""Rendering progress: a matplotlib bar chart (PNG, Agg, no pyplot) or a text sparkline.
+
+matplotlib is the optional ``salon[charts]`` extra: it is imported only to draw, and without it
+``stats`` shows the sparkline, as on platforms without images.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +18,16 @@ _EPOCH = date(1970, 1, 1).toordinal()
 def _day_number(day: date) -> float:
     """Matplotlib's date number (days since its default 1970 epoch)."""
     return float(day.toordinal() - _EPOCH)
+
+
+@functools.cache
+def can_draw_charts() -> bool:
+    """Whether matplotlib is installed (checked once)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def render_chart(

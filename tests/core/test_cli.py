@@ -134,3 +134,48 @@ def test_jobs_of_a_disabled_plugin_are_listed_without_a_handler(tmp_path: Path) 
     (tmp_path / "salon.toml").write_text('[plugins]\ndisabled = ["checkins"]\n')
     listed = salon("jobs", cwd=tmp_path).stdout
     assert "(none: disabled or uninstalled?)  checkins.buddies" in listed
+
+
+# As if the platform's extra were not installed: an import of its SDK fails as a missing module
+# would (None in sys.modules), without uninstalling anything.
+WITHOUT = "import sys; sys.modules[{module!r}] = None; sys.argv = ['salon', *{args!r}]; " + (
+    "from salon.core.cli import main; main()"
+)
+
+
+@pytest.mark.parametrize(
+    ("adapter", "module"), [("slack", "slack_bolt"), ("telegram", "telegram"), ("matrix", "nio")]
+)
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_configured_adapter_without_its_extra_names_the_pip_install(
+    tmp_path: Path, adapter: str, module: str, command: str
+) -> None:
+    (tmp_path / "salon.toml").write_text(f"[adapters.{adapter}]\n")
+    code = WITHOUT.format(module=module, args=[command])
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert (
+        f"adapters.{adapter}: the {adapter} adapter needs {module}, which is not installed; "
+        f"run `pip install 'salon[{adapter}]'`"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_console_needs_no_platform_sdk(tmp_path: Path) -> None:
+    blocked = "; ".join(f"sys.modules[{m!r}] = None" for m in ("slack_bolt", "telegram", "nio"))
+    code = f"import sys; {blocked}; sys.argv = ['salon', 'run']; " + (
+        "from salon.core.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        input="!ping\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "pong\n"
+    assert result.stderr == ""
