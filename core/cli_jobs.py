@@ -15,7 +15,7 @@ import click
 from salon.core.config import SalonConfig, env_secrets
 from salon.core.errors import SalonError
 from salon.core.markup import shorten
-from salon.core.zones import zone_names
+from salon.core.zones import find_zone
 
 if TYPE_CHECKING:
     from salon.core.scheduler import ScheduledJob
@@ -92,7 +92,10 @@ def describe_next_run(job: ScheduledJob, now: datetime) -> str:
     if job.next_run_at is None:
         return "not again"
     moment = job.next_run_at.astimezone(UTC)
-    zone = ZoneInfo(job.tz) if job.tz.lower() in zone_names() else ZoneInfo("UTC")
+    try:
+        zone = find_zone(job.tz)
+    except ValueError:
+        zone = ZoneInfo("UTC")
     local = moment.astimezone(zone)
     text = f"{local:%a %d %b %Y %H:%M} {zone.key}"
     delta = moment - now

@@ -230,6 +230,20 @@ def broadcast_problems(delivered: Delivered) -> list[str]:
     return problems
 
 
+async def perform(
+    harness: SalonHarness, act: tuple[str, Any], member: str, dm: bool, space: str, event_id: str
+) -> list[Delivered]:
+    """Send a line, press a button or submit a form as ``member``, with this event id."""
+    kind, what = act
+    where = {"as_": member, "dm": dm, "space": space, "event_id": event_id}
+    if kind == "press":
+        return await harness.press(what, **where)
+    if kind == "submit":
+        form, values = what
+        return await harness.submit(form, values, **where)
+    return await harness.send(what, **where)
+
+
 @pytest.fixture
 def salon_config(tmp_path: Path) -> dict[str, Any]:
     config = default_config(tmp_path / "salon.db")
@@ -252,7 +266,7 @@ async def test_hostile_lines_from_hostile_members(salon_bot: SalonHarness, tmp_p
     logger.setLevel(logging.DEBUG)
     logger.addHandler(refusals)
     failures: list[str] = []
-    counts = {"lines": 0, "refused": 0, "replies": 0, "jobs": 0}
+    counts = {"lines": 0, "refused": 0, "replies": 0, "jobs": 0, "redelivered": 0}
 
     def check(source: str, delivered: list[Delivered]) -> None:
         counts["replies"] += len(delivered)
@@ -271,41 +285,58 @@ async def test_hostile_lines_from_hostile_members(salon_bot: SalonHarness, tmp_p
         tables.changed()
         tables.snapshot()
         buttons: list[Any] = []
+        forms: list[Any] = []
+        committed: list[tuple[str, Any, str, bool, str, str]] = []
         for number in range(LINES):
             text = lines.line()
             member = rng.choice(MEMBERS)
             dm = rng.random() < 0.3
             space = rng.choice(SPACES)
             event_id = f"hostile-{number}"
-            if buttons and rng.random() < 0.03:
-                button = rng.choice(buttons)
-                source = f"line {number}: {member!r} pressed {button.action!r}"
-                delivered = await salon_bot.press(
-                    button, as_=member, dm=dm, space=space, event_id=event_id
-                )
+            roll = rng.random()
+            if buttons and roll < 0.03:
+                act: tuple[str, Any] = ("press", rng.choice(buttons))
+            elif forms and roll < 0.04:
+                form = rng.choice(forms)
+                act = ("submit", (form, {field.name: lines.text() for field in form.fields}))
             else:
-                source = f"line {number}: {member!r} sent {text[:200]!r}"
-                delivered = await salon_bot.send(
-                    text, as_=member, dm=dm, space=space, event_id=event_id
-                )
+                act = ("send", text)
+            source = f"line {number}: {member!r} {act[0]} {str(act[1])[:200]!r}"
+            delivered = await perform(salon_bot, act, member, dm, space, event_id)
             if os.environ.get("SALON_HOSTILE_SHOW"):
                 print(source, "→", [d.text[:120] for d in delivered])
             counts["lines"] += 1
             check(source, delivered)
             buttons.extend(b for d in delivered for b in d.outbound.buttons)
+            forms.extend(d.outbound.form for d in delivered if d.outbound.form is not None)
+            refused = event_id in refusals.events
             if tables.changed():
                 before = tables.rows
                 after = tables.snapshot()
-                if event_id in refusals.events and after != before:
+                if refused and after != before:
                     changed = [name for name in after if after[name] != before.get(name)]
                     failures.append(f"{source}: refused, but changed {changed}")
-            counts["refused"] += event_id in refusals.events
+                elif not refused:
+                    committed.append((*act, member, dm, space, event_id))
+            counts["refused"] += refused
             if number % 400 == 399:
                 jobs = await salon_bot.advance(timedelta(hours=rng.choice((5, 7, 11, 23))))
                 counts["jobs"] += len(jobs)
                 check(f"jobs after line {number}", jobs)
                 if tables.changed():
                     tables.snapshot()
+            if number == LINES // 2:
+                # A platform redelivers what it sent before a restart: nothing is applied twice.
+                await salon_bot.restart()
+                tables.changed()
+                tables.snapshot()
+                for kind, what, who, in_dm, where, again in committed[-40:]:
+                    delivered = await perform(salon_bot, (kind, what), who, in_dm, where, again)
+                    counts["redelivered"] += 1
+                    if tables.changed():
+                        before, after = tables.rows, tables.snapshot()
+                        changed = [name for name in after if after[name] != before.get(name)]
+                        failures.append(f"redelivered {again} ({kind} {what!r}) changed {changed}")
             if len(failures) > 20:
                 break
     finally:
