@@ -267,6 +267,12 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Salo
             raise ConfigError(
                 f"{name}: expected a table like [plugins.{name}] or [adapters.{name}]"
             )
+    for name, table in adapters.items():
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(
+                f"adapters.{name}.enabled: expected true or false, got {_kind_of(enabled)}"
+            )
     if not isinstance(disabled, list | tuple) or not all(isinstance(n, str) for n in disabled):
         raise ConfigError("plugins.disabled: expected a list of plugin names")
     config = structure(data, SalonConfig, "$")

@@ -60,6 +60,10 @@ def test_errors_name_the_key(raw: dict, message: str) -> None:  # type: ignore[t
             '$.community.organisers: expected a list like ["one", "two"], got the string',
         ),
         ({"community": {"organisers": ["a:b", 7]}}, "$.community.organisers[1]: expected a string"),
+        (
+            {"adapters": {"slack": {"enabled": "no"}}},
+            'adapters.slack.enabled: expected true or false, got the string "no"',
+        ),
     ],
 )
 def test_a_value_of_the_wrong_type_is_an_error_not_coerced(raw: dict, message: str) -> None:  # type: ignore[type-arg]
