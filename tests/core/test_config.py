@@ -10,9 +10,11 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
+from salon.core import Bot, hookimpl
 from salon.core.cli import main
 from salon.core.config import REDACTOR, config_from_mapping, env_secrets, load_config, structure
 from salon.core.errors import ConfigError
+from salon.core.plugins import create_plugin_manager
 from salon.core.starter import STARTER
 
 
@@ -100,6 +102,26 @@ def test_plugin_settings_are_type_checked_naming_the_key(table: dict, message: s
     assert str(raised.value).startswith(message)
     good = structure({"prompts": ["a", "b"], "tags": ["x"]}, PromptsConfig, "plugins.prompts")
     assert good == PromptsConfig(prompts=["a", "b"], tags=frozenset({"x"}))
+
+
+class Prompts:
+    """A plugin with settings, as a third party would write it."""
+
+    @hookimpl
+    def register_config(self, register):  # type: ignore[no-untyped-def]
+        register(PromptsConfig)
+
+
+def test_a_plugins_list_setting_given_a_string_stops_the_bot_naming_the_key(
+    tmp_path: Path,
+) -> None:
+    raw = {"database": {"url": f"sqlite:///{tmp_path / 'x.db'}"}}
+    pm = create_plugin_manager((), load_entrypoints=False, extra=[("prompts", Prompts())])
+    with pytest.raises(ConfigError, match=r"plugins\.prompts\.prompts: expected a list"):
+        Bot(config_from_mapping({**raw, "plugins": {"prompts": {"prompts": "one"}}}), pm=pm)
+    pm = create_plugin_manager((), load_entrypoints=False, extra=[("prompts", Prompts())])
+    bot = Bot(config_from_mapping({**raw, "plugins": {"prompts": {"prompts": ["one"]}}}), pm=pm)
+    assert bot.plugin_config("prompts") == PromptsConfig(prompts=["one"])
 
 
 def test_salon_check_names_a_string_given_for_a_list(tmp_path: Path) -> None:
