@@ -103,6 +103,7 @@ class Router:
             return
         problem = input_problem(text, self.max_length)
         if problem is not None:
+            log.debug("event %s: input refused: %s", message.event_id, problem)
             ctx.reply(problem)
             await ctx.flush()
             return

@@ -164,18 +164,20 @@ def test_a_configured_adapter_without_its_extra_names_the_pip_install(
 
 
 def test_the_console_needs_no_platform_sdk(tmp_path: Path) -> None:
-    blocked = "; ".join(f"sys.modules[{m!r}] = None" for m in ("slack_bolt", "telegram", "nio"))
+    sdks = ("slack_bolt", "slack_sdk", "aiohttp", "telegram", "nio", "matplotlib")
+    blocked = "; ".join(f"sys.modules[{m!r}] = None" for m in sdks)
     code = f"import sys; {blocked}; sys.argv = ['salon', 'run']; " + (
         "from salon.core.cli import main; main()"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
-        input="!ping\n",
+        input="!ping\n!wc 500\n!stats\n",
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "pong\n"
+    assert result.stdout.startswith("pong\nLogged *500 words*")
+    assert "▁▁▁█" in result.stdout  # stats: the sparkline
     assert result.stderr == ""
