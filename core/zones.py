@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import zoneinfo
 from zoneinfo import ZoneInfo
 
@@ -54,13 +55,39 @@ def find_zone(text: str) -> ZoneInfo:
             pass  # listed but unreadable (a damaged tzdata): treated as unknown
     suggestions = suggest_zones(text)
     region = _region_zones(text)
-    if region and not suggestions:
+    fixed = _fixed_offset_zone(text)
+    if fixed is not None and fixed[1] == "UTC":
+        hint = "did you mean UTC?"
+    elif fixed is not None:
+        hint = (
+            f"for a fixed {fixed[0]} use {fixed[1]} (the sign is inverted), or your city, "
+            "e.g. Europe/Berlin, to follow summer time"
+        )
+    elif region and not suggestions:
         hint = f"it is a region: add the city, e.g. {region[0]}"
     elif suggestions:
         hint = f"did you mean {' or '.join(suggestions)}?"
     else:
         hint = "use a name like Europe/Berlin or America/New_York"
     raise ValueError(f"'{shorten(text)}' is not a time zone I know; {hint}")
+
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$", re.IGNORECASE)
+
+
+def _fixed_offset_zone(text: str) -> tuple[str, str] | None:
+    """``UTC+2`` / ``GMT+2`` / ``+02:00`` → ``("UTC+2", "Etc/GMT-2")``: the tz database's
+    fixed-offset zones are named with the opposite sign, so ``Etc/GMT+2`` is UTC-2."""
+    match = _OFFSET.match(text.strip())
+    if match is None:
+        return None
+    sign, hours = match.group(1), int(match.group(2))
+    if hours == 0:
+        return ("UTC", "UTC")
+    name = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    if name.lower() not in zone_names():
+        return None
+    return (f"UTC{sign}{hours}", name)
 
 
 def _region_zones(text: str) -> list[str]:

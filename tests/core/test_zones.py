@@ -26,13 +26,17 @@ from salon.core.zones import find_zone, zone_names
         ("new york", "did you mean America/New_York?"),
         ("Europe/Berln", "did you mean Europe/Berlin"),
         ("../../../etc/passwd", "use a name like"),
+        ("UTC+2", "for a fixed UTC+2 use Etc/GMT-2 (the sign is inverted)"),
+        ("GMT-5", "for a fixed UTC-5 use Etc/GMT+5"),
+        ("+02:00", "use Etc/GMT-2"),
+        ("utc+0", "did you mean UTC?"),
     ],
 )
 def test_names_that_are_not_zones_get_a_sentence(typed: str, hint: str) -> None:
     with pytest.raises(ValueError, match="is not a time zone I know") as raised:
         find_zone(typed)
     assert hint in str(raised.value)
-    assert len(str(raised.value)) < 140
+    assert len(str(raised.value)) < 160  # what was typed is shortened
 
 
 def test_any_case_finds_the_canonical_zone() -> None:
