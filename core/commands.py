@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -211,12 +212,16 @@ def split_invocation(text: str) -> tuple[str, str]:
     """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text.
 
     Any whitespace ends the word (a tab, a phone keyboard's no-break space); zero-width
-    characters in it are ignored.
+    characters in it are ignored, and full-width letters (from a CJK keyboard) read as
+    the plain ones.
     """
     parts = text.split(maxsplit=1)
     if not parts:
         return "", ""
-    return strip_zero_width(parts[0]).lower(), parts[1].strip() if len(parts) > 1 else ""
+    head = strip_zero_width(parts[0])
+    if not head.isascii():
+        head = unicodedata.normalize("NFKC", head)
+    return head.lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
 def parse_args(command: Command, text: str) -> dict[str, Any]:

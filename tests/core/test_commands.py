@@ -219,6 +219,7 @@ def test_split_invocation_splits_on_any_whitespace() -> None:
     assert split_invocation("wc\u00a0500 words") == ("wc", "500 words")
     assert split_invocation("\u200bWC\u2060 500") == ("wc", "500")
     assert split_invocation(" \u200b ") == ("", "")
+    assert split_invocation("ＥＣＨＯ　hi") == ("echo", "hi")
 
 
 async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # type: ignore[no-untyped-def]
