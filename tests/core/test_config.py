@@ -9,6 +9,8 @@ from typing import Literal
 import attrs
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salon.core import Bot, hookimpl
 from salon.core.cli import main
@@ -102,6 +104,35 @@ def test_plugin_settings_are_type_checked_naming_the_key(table: dict, message: s
     assert str(raised.value).startswith(message)
     good = structure({"prompts": ["a", "b"], "tags": ["x"]}, PromptsConfig, "plugins.prompts")
     assert good == PromptsConfig(prompts=["a", "b"], tags=frozenset({"x"}))
+
+
+TOML_VALUES = st.one_of(
+    st.text(max_size=8),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+FITS = {
+    "prompts": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "per_day": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "tags": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "style": lambda v: v in ("short", "long"),
+}
+
+
+@given(key=st.sampled_from(sorted(FITS)), value=TOML_VALUES)
+def test_any_toml_value_is_taken_as_is_or_refused_naming_the_key(key: str, value: object) -> None:
+    try:
+        settings = structure({key: value}, PromptsConfig, "plugins.prompts")
+    except ConfigError as error:
+        assert not FITS[key](value)
+        assert str(error).startswith(f"plugins.prompts.{key}")
+    else:
+        assert FITS[key](value)
+        stored = getattr(settings, key)
+        assert stored == (frozenset(value) if key == "tags" else value)  # type: ignore[arg-type]
 
 
 class Prompts:
