@@ -19,6 +19,19 @@ from salon.core.markup import shorten
 #: Names ``available_timezones()`` can list that are not zones to live in.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "factory"})
 _NOT_ZONE_PREFIXES = ("posix/", "right/")
+#: The example a region's hint gives, where the region has one of these (else its first zone).
+_EXAMPLES = (
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "Africa/Lagos",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Atlantic/Reykjavik",
+    "Indian/Maldives",
+    "Antarctica/McMurdo",
+    "Etc/UTC",
+)
 #: Longer text is not compared for suggestions (the longest zone name has 32 characters).
 _MAX_SUGGESTED_LENGTH = 64
 
@@ -64,7 +77,8 @@ def find_zone(text: str) -> ZoneInfo:
             "e.g. Europe/Berlin, to follow summer time"
         )
     elif region and not suggestions:
-        hint = f"it is a region: add the city, e.g. {region[0]}"
+        example = next((name for name in _EXAMPLES if name in region), region[0])
+        hint = f"it is a region: add the city, e.g. {example}"
     elif suggestions:
         hint = f"did you mean {' or '.join(suggestions)}?"
     else:

@@ -12,8 +12,8 @@ from salon.core.zones import find_zone, zone_names
 @pytest.mark.parametrize(
     ("typed", "hint"),
     [
-        ("America", "it is a region: add the city, e.g. America/"),
-        ("Europe", "it is a region: add the city, e.g. Europe/"),
+        ("America", "it is a region: add the city, e.g. America/New_York"),
+        ("europe", "it is a region: add the city, e.g. Europe/Berlin"),
         ("Etc", "it is a region"),
         ("Antarctica", "it is a region"),
         ("x" * 256, "use a name like Europe/Berlin"),
