@@ -52,6 +52,7 @@ from salon.core.markup import (
     md,
     mention,
     quote,
+    shorten,
 )
 from salon.core.model import (
     Attachment,
@@ -160,5 +161,6 @@ __all__ = [
     "mention",
     "quote",
     "render_plain",
+    "shorten",
     "texts",
 ]

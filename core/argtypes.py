@@ -10,7 +10,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from salon.core.commands import ArgType, shorten
+from salon.core.commands import ArgType
+from salon.core.markup import shorten
 
 _CLOCK = re.compile(
     r"(?P<hour>[01]?\d|2[0-3])(?:[:.h](?P<minute>[0-5]\d))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?",

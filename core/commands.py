@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from salon.core.errors import PluginError, UserError
+from salon.core.markup import shorten, strip_zero_width
 from salon.core.model import ButtonPress, Role
+from salon.core.zones import find_zone
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from salon.core.context import Context
 
 Handler = Callable[..., Awaitable[None] | None]
@@ -66,24 +70,12 @@ def _parse_date(text: str) -> date:
         ) from None
 
 
-def _parse_zone(text: str) -> ZoneInfo:
-    if not re.fullmatch(r"[A-Za-z_+\-0-9]+(/[A-Za-z_+\-0-9]+){0,2}", text):
-        raise ValueError(f"'{shorten(text)}' is not a time zone name")
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{shorten(text)}' is not a time zone I know; "
-            "use a name like Europe/Berlin or America/New_York"
-        ) from None
-
-
 WORD = ArgType("word", str)
 TEXT = ArgType("text", str)
 INT = ArgType("number", _parse_int)
 POSITIVE_INT = ArgType("number", _parse_positive_int)
 DATE = ArgType("date", _parse_date)
-ZONE = ArgType("time zone", _parse_zone)
+ZONE = ArgType("time zone", find_zone)
 
 
 def choice(*options: str) -> ArgType:
@@ -244,7 +236,9 @@ class CommandTable:
 
 # --- parsing -------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|(\S+)")
+# Unquoted words end at whitespace or at an invisible separator (zero-width space, word joiner,
+# byte-order mark) that a keyboard or a paste left between them.
+_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|([^\s\u200b\u2060\ufeff]+)")
 
 
 def _checked(command: Command, plugin: str, parent: str, role: Role) -> Command:
@@ -296,9 +290,19 @@ def resolve(command: Command, text: str, role: Role) -> tuple[Command, str]:
 
 
 def split_invocation(text: str) -> tuple[str, str]:
-    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text."""
-    head, _, tail = text.strip().partition(" ")
-    return head.lower(), tail.strip()
+    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text.
+
+    Any whitespace ends the word (a tab, a phone keyboard's no-break space); zero-width
+    characters in it are ignored, and full-width letters (from a CJK keyboard) read as
+    the plain ones.
+    """
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    head = strip_zero_width(parts[0])
+    if not head.isascii():
+        head = unicodedata.normalize("NFKC", head)
+    return head.lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
 def parse_args(
@@ -339,7 +343,7 @@ def parse_args(
             match = more
         values[arg.name] = _convert(arg, token, tz, now)
         position = match.end()
-    extra = text[position:].strip()
+    extra = strip_zero_width(text[position:]).strip()
     if extra:
         raise UserError(f"I didn't expect '{shorten(extra)}' there.", show_usage=True)
     return values
@@ -353,9 +357,5 @@ def _convert(arg: Arg, token: str, tz: ZoneInfo | None, now: datetime | None) ->
             return arg.type.parse(token, tz, now)
         return arg.type.parse(token)
     except ValueError as error:
-        raise UserError(f"{arg.name}: {error}.", show_usage=True) from None
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis, for quoting input back."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        sentence = str(error) if str(error).endswith((".", "?", "!")) else f"{error}."
+        raise UserError(f"{arg.name}: {sentence}", show_usage=True) from None

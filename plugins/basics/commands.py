@@ -19,6 +19,7 @@ from salon.core import (
     italic,
     lines,
     md,
+    shorten,
 )
 from salon.core.hookspecs import runtime
 
@@ -47,7 +48,7 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
     if found is None:
         suggestions = ctx.bot.commands.suggest(name)
         hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
-        ctx.reply(md("There is no command ", code(name[:40]), ".") + hint)
+        ctx.reply(md("There is no command ", code(shorten(name)), ".") + hint)
         return
     for word in words[1:]:
         sub = found.subcommand(word)
