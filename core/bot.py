@@ -29,7 +29,7 @@ from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
 from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
-from salon.core.outbound import Dispatcher, SendQueue
+from salon.core.outbound import Dispatcher, SendHandle, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.plugins import collect, create_plugin_manager
 from salon.core.profiles import Profiles
@@ -70,11 +70,13 @@ class Bot:
                 f"community.timezone: {config.community.timezone!r} is not a time zone name"
             ) from None
         self.storage = Storage(config.database.url)
-        self.profiles = Profiles(self.storage, default_tz)
+        if not config.database.outbox_lease > 0:
+            raise ConfigError("database.outbox_lease: give a number of seconds above 0")
+        self.outbox = Outbox(self.storage, lease=config.database.outbox_lease)
+        self.profiles = Profiles(self.storage, default_tz, self.outbox)
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
-        self.outbox = Outbox(self.storage)
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
@@ -129,9 +131,7 @@ class Bot:
         if adapter.platform in self.adapters:
             raise ConfigError(f"adapters.{adapter.platform}: configured twice")
         self.adapters[adapter.platform] = adapter
-        self.outbound.add(
-            SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox.mark_done)
-        )
+        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox))
 
     def capabilities(self, platform: str) -> Capabilities:
         adapter = self.adapters.get(platform)
@@ -158,11 +158,8 @@ class Bot:
         for adapter in self.adapters.values():
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
-        owed = await self.outbox.pending()
-        if owed:
-            log.info("sending %d messages owed from before the last stop", len(owed))
-        for outbox_id, outbound in owed:
-            self.outbound.enqueue(outbound, outbox_id)
+        await self._send_owed(await self.outbox.claim(), "from before the last stop")
+        self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
         await self._startup_plugins()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
@@ -202,8 +199,30 @@ class Bot:
                 await self.report_error(error, f"stopping adapter {adapter.platform}")
         await self.outbound.stop()
         await self.outbox.close()
+        try:
+            if released := await self.outbox.release():
+                log.info("%d owed messages left for the next start (or another worker)", released)
+        except Exception as error:
+            await self.report_error(error, "releasing the outbox rows")
         await self.storage.dispose()
         self.started = False
+
+    async def _send_owed(self, owed: Sequence[tuple[str, Outbound]], why: str) -> None:
+        if owed:
+            log.info("sending %d owed messages %s", len(owed), why)
+        for outbox_id, outbound in owed:
+            self.outbound.enqueue(outbound, outbox_id)
+
+    async def _keep_outbox_leases(self) -> None:
+        """Renew this worker's outbox leases; take over rows whose worker is gone."""
+        interval = self.outbox.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.outbox.renew()
+                await self._send_owed(await self.outbox.claim(), "taken over from a stopped worker")
+            except Exception as error:
+                await self.report_error(error, "renewing the outbox leases")
 
     async def _prune_ledger(self) -> None:
         while True:
@@ -226,9 +245,15 @@ class Bot:
         """A member joined a space (adapters call this)."""
         await self.notify("member_joined", member=member, space=space, community=self.community)
 
-    def send(self, outbound: Outbound) -> None:
-        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one)."""
-        self.outbound.enqueue(outbound)
+    def send(self, outbound: Outbound) -> SendHandle:
+        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one).
+
+        Returns a handle: ``await handle.sent()`` gives the ``Sent`` (platform message id and
+        space) once delivered, to edit (``Outbound(edit_of=...)``) or delete it later.
+        """
+        handle = SendHandle()
+        self.outbound.enqueue(outbound, handle=handle)
+        return handle
 
     # --- hooks -----------------------------------------------------------------------------
     async def notify(self, hook_name: str, **kwargs: Any) -> list[Any]:

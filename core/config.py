@@ -41,6 +41,9 @@ class DatabaseConfig:
     url: str = "sqlite:///salon.db"
     #: Apply pending migrations at ``salon run`` (otherwise run ``salon db upgrade``).
     auto_migrate: bool = True
+    #: Seconds a worker holds the owed messages it is sending; another worker sharing the
+    #: database takes them over only after that (or at once if the owner died on this host).
+    outbox_lease: float = 60.0
 
 
 @attrs.frozen

@@ -2,7 +2,8 @@
 
 Replies and other effects are buffered and leave only after the handler's transaction commits,
 so a member is never told "saved" about something that rolled back, and a redelivered event
-that turns out to be a duplicate sends nothing.
+that turns out to be a duplicate sends nothing. Each send method returns a ``SendHandle``:
+``await handle.sent()`` (after the handler) gives the ``Sent``, to edit or delete it later.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salon.core.errors import SalonError
 from salon.core.markup import Markup, Part, md
 from salon.core.model import Button, Form, Image, Member, MemberRef, Message, Outbound, Space
+from salon.core.outbound import SendHandle
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -37,16 +40,27 @@ def _body(parts: tuple[Part, ...]) -> Markup:
 class Effects:
     """Buffered outbound messages and after-commit callbacks, flushed together."""
 
-    __slots__ = ("_after", "bot", "outbox")
+    __slots__ = ("_after", "bot", "handles", "outbox")
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.outbox: list[Outbound] = []
+        #: One handle per message of ``outbox``, in the same order.
+        self.handles: list[SendHandle] = []
         self._after: list[AfterCommit] = []
 
-    def send(self, outbound: Outbound) -> None:
-        """Queue a message; it leaves after the transaction commits."""
+    def _buffer(self, outbound: Outbound) -> SendHandle:
+        handle = SendHandle()
         self.outbox.append(outbound)
+        self.handles.append(handle)
+        return handle
+
+    def send(self, outbound: Outbound) -> SendHandle:
+        """Queue a message; it leaves after the transaction commits.
+
+        ``await`` the returned handle's ``sent()`` after the handler to get the ``Sent``.
+        """
+        return self._buffer(outbound)
 
     def send_direct(
         self,
@@ -55,12 +69,13 @@ class Effects:
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
         form: Form | None = None,
-    ) -> None:
+    ) -> SendHandle:
         """Queue a direct message to ``member`` (the adapter opens the DM).
 
-        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        ``form`` is shown only where the platform has ``Capabilities.forms``. Returns the
+        message's ``SendHandle``.
         """
-        self.outbox.append(
+        return self._buffer(
             Outbound(_body(parts), recipient=member, buttons=buttons, image=image, form=form)
         )
 
@@ -69,17 +84,24 @@ class Effects:
         self._after.append(callback)
 
     def _enqueue(self) -> None:
-        for outbound in self.outbox:
-            self.bot.outbound.enqueue(outbound)
+        for index, outbound in enumerate(self.outbox):
+            self.bot.outbound.enqueue(outbound, handle=self._handle(index))
+
+    def _handle(self, index: int) -> SendHandle | None:
+        return self.handles[index] if index < len(self.handles) else None
 
     def discard(self) -> None:
+        for handle in self.handles:
+            handle._settle(None, SalonError("not sent: the transaction rolled back"))
         self.outbox.clear()
+        self.handles.clear()
         self._after.clear()
 
     async def flush(self) -> None:
         """Hand the buffered messages to the send queues, then run the callbacks."""
         self._enqueue()
         self.outbox = []
+        self.handles = []
         after, self._after = self._after, []
         for callback in after:
             try:
@@ -127,12 +149,13 @@ class Context(Effects):
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
         form: Form | None = None,
-    ) -> None:
+    ) -> SendHandle:
         """Reply where the event came from (in its thread, if any).
 
-        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        ``form`` is shown only where the platform has ``Capabilities.forms``. Returns the
+        reply's ``SendHandle``.
         """
-        self.outbox.append(
+        return self._buffer(
             Outbound(
                 _body(parts),
                 space=self.space.ref,
@@ -143,9 +166,9 @@ class Context(Effects):
             )
         )
 
-    def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> None:
+    def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> SendHandle:
         """Replace an earlier bot message in this space (e.g. after a button was pressed)."""
-        self.outbox.append(
+        return self._buffer(
             Outbound(_body(parts), space=self.space.ref, buttons=buttons, edit_of=message_id)
         )
 
@@ -183,7 +206,7 @@ class JobContext(Effects):
     def _enqueue(self) -> None:
         for index, outbound in enumerate(self.outbox):
             outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
-            self.bot.outbound.enqueue(outbound, outbox_id)
+            self.bot.outbound.enqueue(outbound, outbox_id, self._handle(index))
 
     def now(self) -> datetime:
         return self.bot.clock.now()

@@ -229,6 +229,8 @@ class Outbound:
     :param edit_of: the platform id of an earlier bot message to replace.
     :param reply_to: the platform id of the message this replies to.
     :param form: fields to fill in at once, shown only where ``Capabilities.forms`` is true.
+    :param key: an idempotency key, the same on every attempt and after a restart (the send
+        queue sets it to the outbox row's id for durable messages).
     """
 
     body: Markup
@@ -240,6 +242,7 @@ class Outbound:
     reply_to: str | None = None
     edit_of: str | None = None
     form: Form | None = None
+    key: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.space is None) == (self.recipient is None):

@@ -1,32 +1,95 @@
-"""One send queue per adapter: pacing by the platform's limits, retry-after, nothing dropped.
+"""Sending: per platform, lanes per space and per recipient, each paced, scheduled fairly.
 
-Features hand neutral messages to ``Dispatcher.enqueue``; each adapter's queue delivers them in
-order through ``Adapter.send``. ``RetryAfter`` waits and retries the same message; transient
-errors retry with backoff; only a ``DeliveryError`` (or repeated failure) gives up, and then the
-``delivery_failed`` hook hears about it.
+Features hand neutral messages to ``Dispatcher.enqueue``. Each platform's ``SendQueue`` keeps
+one lane per space and one per recipient's DM (``Adapter.lane``); a lane delivers its messages
+in order, one at a time, at its own pace (``RateLimits.per_chat``, ``per_space``), and the
+lanes share the platform's ``overall`` pace and ``in_flight`` sends. The next message to go is
+the one whose lane has been ready longest, so one slow or throttled lane never delays another.
+
+``RetryAfter`` pauses the message's lane (the whole platform when ``platform_wide``) and
+retries the same message; transient errors retry with backoff in that lane; a
+``DeliveryError`` (or repeated failure) gives up, and the ``delivery_failed`` hook hears of it.
+A durable message's outbox row is deleted before its lane sends the next message.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import attrs
 
 from salon.core.adapter import Adapter, Rate
-from salon.core.errors import DeliveryError, RetryAfter
-from salon.core.model import Outbound
+from salon.core.errors import DeliveryError, RetryAfter, SalonError
+from salon.core.model import Outbound, Sent
+
+if TYPE_CHECKING:
+    from salon.core.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 OnFailure = Callable[[Outbound, DeliveryError], Awaitable[None]]
 OnError = Callable[[BaseException, str], Awaitable[object]]
-OnDone = Callable[[str], None]
+
+#: Idle lanes are forgotten once there are this many (their pacing history has expired).
+LANES_KEPT = 1000
+
+
+class SendHandle:
+    """A message on its way out: ``await handle.sent()`` returns its ``Sent``.
+
+    ``bot.send`` and the ``ctx`` send methods return one. A message sent from a handler leaves
+    only after the handler's transaction commits, so the ``Sent`` (the platform's message id
+    and space, to edit or delete the message later with ``edit_of``) is known only then:
+    await it after the handler returns (e.g. in an ``after_commit`` callback or a task), never
+    inside the handler's transaction. ``sent()`` raises ``DeliveryError`` when the message
+    could not be delivered and ``SalonError`` when it was never sent (its transaction rolled
+    back, or salon stopped first).
+    """
+
+    __slots__ = ("_error", "_future", "_sent")
+
+    def __init__(self) -> None:
+        self._sent: Sent | None = None
+        self._error: SalonError | None = None
+        self._future: asyncio.Future[None] | None = None
+
+    def done(self) -> bool:
+        """Whether the message has been delivered, or given up on."""
+        return self._sent is not None or self._error is not None
+
+    async def sent(self) -> Sent:
+        """Wait until the message is delivered; return where and under which id."""
+        if not self.done():
+            if self._future is None:
+                self._future = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._future)
+        if self._error is not None:
+            raise self._error
+        assert self._sent is not None
+        return self._sent
+
+    def _settle(self, sent: Sent | None, error: SalonError | None = None) -> None:
+        if self.done():
+            return
+        self._sent, self._error = sent, error
+        if self._sent is None and self._error is None:
+            self._error = SalonError("the message was not sent")
+        if self._future is not None and not self._future.done():
+            self._future.set_result(None)
 
 
 class Window:
     """A sliding-window limiter: at most ``rate.count`` events in any ``rate.per`` seconds."""
+
+    __slots__ = ("rate", "times")
 
     def __init__(self, rate: Rate) -> None:
         self.rate = rate
@@ -43,8 +106,45 @@ class Window:
         self.times.append(now)
 
 
+@attrs.define(slots=True, eq=False)
+class Item:
+    """One message in a lane, with its outbox row (if durable) and its handle."""
+
+    outbound: Outbound
+    outbox_id: str | None = None
+    handle: SendHandle | None = None
+    attempt: int = 0
+
+
+@attrs.define(slots=True, eq=False)
+class Lane:
+    """The messages of one space or one recipient's DM, sent in order at their own pace."""
+
+    key: str
+    windows: tuple[Window, ...]
+    items: deque[Item] = attrs.field(factory=deque)
+    paused_until: float = 0.0
+    busy: bool = False
+    scheduled: bool = False
+
+    def delay(self, now: float) -> float:
+        waits = [window.delay(now) for window in self.windows]
+        return max(self.paused_until - now, *waits, 0.0)
+
+    def idle(self, now: float) -> bool:
+        return (
+            not self.items
+            and not self.busy
+            and self.delay(now) <= 0
+            and not any(window.times for window in self.windows)
+        )
+
+
 class SendQueue:
-    """Delivers one adapter's messages in order, at the pace the platform allows."""
+    """Delivers one adapter's messages in lanes, at the pace the platform allows.
+
+    :param outbox: where durable messages' rows are deleted once delivered.
+    """
 
     max_attempts = 6
 
@@ -53,18 +153,27 @@ class SendQueue:
         adapter: Adapter,
         on_failure: OnFailure,
         on_error: OnError,
-        on_done: OnDone | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.adapter = adapter
-        #: (message, outbox id): the id of a durable message, reported to ``on_done``.
-        self.queue: asyncio.Queue[tuple[Outbound, str | None]] = asyncio.Queue()
         self._on_failure = on_failure
         self._on_error = on_error
-        self._on_done = on_done
+        self._outbox = outbox
         limits = adapter.rate_limits
+        self._limits = limits
         self._overall = Window(limits.overall) if limits.overall else None
-        self._per_space_rate = limits.per_space
-        self._per_space: dict[str, Window] = {}
+        self._in_flight = max(1, limits.in_flight)
+        self.lanes: dict[str, Lane] = {}
+        self._ready: list[tuple[float, int, Lane]] = []
+        self._order = itertools.count()
+        self._paused_until = 0.0
+        self._active = 0
+        self._unfinished = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._wake = asyncio.Event()
+        self._sends: set[asyncio.Task[None]] = set()
+        self._since_pruned = 0
         self._worker: asyncio.Task[None] | None = None
         self.sent = 0
         self.retries = 0
@@ -75,76 +184,174 @@ class SendQueue:
         )
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            await asyncio.gather(self._worker, return_exceptions=True)
-            self._worker = None
+        tasks = [*self._sends, *([self._worker] if self._worker else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._worker = None
+        for lane in self.lanes.values():
+            for item in lane.items:
+                if item.handle is not None:
+                    item.handle._settle(None, SalonError("salon stopped before sending it"))
+            lane.items.clear()
 
-    def put(self, outbound: Outbound, outbox_id: str | None = None) -> None:
-        self.queue.put_nowait((outbound, outbox_id))
+    def put(
+        self, outbound: Outbound, outbox_id: str | None = None, handle: SendHandle | None = None
+    ) -> None:
+        if outbox_id is not None and outbound.key is None:
+            outbound = attrs.evolve(outbound, key=outbox_id)
+        key, is_group = self.adapter.lane(outbound)
+        lane = self.lanes.get(key)
+        if lane is None:
+            lane = self.lanes[key] = Lane(key, self._windows(is_group))
+        lane.items.append(Item(outbound, outbox_id, handle))
+        self._unfinished += 1
+        self._idle.clear()
+        if not lane.busy and not lane.scheduled:
+            self._schedule(lane, time.monotonic())
+
+    @property
+    def queued(self) -> int:
+        """Messages not yet delivered or given up on."""
+        return self._unfinished
 
     async def drain(self) -> None:
         """Wait until everything queued so far has been delivered (or given up)."""
-        await self.queue.join()
+        await self._idle.wait()
 
+    def _windows(self, is_group: bool) -> tuple[Window, ...]:
+        rates = [self._limits.per_chat, self._limits.per_space if is_group else None]
+        return tuple(Window(rate) for rate in rates if rate is not None)
+
+    def _schedule(self, lane: Lane, now: float) -> None:
+        lane.scheduled = True
+        heapq.heappush(self._ready, (now + lane.delay(now), next(self._order), lane))
+        self._wake.set()
+
+    # --- the scheduler ---------------------------------------------------------------------
     async def _run(self) -> None:
         while True:
-            outbound, outbox_id = await self.queue.get()
-            try:
-                await self._deliver(outbound)
-            except Exception as error:  # never let one message kill the queue
-                await self._on_error(error, f"send queue {self.adapter.platform}")
-            else:
-                if outbox_id is not None and self._on_done is not None:
-                    self._on_done(outbox_id)
-            finally:
-                self.queue.task_done()
+            self._wake.clear()
+            timeout = self._next_send()
+            if timeout == 0.0:
+                await asyncio.sleep(0)  # a send was started: let it (and everything else) run
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
 
-    async def _pace(self, outbound: Outbound) -> None:
-        windows = []
+    def _next_send(self) -> float | None:
+        """Start the next send if one may go now (0.0); else how long to wait (None: until
+        woken)."""
+        if self._active >= self._in_flight or not self._ready:
+            return None
+        now = time.monotonic()
+        ready_at, _, lane = self._ready[0]
+        wait = max(ready_at - now, self._paused_until - now)
         if self._overall is not None:
-            windows.append(self._overall)
-        if self._per_space_rate is not None:
-            # A direct message paces with the member's DM, wherever it is addressed.
-            key = outbound.space.id if outbound.space else f"dm:{outbound.recipient}"
-            window = self._per_space.get(key)
-            if window is None:
-                window = self._per_space[key] = Window(self._per_space_rate)
-            windows.append(window)
-        if not windows:
-            return
-        while True:
-            now = time.monotonic()
-            wait = max(window.delay(now) for window in windows)
-            if wait <= 0:
-                for window in windows:
-                    window.record(now)
-                return
-            await asyncio.sleep(wait)
+            wait = max(wait, self._overall.delay(now))
+        if wait > 0:
+            return wait
+        heapq.heappop(self._ready)
+        lane.scheduled = False
+        if not lane.items:
+            return 0.0
+        lane_wait = lane.delay(now)
+        if lane_wait > 0:  # paused or paced since it was scheduled
+            self._schedule(lane, now)
+            return 0.0
+        item = lane.items.popleft()
+        lane.busy = True
+        for window in lane.windows:
+            window.record(now)
+        if self._overall is not None:
+            self._overall.record(now)
+        self._active += 1
+        task = asyncio.get_running_loop().create_task(self._send(lane, item))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+        return 0.0
 
-    async def _deliver(self, outbound: Outbound) -> None:
-        attempt = 0
-        while True:
-            await self._pace(outbound)
-            try:
-                await self.adapter.send(outbound)
-                self.sent += 1
-                return
-            except RetryAfter as error:
-                self.retries += 1
-                log.info("%s asked us to wait %.2fs", self.adapter.platform, error.seconds)
-                await asyncio.sleep(error.seconds)
-            except DeliveryError as error:
-                await self._on_failure(outbound, error)
-                return
-            except Exception as error:
-                attempt += 1
-                if attempt >= self.max_attempts:
-                    await self._on_error(error, f"sending on {self.adapter.platform}")
-                    await self._on_failure(outbound, DeliveryError(f"gave up: {error}"))
-                    return
-                self.retries += 1
-                await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
+    async def _send(self, lane: Lane, item: Item) -> None:
+        settled = True
+        try:
+            settled = await self._attempt(lane, item)
+        except Exception as error:  # never let one message kill the queue
+            await self._on_error(error, f"send queue {self.adapter.platform}")
+            if item.handle is not None:
+                item.handle._settle(None, DeliveryError(f"not sent: {error}"))
+        finally:
+            lane.busy = False
+            self._active -= 1
+            now = time.monotonic()
+            if lane.items:
+                self._schedule(lane, now)
+            elif not lane.windows and lane.paused_until <= now:
+                self.lanes.pop(lane.key, None)  # nothing to remember about an unpaced lane
+            else:
+                self._since_pruned += 1
+                if self._since_pruned >= LANES_KEPT and len(self.lanes) > LANES_KEPT:
+                    self._since_pruned = 0
+                    self._forget_idle_lanes(now)
+            if settled:
+                self._unfinished -= 1
+                if self._unfinished == 0:
+                    self._idle.set()
+            self._wake.set()
+
+    async def _attempt(self, lane: Lane, item: Item) -> bool:
+        """Send ``item`` once; return whether it is settled (False: put back to retry)."""
+        outbound = item.outbound
+        outbox, outbox_id = self._outbox, item.outbox_id
+        if outbox is not None and outbox_id is not None and outbox.is_cancelled(outbox_id):
+            if item.handle is not None:
+                item.handle._settle(None, SalonError("the recipient asked to be forgotten"))
+            return True
+        try:
+            sent = await self.adapter.send(outbound)
+        except RetryAfter as error:
+            self.retries += 1
+            log.info(
+                "%s asked us to wait %.2fs%s",
+                self.adapter.platform,
+                error.seconds,
+                " (all lanes)" if error.platform_wide else f" (lane {lane.key})",
+            )
+            until = time.monotonic() + error.seconds
+            if error.platform_wide:
+                self._paused_until = max(self._paused_until, until)
+            else:
+                lane.paused_until = max(lane.paused_until, until)
+            lane.items.appendleft(item)
+            return False
+        except DeliveryError as error:
+            await self._on_failure(outbound, error)
+            await self._settle(item, None, error)
+            return True
+        except Exception as error:
+            item.attempt += 1
+            if item.attempt >= self.max_attempts:
+                await self._on_error(error, f"sending on {self.adapter.platform}")
+                failure = DeliveryError(f"gave up: {error}")
+                await self._on_failure(outbound, failure)
+                await self._settle(item, None, failure)
+                return True
+            self.retries += 1
+            lane.paused_until = time.monotonic() + min(0.2 * 2**item.attempt, 10.0)
+            lane.items.appendleft(item)
+            return False
+        self.sent += 1
+        await self._settle(item, sent)
+        return True
+
+    async def _settle(self, item: Item, sent: Sent | None, error: SalonError | None = None) -> None:
+        if item.outbox_id is not None and self._outbox is not None:
+            await self._outbox.delivered(item.outbox_id)
+        if item.handle is not None:
+            item.handle._settle(sent, error)
+
+    def _forget_idle_lanes(self, now: float) -> None:
+        for key in [key for key, lane in self.lanes.items() if lane.idle(now)]:
+            del self.lanes[key]
 
 
 class Dispatcher:
@@ -156,12 +363,16 @@ class Dispatcher:
     def add(self, queue: SendQueue) -> None:
         self.queues[queue.adapter.platform] = queue
 
-    def enqueue(self, outbound: Outbound, outbox_id: str | None = None) -> None:
+    def enqueue(
+        self, outbound: Outbound, outbox_id: str | None = None, handle: SendHandle | None = None
+    ) -> None:
         queue = self.queues.get(outbound.platform)
         if queue is None:
             log.warning("no adapter for platform %r; message not sent", outbound.platform)
+            if handle is not None:
+                handle._settle(None, DeliveryError(f"no adapter for {outbound.platform!r}"))
             return
-        queue.put(outbound, outbox_id)
+        queue.put(outbound, outbox_id, handle)
 
     def start(self) -> None:
         for queue in self.queues.values():

@@ -53,13 +53,23 @@ class Sender:
         self.adapter = adapter
         self._run = f"{time.time_ns():x}"
         self._seq = itertools.count(1)
-        self._attempt: Attempt | None = None
+        #: Attempts under way, by message: the send queue runs several lanes at once.
+        self._attempts: dict[int, Attempt] = {}
 
     def attempt_for(self, outbound: Outbound) -> Attempt:
-        """The attempt of this very object (a retry), or a new one with fresh txn ids."""
-        attempt = self._attempt
+        """The attempt of this very object (a retry), or a new one.
+
+        A durable message's txn ids come from its ``key`` (its outbox row), so a resend after
+        a crash is stored once by the homeserver; other messages get fresh ones.
+        """
+        attempt = self._attempts.get(id(outbound))
         if attempt is None or attempt.outbound is not outbound:
-            attempt = self._attempt = Attempt(outbound, f"salon.{self._run}.{next(self._seq)}")
+            txn = (
+                f"salon.{outbound.key}" if outbound.key else f"salon.{self._run}.{next(self._seq)}"
+            )
+            attempt = self._attempts[id(outbound)] = Attempt(outbound, txn)
+            while len(self._attempts) > 256:  # given up (DeliveryError): forget the oldest
+                del self._attempts[next(iter(self._attempts))]
         return attempt
 
     async def send(self, outbound: Outbound) -> Sent:
@@ -91,7 +101,7 @@ class Sender:
                     }
                 }
                 await self._send_part(attempt, 10 + number, "m.reaction", reaction)
-        self._attempt = None
+        self._attempts.pop(id(outbound), None)
         assert first is not None, "an Outbound always has a body, buttons or an image"
         return Sent(first, SpaceRef(PLATFORM, room_id))
 
