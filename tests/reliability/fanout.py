@@ -84,7 +84,10 @@ async def prepare(url: str, count: int) -> None:
         )
         await db.execute(
             core_tables.members.insert(),
-            [{**member, "display_name": member["member_id"], "created_at": now} for member in members],
+            [
+                {**member, "display_name": member["member_id"], "created_at": now}
+                for member in members
+            ],
         )
         await db.execute(
             tables.participants.insert(),

@@ -9,6 +9,7 @@ repeats than that window allows, and on any owed row left behind.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -35,7 +36,7 @@ async def finish(url: str, outputs: list[Path], worker: Worker) -> None:
             if len(asked(outputs)) == MEMBERS and await outbox_rows(url) == 0:
                 return
             assert worker.process.poll() is None, worker.err.read_text()[-2000:]
-            await __import__("asyncio").sleep(0.05)
+            await asyncio.sleep(0.05)
         raise AssertionError(f"{MEMBERS - len(asked(outputs))} members were never asked")
     finally:
         worker.stop()
