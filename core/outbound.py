@@ -310,12 +310,8 @@ class SendQueue:
             sent = await self.adapter.send(outbound)
         except RetryAfter as error:
             self.retries += 1
-            log.info(
-                "%s asked us to wait %.2fs%s",
-                self.adapter.platform,
-                error.seconds,
-                " (all lanes)" if error.platform_wide else f" (lane {lane.key})",
-            )
+            wide = " (every lane)" if error.platform_wide else ""
+            log.info("%s asked us to wait %.2fs%s", self.adapter.platform, error.seconds, wide)
             until = time.monotonic() + error.seconds
             if error.platform_wide:
                 self._paused_until = max(self._paused_until, until)
