@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -46,35 +46,39 @@ ZONES = (
 )
 
 
-def write_config(directory: Path, url: str, lease: float) -> Path:
+def write_config(
+    directory: Path, url: str, lease: float, adapter: str = '[adapters.console]\nmember = "o"\n'
+) -> Path:
     path = directory / "salon.toml"
     path.write_text(
         "[community]\n"
         'name = "Reliability"\n'
         "[database]\n"
         f'url = "{url}"\n'
-        f"outbox_lease = {lease}\n"
-        "[adapters.console]\n"
-        'member = "organiser"\n'
+        f"outbox_lease = {lease}\n" + adapter
     )
     return path
 
 
-async def prepare(url: str, count: int) -> None:
-    """Members, their zones, one check-in with every member, and its ask jobs due now."""
+async def prepare(
+    url: str, count: int, platform: str = "console", ids: list[str] | None = None
+) -> None:
+    """Members (``m0``, ``m1``... or ``ids``), their zones, one check-in with every member,
+    and its ask jobs due now."""
+    ids = ids or [f"m{i}" for i in range(count)]
     config = config_from_mapping({"community": {"name": "Reliability"}, "database": {"url": url}})
     bot = Bot(config, env={})
     await bot.prepare_database()
     now = bot.clock.now()
     members = [
-        {"platform": "console", "member_id": f"m{i}", "tz": ZONES[i % len(ZONES)]}
+        {"platform": platform, "member_id": ids[i], "tz": ZONES[i % len(ZONES)]}
         for i in range(count)
     ]
     async with bot.storage.transaction() as db:
         await db.execute(
             tables.checkins.insert().values(
-                space_platform="console",
-                space_id="general",
+                space_platform=platform,
+                space_id="general" if platform == "console" else "-100",
                 days="MO,TU,WE,TH,FR,SA,SU",
                 ask_time="09:00",
                 digest_time=None,
@@ -117,12 +121,14 @@ async def outbox_rows(url: str) -> int:
 class Worker:
     """One ``salon run`` on the console, its output in ``out``; stdin stays open."""
 
-    def __init__(self, directory: Path, config: Path, name: str) -> None:
+    def __init__(
+        self, directory: Path, config: Path, name: str, env: dict[str, str] | None = None
+    ) -> None:
         self.out = directory / f"{name}.out"
         self.err = directory / f"{name}.err"
         self._stdout: IO[Any] = self.out.open("w")
         self._stderr: IO[Any] = self.err.open("w")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process = subprocess.Popen(
             [*SALON, "run", "--config", str(config)],
             cwd=directory,
@@ -163,18 +169,22 @@ def asked(outputs: Iterable[Path]) -> Counter[str]:
     return counts
 
 
-async def wait_until_asked(outputs: list[Path], at_least: int, workers: list[Worker]) -> int:
-    """Wait until ``at_least`` asks are shown in total; return the total."""
+async def wait_until_asked(
+    outputs: list[Path] | Callable[[], Counter[str]], at_least: int, workers: list[Worker]
+) -> int:
+    """Wait until ``at_least`` asks are shown in total (in ``outputs``, or as counted by it);
+    return the total."""
+    count = outputs if callable(outputs) else lambda: asked(outputs)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        total = sum(asked(outputs).values())
+        total = sum(count().values())
         if total >= at_least:
             return total
         for worker in workers:
             if worker.process.poll() is not None:
                 raise AssertionError(f"salon run exited: {worker.err.read_text()[-2000:]}")
         await asyncio.sleep(0.005)
-    raise AssertionError(f"only {sum(asked(outputs).values())} asks shown, waited for {at_least}")
+    raise AssertionError(f"only {sum(count().values())} asks shown, waited for {at_least}")
 
 
 def figures(count: int, counts: Counter[str]) -> dict[str, int]:
