@@ -108,6 +108,7 @@ async def test_each_row_is_deleted_before_its_lane_sends_the_next(tmp_path) -> N
         assert [d.outbound.key for d in adapter.delivered] == ids  # the idempotency key
     finally:
         await queue.stop()
+        await outbox.close()
         await storage.dispose()
 
 
@@ -137,4 +138,5 @@ async def test_forgetting_a_member_deletes_what_is_still_owed_to_them(tmp_path) 
         assert [str(d.recipient) for d in adapter.delivered] == ["memory:bob"]
     finally:
         await queue.stop()
+        await outbox.close()
         await storage.dispose()
