@@ -15,7 +15,6 @@ A durable message's outbox row is deleted before its lane sends the next message
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import logging
@@ -38,6 +37,8 @@ log = logging.getLogger(__name__)
 OnFailure = Callable[[Outbound, DeliveryError], Awaitable[None]]
 OnError = Callable[[BaseException, str], Awaitable[object]]
 
+#: A worker with messages ready yields to the event loop after this many sends in a row.
+YIELD_EVERY = 16
 #: Idle lanes are forgotten once there are this many (their pacing history has expired).
 LANES_KEPT = 1000
 
@@ -114,6 +115,8 @@ class Item:
     outbox_id: str | None = None
     handle: SendHandle | None = None
     attempt: int = 0
+    #: The lane it is being sent in (set while a worker has it).
+    lane: Lane | None = None
 
 
 @attrs.define(slots=True, eq=False)
@@ -128,8 +131,10 @@ class Lane:
     scheduled: bool = False
 
     def delay(self, now: float) -> float:
-        waits = [window.delay(now) for window in self.windows]
-        return max(self.paused_until - now, *waits, 0.0)
+        wait = self.paused_until - now
+        for window in self.windows:
+            wait = max(wait, window.delay(now))
+        return max(wait, 0.0)
 
     def idle(self, now: float) -> bool:
         return (
@@ -138,6 +143,11 @@ class Lane:
             and self.delay(now) <= 0
             and not any(window.times for window in self.windows)
         )
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class SendQueue:
@@ -167,28 +177,29 @@ class SendQueue:
         self._ready: list[tuple[float, int, Lane]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
-        self._active = 0
         self._unfinished = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        self._wake = asyncio.Event()
-        self._sends: set[asyncio.Task[None]] = set()
+        #: Workers waiting for a lane to become ready, each on its own future.
+        self._waiting: deque[asyncio.Future[None]] = deque()
         self._since_pruned = 0
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
         self.sent = 0
         self.retries = 0
 
     def start(self) -> None:
-        self._worker = asyncio.get_running_loop().create_task(
-            self._run(), name=f"send-queue:{self.adapter.platform}"
-        )
+        """Start ``RateLimits.in_flight`` workers; each sends one message at a time."""
+        loop = asyncio.get_running_loop()
+        name = f"send-queue:{self.adapter.platform}"
+        self._workers = [
+            loop.create_task(self._work(), name=f"{name}:{n}") for n in range(self._in_flight)
+        ]
 
     async def stop(self) -> None:
-        tasks = [*self._sends, *([self._worker] if self._worker else [])]
-        for task in tasks:
+        for task in self._workers:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._worker = None
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
         for lane in self.lanes.values():
             for item in lane.items:
                 if item.handle is not None:
@@ -223,55 +234,78 @@ class SendQueue:
         rates = [self._limits.per_chat, self._limits.per_space if is_group else None]
         return tuple(Window(rate) for rate in rates if rate is not None)
 
-    def _schedule(self, lane: Lane, now: float) -> None:
+    def _schedule(self, lane: Lane, now: float, *, wake: bool = True) -> None:
         lane.scheduled = True
         heapq.heappush(self._ready, (now + lane.delay(now), next(self._order), lane))
-        self._wake.set()
+        if wake:
+            self._wake_one()
 
-    # --- the scheduler ---------------------------------------------------------------------
-    async def _run(self) -> None:
+    def _wake_one(self) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    # --- the workers -----------------------------------------------------------------------
+    async def _work(self) -> None:
+        loop = asyncio.get_running_loop()
+        picked = self._pick()
+        in_a_row = 0
         while True:
-            self._wake.clear()
-            timeout = self._next_send()
-            if timeout == 0.0:
-                await asyncio.sleep(0)  # a send was started: let it (and everything else) run
+            if isinstance(picked, Item):
+                await self._send(picked)
+                picked = self._pick()
+                in_a_row += 1
+                if in_a_row >= YIELD_EVERY and isinstance(picked, Item):
+                    # A send may never suspend (memory, console): let everything else run too.
+                    in_a_row = 0
+                    await asyncio.sleep(0)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            in_a_row = 0
+            waiter: asyncio.Future[None] = loop.create_future()
+            while self._waiting and self._waiting[0].done():
+                self._waiting.popleft()
+            self._waiting.append(waiter)
+            timer = None if picked is None else loop.call_later(picked, _release, waiter)
+            try:
+                await waiter
+            finally:
+                if timer is not None:
+                    timer.cancel()
+            picked = self._pick()
 
-    def _next_send(self) -> float | None:
-        """Start the next send if one may go now (0.0); else how long to wait (None: until
-        woken)."""
-        if self._active >= self._in_flight or not self._ready:
-            return None
-        now = time.monotonic()
-        ready_at, _, lane = self._ready[0]
-        wait = max(ready_at - now, self._paused_until - now)
-        if self._overall is not None:
-            wait = max(wait, self._overall.delay(now))
-        if wait > 0:
-            return wait
-        heapq.heappop(self._ready)
-        lane.scheduled = False
-        if not lane.items:
-            return 0.0
-        lane_wait = lane.delay(now)
-        if lane_wait > 0:  # paused or paced since it was scheduled
-            self._schedule(lane, now)
-            return 0.0
-        item = lane.items.popleft()
-        lane.busy = True
-        for window in lane.windows:
-            window.record(now)
-        if self._overall is not None:
-            self._overall.record(now)
-        self._active += 1
-        task = asyncio.get_running_loop().create_task(self._send(lane, item))
-        self._sends.add(task)
-        task.add_done_callback(self._sends.discard)
-        return 0.0
+    def _pick(self) -> Item | float | None:
+        """Take the next message that may go now; else how long until one may (None: until
+        one is queued)."""
+        while self._ready:
+            now = time.monotonic()
+            ready_at, _, lane = self._ready[0]
+            wait = max(ready_at - now, self._paused_until - now)
+            if self._overall is not None:
+                wait = max(wait, self._overall.delay(now))
+            if wait > 0:
+                return wait
+            heapq.heappop(self._ready)
+            lane.scheduled = False
+            if not lane.items:
+                continue
+            if lane.delay(now) > 0:  # paused or paced since it was scheduled
+                self._schedule(lane, now, wake=False)
+                continue
+            item = lane.items.popleft()
+            lane.busy = True
+            for window in lane.windows:
+                window.record(now)
+            if self._overall is not None:
+                self._overall.record(now)
+            item.lane = lane
+            return item
+        return None
 
-    async def _send(self, lane: Lane, item: Item) -> None:
+    async def _send(self, item: Item) -> None:
+        lane = item.lane
+        assert lane is not None
         settled = True
         try:
             settled = await self._attempt(lane, item)
@@ -281,12 +315,11 @@ class SendQueue:
                 item.handle._settle(None, DeliveryError(f"not sent: {error}"))
         finally:
             lane.busy = False
-            self._active -= 1
+            item.lane = None
             now = time.monotonic()
             if lane.items:
-                self._schedule(lane, now)
-            elif not lane.windows and lane.paused_until <= now:
-                self.lanes.pop(lane.key, None)  # nothing to remember about an unpaced lane
+                # This worker picks next itself; another one is woken only for a new lane.
+                self._schedule(lane, now, wake=False)
             else:
                 self._since_pruned += 1
                 if self._since_pruned >= LANES_KEPT and len(self.lanes) > LANES_KEPT:
@@ -296,7 +329,6 @@ class SendQueue:
                 self._unfinished -= 1
                 if self._unfinished == 0:
                     self._idle.set()
-            self._wake.set()
 
     async def _attempt(self, lane: Lane, item: Item) -> bool:
         """Send ``item`` once; return whether it is settled (False: put back to retry)."""
