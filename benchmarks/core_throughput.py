@@ -5,7 +5,11 @@ member's text. Two modes: ``seq`` (one message in flight) and ``burst`` (all inj
 for all). Prints msgs/s, p50/p99 latency and peak RSS, and checks that every reply arrived
 exactly once and intact.
 
-    python benchmarks/core_throughput.py [--messages 20000] [--warmup 1000]
+``--transactional`` runs the command in ``ctx.transaction()``, as a command that changes state
+does: the event is recorded in the ledger and the reply is stored in the durable outbox in the
+same transaction, then deleted once delivered (the cost of durable replies).
+
+    python benchmarks/core_throughput.py [--messages 20000] [--warmup 1000] [--transactional]
 """
 
 from __future__ import annotations
@@ -30,12 +34,19 @@ from salon.core.plugins import create_plugin_manager
 
 
 class EchoPlugin:
+    def __init__(self, transactional: bool = False) -> None:
+        self.transactional = transactional
+
     @hookimpl
     def register_commands(self, register):  # type: ignore[no-untyped-def]
         register(Command("echo", self.echo, help="Echo.", args=(Arg("text", rest=True),)))
 
-    def echo(self, ctx: Context, text: str) -> None:
-        ctx.reply(md("You wrote ", bold(text), "."))
+    async def echo(self, ctx: Context, text: str) -> None:
+        if self.transactional:
+            async with ctx.transaction():
+                ctx.reply(md("You wrote ", bold(text), "."))
+        else:
+            ctx.reply(md("You wrote ", bold(text), "."))
 
 
 def expected(n: int) -> str:
@@ -55,9 +66,9 @@ def prepare_database(directory: str) -> str:
     return url
 
 
-async def run(messages: int, warmup: int, url: str) -> None:
+async def run(messages: int, warmup: int, url: str, transactional: bool = False) -> None:
     config = config_from_mapping({"database": {"url": url}})
-    pm = create_plugin_manager(extra=[("echo", EchoPlugin())])
+    pm = create_plugin_manager(extra=[("echo", EchoPlugin(transactional))])
     bot = Bot(config, pm=pm, env={})
     adapter = MemoryAdapter(bot)
     bot.add_adapter(adapter)
@@ -149,10 +160,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--warmup", type=int, default=1_000)
+    parser.add_argument("--transactional", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = prepare_database(directory)
-        asyncio.run(run(args.messages, args.warmup, url))
+        asyncio.run(run(args.messages, args.warmup, url, args.transactional))
 
 
 if __name__ == "__main__":

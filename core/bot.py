@@ -314,7 +314,8 @@ class Bot:
         try:
             async with connection.begin_nested():
                 await await_maybe(handler.run(ctx, job))
-                ctx.outbox_ids = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+                stored = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+            ctx.outbox_ids = stored  # only once the savepoint holds them
         except Exception as error:
             ctx.discard()
             await self.report_error(error, f"job {job.kind} ({job.key})")

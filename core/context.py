@@ -40,13 +40,16 @@ def _body(parts: tuple[Part, ...]) -> Markup:
 class Effects:
     """Buffered outbound messages and after-commit callbacks, flushed together."""
 
-    __slots__ = ("_after", "bot", "handles", "outbox")
+    __slots__ = ("_after", "bot", "handles", "outbox", "outbox_ids")
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.outbox: list[Outbound] = []
         #: One handle per message of ``outbox``, in the same order.
         self.handles: list[SendHandle] = []
+        #: Outbox row ids of the first messages of ``outbox``: those stored in a committed
+        #: transaction, so they are sent even after a crash.
+        self.outbox_ids: list[str] = []
         self._after: list[AfterCommit] = []
 
     def _buffer(self, outbound: Outbound) -> SendHandle:
@@ -85,16 +88,19 @@ class Effects:
 
     def _enqueue(self) -> None:
         for index, outbound in enumerate(self.outbox):
-            self.bot.outbound.enqueue(outbound, handle=self._handle(index))
+            outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
+            self.bot.outbound.enqueue(outbound, outbox_id, self._handle(index))
 
     def _handle(self, index: int) -> SendHandle | None:
         return self.handles[index] if index < len(self.handles) else None
 
     def discard(self) -> None:
-        for handle in self.handles:
+        """Drop what is buffered, except messages already stored by a committed transaction."""
+        kept = len(self.outbox_ids)
+        for handle in self.handles[kept:]:
             handle._settle(None, SalonError("not sent: the transaction rolled back"))
-        self.outbox.clear()
-        self.handles.clear()
+        del self.outbox[kept:]
+        del self.handles[kept:]
         self._after.clear()
 
     async def flush(self) -> None:
@@ -102,6 +108,7 @@ class Effects:
         self._enqueue()
         self.outbox = []
         self.handles = []
+        self.outbox_ids = []
         after, self._after = self._after, []
         for callback in after:
             try:
@@ -180,33 +187,34 @@ class Context(Effects):
         """One transaction that also records this event in the inbound ledger.
 
         If the platform delivered this event before, ``AlreadyHandled`` is raised inside and
-        the router drops the event quietly, replies included.
+        the router drops the event quietly, replies included. The replies buffered by the end
+        of the block are stored in the durable outbox in the same transaction (unless
+        ``commands.durable_replies`` is off): an event the ledger marks as handled has its
+        answer sent even if salon crashes right after.
         """
+        stored: list[str] = []
         async with self.bot.storage.transaction() as connection:
             if not self._recorded:
                 await self.bot.storage.record_event(
                     connection, self.space.ref.platform, self.event_id, self.now()
                 )
             yield connection
+            if self.bot.config.commands.durable_replies:
+                owed = self.outbox[len(self.outbox_ids) :]
+                stored = await self.bot.outbox.store(connection, owed, self.now())
+        self.outbox_ids += stored
         self._recorded = True
 
 
 class JobContext(Effects):
     """The context of one scheduled run. ``db`` is the run's transaction, already open."""
 
-    __slots__ = ("db", "job", "outbox_ids")
+    __slots__ = ("db", "job")
 
     def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
         super().__init__(bot)
         self.job = job
         self.db = db
-        #: Ids of the durable outbox rows of ``outbox`` (set when the run's rows are stored).
-        self.outbox_ids: list[str] = []
-
-    def _enqueue(self) -> None:
-        for index, outbound in enumerate(self.outbox):
-            outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
-            self.bot.outbound.enqueue(outbound, outbox_id, self._handle(index))
 
     def now(self) -> datetime:
         return self.bot.clock.now()
