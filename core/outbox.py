@@ -43,6 +43,13 @@ log = logging.getLogger(__name__)
 CLAIM_BATCH = 5000
 
 
+def _pid_namespace() -> str:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "-"
+
+
 def _wall_now() -> datetime:
     # Leases measure real time passing between processes, not the bot's (possibly manual) clock.
     return datetime.now(UTC)
@@ -57,7 +64,9 @@ class Outbox:
     def __init__(self, storage: Storage, *, lease: float = 60.0) -> None:
         self.storage = storage
         self.lease = timedelta(seconds=lease)
-        self.host = socket.gethostname()[:24]
+        #: Where this worker runs: the host and its process-id namespace (containers that share
+        #: a host name have their own), so a process id means the same process only there.
+        self.host = f"{socket.gethostname()[:24]}/{_pid_namespace()}"
         #: This worker's name on its rows: host, process id and a random part.
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         #: Ids of rows this worker has queued and not yet settled.
