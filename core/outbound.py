@@ -145,7 +145,7 @@ class Lane:
         )
 
 
-def _release(waiter: asyncio.Future[None]) -> None:
+def _release(waiter: asyncio.Future[Item | None]) -> None:
     if not waiter.done():
         waiter.set_result(None)
 
@@ -180,8 +180,8 @@ class SendQueue:
         self._unfinished = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        #: Workers waiting for a lane to become ready, each on its own future.
-        self._waiting: deque[asyncio.Future[None]] = deque()
+        #: Idle workers, each on its own future (given a message directly, or None to look).
+        self._waiting: deque[asyncio.Future[Item | None]] = deque()
         self._since_pruned = 0
         self._workers: list[asyncio.Task[None]] = []
         self.sent = 0
@@ -215,10 +215,14 @@ class SendQueue:
         lane = self.lanes.get(key)
         if lane is None:
             lane = self.lanes[key] = Lane(key, self._windows(is_group))
-        lane.items.append(Item(outbound, outbox_id, handle))
+        item = Item(outbound, outbox_id, handle)
         self._unfinished += 1
-        self._idle.clear()
-        if not lane.busy and not lane.scheduled:
+        if self._unfinished == 1:
+            self._idle.clear()
+        if lane.busy or lane.scheduled:
+            lane.items.append(item)
+        elif not (self._free(lane) and self._hand_over(lane, item)):
+            lane.items.append(item)
             self._schedule(lane, time.monotonic())
 
     @property
@@ -236,7 +240,8 @@ class SendQueue:
 
     def _schedule(self, lane: Lane, now: float, *, wake: bool = True) -> None:
         lane.scheduled = True
-        heapq.heappush(self._ready, (now + lane.delay(now), next(self._order), lane))
+        ready = now if not lane.windows and lane.paused_until <= now else now + lane.delay(now)
+        heapq.heappush(self._ready, (ready, next(self._order), lane))
         if wake:
             self._wake_one()
 
@@ -247,6 +252,44 @@ class SendQueue:
                 waiter.set_result(None)
                 return
 
+    def _free(self, lane: Lane) -> bool:
+        """Nothing paces ``lane`` and no other lane waits: its message may go at once."""
+        return (
+            not self._ready
+            and not lane.windows
+            and not lane.paused_until
+            and not self._paused_until
+            and self._overall is None
+        )
+
+    def _hand_over(self, lane: Lane, item: Item) -> bool:
+        """Give ``item`` straight to an idle worker (the fast path of an unpaced lane)."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                lane.busy = True
+                item.lane = lane
+                waiter.set_result(item)
+                return True
+        return False
+
+    def _after(self, lane: Lane) -> Item | float | None:
+        """A worker finished a message of ``lane``: what it sends next."""
+        if lane.items:
+            if self._free(lane):
+                item = lane.items.popleft()
+                lane.busy = True
+                item.lane = lane
+                return item
+            # This worker picks next itself; another one is woken only for a new lane.
+            self._schedule(lane, time.monotonic(), wake=False)
+        else:
+            self._since_pruned += 1
+            if self._since_pruned >= LANES_KEPT and len(self.lanes) > LANES_KEPT:
+                self._since_pruned = 0
+                self._forget_idle_lanes(time.monotonic())
+        return self._pick()
+
     # --- the workers -----------------------------------------------------------------------
     async def _work(self) -> None:
         loop = asyncio.get_running_loop()
@@ -254,8 +297,10 @@ class SendQueue:
         in_a_row = 0
         while True:
             if isinstance(picked, Item):
+                lane = picked.lane
+                assert lane is not None
                 await self._send(picked)
-                picked = self._pick()
+                picked = self._after(lane)
                 in_a_row += 1
                 if in_a_row >= YIELD_EVERY and isinstance(picked, Item):
                     # A send may never suspend (memory, console): let everything else run too.
@@ -263,23 +308,25 @@ class SendQueue:
                     await asyncio.sleep(0)
                 continue
             in_a_row = 0
-            waiter: asyncio.Future[None] = loop.create_future()
+            waiter: asyncio.Future[Item | None] = loop.create_future()
             while self._waiting and self._waiting[0].done():
                 self._waiting.popleft()
             self._waiting.append(waiter)
             timer = None if picked is None else loop.call_later(picked, _release, waiter)
             try:
-                await waiter
+                handed = await waiter
             finally:
                 if timer is not None:
                     timer.cancel()
-            picked = self._pick()
+            picked = handed if handed is not None else self._pick()
 
     def _pick(self) -> Item | float | None:
         """Take the next message that may go now; else how long until one may (None: until
         one is queued)."""
         while self._ready:
             now = time.monotonic()
+            if self._paused_until and self._paused_until <= now:
+                self._paused_until = 0.0
             ready_at, _, lane = self._ready[0]
             wait = max(ready_at - now, self._paused_until - now)
             if self._overall is not None:
@@ -288,6 +335,8 @@ class SendQueue:
                 return wait
             heapq.heappop(self._ready)
             lane.scheduled = False
+            if lane.paused_until and lane.paused_until <= now:
+                lane.paused_until = 0.0
             if not lane.items:
                 continue
             if lane.delay(now) > 0:  # paused or paced since it was scheduled
@@ -307,8 +356,26 @@ class SendQueue:
         lane = item.lane
         assert lane is not None
         settled = True
+        outbox, outbox_id = self._outbox, item.outbox_id
         try:
-            settled = await self._attempt(lane, item)
+            if outbox is not None and outbox_id is not None and outbox.is_cancelled(outbox_id):
+                if item.handle is not None:
+                    item.handle._settle(None, SalonError("the recipient asked to be forgotten"))
+                return
+            try:
+                sent = await self.adapter.send(item.outbound)
+            except Exception as error:
+                settled = await self._failed(lane, item, error)
+                return
+            self.sent += 1
+            if outbox is not None and outbox_id is not None:
+                await outbox.delivered(outbox_id)
+            if item.handle is not None:
+                item.handle._settle(sent)
+        except asyncio.CancelledError:
+            if item.handle is not None:
+                item.handle._settle(None, SalonError("salon stopped while sending it"))
+            raise
         except Exception as error:  # never let one message kill the queue
             await self._on_error(error, f"send queue {self.adapter.platform}")
             if item.handle is not None:
@@ -316,31 +383,16 @@ class SendQueue:
         finally:
             lane.busy = False
             item.lane = None
-            now = time.monotonic()
-            if lane.items:
-                # This worker picks next itself; another one is woken only for a new lane.
-                self._schedule(lane, now, wake=False)
-            else:
-                self._since_pruned += 1
-                if self._since_pruned >= LANES_KEPT and len(self.lanes) > LANES_KEPT:
-                    self._since_pruned = 0
-                    self._forget_idle_lanes(now)
             if settled:
                 self._unfinished -= 1
                 if self._unfinished == 0:
                     self._idle.set()
 
-    async def _attempt(self, lane: Lane, item: Item) -> bool:
-        """Send ``item`` once; return whether it is settled (False: put back to retry)."""
+    async def _failed(self, lane: Lane, item: Item, error: Exception) -> bool:
+        """Handle a send that raised; return whether the item is settled (False: put back
+        at the head of its lane to retry)."""
         outbound = item.outbound
-        outbox, outbox_id = self._outbox, item.outbox_id
-        if outbox is not None and outbox_id is not None and outbox.is_cancelled(outbox_id):
-            if item.handle is not None:
-                item.handle._settle(None, SalonError("the recipient asked to be forgotten"))
-            return True
-        try:
-            sent = await self.adapter.send(outbound)
-        except RetryAfter as error:
+        if isinstance(error, RetryAfter):
             self.retries += 1
             wide = " (every lane)" if error.platform_wide else ""
             log.info("%s asked us to wait %.2fs%s", self.adapter.platform, error.seconds, wide)
@@ -351,31 +403,27 @@ class SendQueue:
                 lane.paused_until = max(lane.paused_until, until)
             lane.items.appendleft(item)
             return False
-        except DeliveryError as error:
+        if isinstance(error, DeliveryError):
             await self._on_failure(outbound, error)
-            await self._settle(item, None, error)
+            await self._give_up(item, error)
             return True
-        except Exception as error:
-            item.attempt += 1
-            if item.attempt >= self.max_attempts:
-                await self._on_error(error, f"sending on {self.adapter.platform}")
-                failure = DeliveryError(f"gave up: {error}")
-                await self._on_failure(outbound, failure)
-                await self._settle(item, None, failure)
-                return True
-            self.retries += 1
-            lane.paused_until = time.monotonic() + min(0.2 * 2**item.attempt, 10.0)
-            lane.items.appendleft(item)
-            return False
-        self.sent += 1
-        await self._settle(item, sent)
-        return True
+        item.attempt += 1
+        if item.attempt >= self.max_attempts:
+            await self._on_error(error, f"sending on {self.adapter.platform}")
+            failure = DeliveryError(f"gave up: {error}")
+            await self._on_failure(outbound, failure)
+            await self._give_up(item, failure)
+            return True
+        self.retries += 1
+        lane.paused_until = time.monotonic() + min(0.2 * 2**item.attempt, 10.0)
+        lane.items.appendleft(item)
+        return False
 
-    async def _settle(self, item: Item, sent: Sent | None, error: SalonError | None = None) -> None:
+    async def _give_up(self, item: Item, error: DeliveryError) -> None:
         if item.outbox_id is not None and self._outbox is not None:
             await self._outbox.delivered(item.outbox_id)
         if item.handle is not None:
-            item.handle._settle(sent, error)
+            item.handle._settle(None, error)
 
     def _forget_idle_lanes(self, now: float) -> None:
         for key in [key for key, lane in self.lanes.items() if lane.idle(now)]:
