@@ -91,7 +91,7 @@ async def test_forbidden_is_a_delivery_error(bot: Bot) -> None:
 
 
 async def test_a_durable_message_keeps_its_transaction_id_across_a_restart(bot: Bot) -> None:
-    from salon.adapters.matrix.sending import Sender
+    from salon.adapters.matrix.delivery import Sender
 
     fake = FakeRoomSend({"event_id": "$1"}, {"event_id": "$1"})
     adapter = bot.adapters["matrix"]
