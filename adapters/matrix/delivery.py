@@ -10,6 +10,7 @@ text, the uploaded image) are not sent again.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import logging
@@ -55,6 +56,7 @@ class Sender:
         self._seq = itertools.count(1)
         #: Attempts under way, by message: the send queue runs several lanes at once.
         self._attempts: dict[int, Attempt] = {}
+        self._state_lock = asyncio.Lock()
 
     def attempt_for(self, outbound: Outbound) -> Attempt:
         """The attempt of this very object (a retry), or a new one.
@@ -158,9 +160,12 @@ class Sender:
             pending.remove(room_id, event_id)
         else:
             return
-        await self.adapter.bot.storage.set_state(
-            self.adapter.state_key(STATE_KEY), pending.to_json()
-        )
+        # Lanes send to several rooms at once: write the snapshots one after another, each
+        # taken when its turn comes, so an older one never overwrites a newer one.
+        async with self._state_lock:
+            await self.adapter.bot.storage.set_state(
+                self.adapter.state_key(STATE_KEY), pending.to_json()
+            )
 
     async def _room_for(self, outbound: Outbound) -> str:
         if outbound.space is not None:
