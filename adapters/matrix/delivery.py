@@ -1,8 +1,9 @@
 """Delivering one ``Outbound``: room (or DM room), relations, image upload, choices, errors.
 
-The core's send queue calls this one message at a time and retries the *same* ``Outbound``
-object after ``RetryAfter`` or a transient error. Each message gets its transaction ids on its
-first attempt and keeps them for every retry, so the homeserver, which deduplicates by
+The core's send queue calls this for several rooms at once (one message per room at a time) and
+retries the *same* ``Outbound`` object after ``RetryAfter`` or a transient error. Each message
+gets its transaction ids on its first attempt and keeps them for every retry (a durable one
+derives them from its outbox row, so also after a restart), so the homeserver, which deduplicates by
 transaction id per device (https://spec.matrix.org/v1.11/client-server-api/#transaction-identifiers),
 stores each event once however often the request is repeated. Parts already delivered (the
 text, the uploaded image) are not sent again.
