@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salon.core.adapter import Adapter, Rate
+from salon.core.degrade import fit
 from salon.core.errors import DeliveryError, RetryAfter, SalonError
 from salon.core.model import Outbound, Sent
 
@@ -224,6 +225,15 @@ class SendQueue:
         elif not (self._free(lane) and self._hand_over(lane, item)):
             lane.items.append(item)
             self._schedule(lane, time.monotonic())
+
+    def done(self, outbox_id: str | None, handle: SendHandle | None = None) -> None:
+        """Settle a message the platform can do nothing with (as if delivered, unsent)."""
+        if outbox_id is not None and self._outbox is not None:
+            asyncio.get_running_loop().create_task(self._outbox.delivered(outbox_id))
+        if handle is not None:
+            handle._settle(
+                None, SalonError(f"nothing of it can be shown on {self.adapter.platform}")
+            )
 
     @property
     def queued(self) -> int:
@@ -448,7 +458,11 @@ class Dispatcher:
             if handle is not None:
                 handle._settle(None, DeliveryError(f"no adapter for {outbound.platform!r}"))
             return
-        queue.put(outbound, outbox_id, handle)
+        fitted = fit(outbound, queue.adapter.capabilities)
+        if fitted is None:  # nothing the platform can do with it: done, as if delivered
+            queue.done(outbox_id, handle)
+            return
+        queue.put(fitted, outbox_id, handle)
 
     def start(self) -> None:
         for queue in self.queues.values():

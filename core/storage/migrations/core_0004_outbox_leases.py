@@ -5,8 +5,8 @@ only after that. ``recipient`` / ``space`` ("platform:id") let ``forget me`` del
 still owed to a member. Existing rows are left unowned (any worker may take them) and their
 addressee is read from the payload.
 
-Revision ID: core_0003
-Revises: core_0002
+Revision ID: core_0004
+Revises: core_0003_interactions
 Create Date: 2026-12-01
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from salon.core.storage.types import UTCDateTime
 
-revision = "core_0003"
-down_revision = "core_0002"
+revision = "core_0004"
+down_revision = "core_0003_interactions"
 branch_labels = None
 depends_on = None
 
