@@ -185,6 +185,8 @@ class SendQueue:
         self._waiting: deque[asyncio.Future[Item | None]] = deque()
         self._since_pruned = 0
         self._workers: list[asyncio.Task[None]] = []
+        #: Deletes of rows whose messages the platform could do nothing with.
+        self._settling: set[asyncio.Task[None]] = set()
         self.sent = 0
         self.retries = 0
 
@@ -229,7 +231,9 @@ class SendQueue:
     def done(self, outbox_id: str | None, handle: SendHandle | None = None) -> None:
         """Settle a message the platform can do nothing with (as if delivered, unsent)."""
         if outbox_id is not None and self._outbox is not None:
-            asyncio.get_running_loop().create_task(self._outbox.delivered(outbox_id))
+            task = asyncio.get_running_loop().create_task(self._outbox.delivered(outbox_id))
+            self._settling.add(task)
+            task.add_done_callback(self._settling.discard)
         if handle is not None:
             handle._settle(
                 None, SalonError(f"nothing of it can be shown on {self.adapter.platform}")
