@@ -73,6 +73,7 @@ from salon.core.model import (
     Space,
     SpaceRef,
 )
+from salon.core.outbound import SendHandle
 from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
@@ -140,6 +141,7 @@ __all__ = [
     "RetryAfter",
     "Role",
     "SalonError",
+    "SendHandle",
     "Sent",
     "Space",
     "SpaceRef",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from salon.core.hooks import HookRunner, collect
 from salon.core.hookspecs import runtime
 from salon.core.interactions import Interactions
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
-from salon.core.outbound import Dispatcher, SendQueue
+from salon.core.outbound import Dispatcher, SendHandle, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.plugins import create_plugin_manager
 from salon.core.profiles import Profiles
@@ -73,11 +73,13 @@ class Bot:
         self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
         self.storage = Storage(config.database.url)
-        self.profiles = Profiles(self.storage, ZoneInfo(config.community.timezone))
+        if not config.database.outbox_lease > 0:
+            raise ConfigError("database.outbox_lease: give a number of seconds above 0")
+        self.outbox = Outbox(self.storage, lease=config.database.outbox_lease)
+        self.profiles = Profiles(self.storage, ZoneInfo(config.community.timezone), self.outbox)
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
-        self.outbox = Outbox(self.storage)
         #: What the buttons and forms adapters sent mean (see ``salon.core.interactions``).
         self.interactions = Interactions(
             self.storage, self.clock, timedelta(days=config.interactions.expiry_days)
@@ -151,9 +153,7 @@ class Bot:
         if adapter.platform in self.adapters:
             raise ConfigError(f"adapters.{adapter.platform}: configured twice")
         self.adapters[adapter.platform] = adapter
-        self.outbound.add(
-            SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox.mark_done)
-        )
+        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox))
 
     def capabilities(self, platform: str) -> Capabilities:
         adapter = self.adapters.get(platform)
@@ -181,11 +181,8 @@ class Bot:
         for adapter in self.adapters.values():
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
-        owed = await self.outbox.pending()
-        if owed:
-            log.info("sending %d messages owed from before the last stop", len(owed))
-        for outbox_id, outbound in owed:
-            self.outbound.enqueue(outbound, outbox_id)
+        await self._send_owed(await self.outbox.claim(), "from before the last stop")
+        self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
         await self.dialogs.load()
         await self._startup_plugins()
         self._ready.set()
@@ -246,8 +243,30 @@ class Bot:
                 await self.report_error(error, f"stopping adapter {adapter.platform}")
         await self.outbound.stop()
         await self.outbox.close()
+        try:
+            if released := await self.outbox.release():
+                log.info("%d owed messages left for the next start (or another worker)", released)
+        except Exception as error:
+            await self.report_error(error, "releasing the outbox rows")
         await self.storage.dispose()
         self.started = False
+
+    async def _send_owed(self, owed: Sequence[tuple[str, Outbound]], why: str) -> None:
+        if owed:
+            log.info("sending %d owed messages %s", len(owed), why)
+        for outbox_id, outbound in owed:
+            self.outbound.enqueue(outbound, outbox_id)
+
+    async def _keep_outbox_leases(self) -> None:
+        """Renew this worker's outbox leases; take over rows whose worker is gone."""
+        interval = self.outbox.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.outbox.renew()
+                await self._send_owed(await self.outbox.claim(), "taken over from a stopped worker")
+            except Exception as error:
+                await self.report_error(error, "renewing the outbox leases")
 
     async def _prune_hourly(self) -> None:
         while True:
@@ -287,10 +306,16 @@ class Bot:
             runtime.member_joined, member=member, space=space, community=self.community, bot=self
         )
 
-    def send(self, outbound: Outbound) -> None:
+    def send(self, outbound: Outbound) -> SendHandle:
         """Queue a message outside any handler, in memory only (prefer ``ctx.reply`` inside a
-        handler and ``bot.transaction()`` in hooks, where sends are durable)."""
-        self.outbound.enqueue(outbound)
+        handler and ``bot.transaction()`` in hooks, where sends are durable).
+
+        Returns a handle: ``await handle.sent()`` gives the ``Sent`` (platform message id and
+        space) once delivered, to edit (``Outbound(edit_of=...)``) or delete it later.
+        """
+        handle = SendHandle()
+        self.outbound.enqueue(outbound, handle=handle)
+        return handle
 
     # --- storage ---------------------------------------------------------------------------
     @asynccontextmanager
@@ -306,10 +331,18 @@ class Bot:
         use ``ctx.transaction()`` instead (it also records the inbound event); do not open one
         transaction inside another (on SQLite writers wait for each other).
         """
-        async with self.storage.transaction() as connection:
-            tx = Transaction(self, connection)
-            yield tx
-            tx.outbox_ids = await self.outbox.store(connection, tx.outbox, self.clock.now())
+        opened: list[Transaction] = []
+        try:
+            async with self.storage.transaction() as connection:
+                tx = Transaction(self, connection)
+                opened.append(tx)
+                yield tx
+                stored = await self.outbox.store(connection, tx.outbox, self.clock.now())
+        except BaseException:
+            for rolled_back in opened:
+                rolled_back.discard()  # nothing is sent, and waiting handles are told
+            raise
+        tx.outbox_ids = stored  # only once the transaction holds them
         await tx.flush()
 
     async def get_state(self, key: str, default: Any = None) -> Any:
@@ -389,7 +422,8 @@ class Bot:
         try:
             async with connection.begin_nested():
                 await await_maybe(handler.run(ctx, job))
-                ctx.outbox_ids = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+                stored = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+            ctx.outbox_ids = stored  # only once the savepoint holds them
         except Exception as error:
             ctx.discard()
             await self.report_error(error, f"job {job.kind} ({job.key})")

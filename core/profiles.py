@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.model import Member, MemberRef
+from salon.core.outbox import Outbox
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
 
@@ -17,9 +18,13 @@ from salon.core.storage.engine import Storage
 class Profiles:
     """Members, persons and time zones; writes happen in the caller's transaction."""
 
-    def __init__(self, storage: Storage, default_tz: ZoneInfo) -> None:
+    def __init__(
+        self, storage: Storage, default_tz: ZoneInfo, outbox: Outbox | None = None
+    ) -> None:
         self.storage = storage
         self.default_tz = default_tz
+        #: Messages still owed to a member are deleted when they are forgotten.
+        self.outbox = outbox
 
     async def ensure(self, connection: AsyncConnection, member: Member, now: datetime) -> int:
         """Store ``member`` (and a Person for them) if new; return the person id."""
@@ -93,7 +98,10 @@ class Profiles:
         return str(row[0]) if row else ref.id
 
     async def forget(self, connection: AsyncConnection, ref: MemberRef) -> None:
-        """Delete what the core keeps about a member (features delete their own rows)."""
+        """Delete what the core keeps about a member (features delete their own rows),
+        including the messages still owed to them in the outbox."""
+        if self.outbox is not None:
+            await self.outbox.forget_addressed_to(connection, members=[ref])
         row = (
             await connection.execute(sa.select(tables.members.c.person_id).where(_is(ref)))
         ).first()

@@ -88,7 +88,7 @@ class SlackAdapter(Adapter):
     # chat.postMessage: about one message a second per channel, short bursts allowed, and a
     # workspace-wide ceiling of several hundred a minute
     # (https://api.slack.com/methods/chat.postMessage#rate_limiting).
-    rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(300, 60.0), per_space=Rate(3, 3.0))
+    rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(300, 60.0), per_chat=Rate(3, 3.0))
     secrets: ClassVar[Sequence[str]] = (BOT_TOKEN, f"{APP_TOKEN}|{SIGNING_SECRET}")
     config_class: ClassVar[type[Any] | None] = SlackConfig
 

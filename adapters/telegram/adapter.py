@@ -89,7 +89,11 @@ class TelegramAdapter(Adapter):
         deletes=True,
     )
     # https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
-    rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(30, 1.0), per_space=Rate(20, 60.0))
+    # 30 a second overall, 20 a minute in one group, about one a second per chat (bursts of a
+    # few are allowed).
+    rate_limits: ClassVar[RateLimits] = RateLimits(
+        overall=Rate(30, 1.0), per_space=Rate(20, 60.0), per_chat=Rate(3, 3.0)
+    )
     secrets: ClassVar[Sequence[str]] = (TOKEN_VARIABLE,)
     config_class: ClassVar[type[Any] | None] = TelegramConfig
 
@@ -196,6 +200,12 @@ class TelegramAdapter(Adapter):
         return [self.webhook.route()] if self.config.mode == "webhook" else []
 
     # --- outbound --------------------------------------------------------------------------
+    def lane(self, outbound: Outbound) -> tuple[str, bool]:
+        """A private chat's id is the member's id (positive); groups' ids are negative."""
+        if outbound.space is not None and not outbound.space.id.startswith("-"):
+            return f"dm:{PLATFORM}:{outbound.space.id}", False
+        return super().lane(outbound)
+
     async def send(self, outbound: Outbound) -> Sent:
         return await self.sender.send(outbound)
 
