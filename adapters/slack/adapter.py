@@ -13,12 +13,9 @@ from collections.abc import Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from salon.adapters.slack.config import (
@@ -38,6 +35,7 @@ from salon.adapters.slack.forms import (
     modal_view,
     press_from_submission,
 )
+from salon.adapters.slack.http_route import EventsRoute
 from salon.adapters.slack.inbound import (
     is_id,
     is_member_message,
@@ -180,14 +178,10 @@ class SlackAdapter(Adapter):
     def routes(self) -> Sequence[BaseRoute]:
         if self.config.mode != "http":
             return ()
-        handler = AsyncSlackRequestHandler(self.app)
-
-        async def events(request: Request) -> Response:
-            # bolt checks X-Slack-Signature and the timestamp (401 if forged or stale) and
-            # answers url_verification; events, commands and interactions share this URL.
-            return await handler.handle(request)
-
-        return (Route(self.config.events_path, events, methods=["POST"]),)
+        # The signature is checked before bolt parses anything (http_route.py); bolt answers
+        # url_verification; events, commands and interactions share this URL.
+        endpoint = EventsRoute(self.app, self._mode_secret)
+        return (Route(self.config.events_path, endpoint.handle, methods=["POST"]),)
 
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:
