@@ -1,15 +1,15 @@
 """``SlackAdapter``: slack-bolt (async) in Socket Mode or on salon's web server (Events API).
 
-Every request is acknowledged at once and its work handed to an owned background task
-(``bot.tasks.spawn``; see dispatch.py), so Slack always gets its ack inside the 3-second window
-however slow a command is. Redelivered events keep their ``event_id``, which becomes
-``Message.event_id``; the core applies each one once.
+Every request's work runs in an owned background task; the ack waits for it, or for a slow
+command until it is durably recorded (dispatch.py, inbox.py), so Slack always gets its ack
+inside the 3-second window and a crash after the ack loses nothing. Redelivered events keep
+their ``event_id``, which becomes ``Message.event_id``; the core applies each one once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
@@ -44,6 +44,7 @@ from salon.adapters.slack.inbound import (
     press_from_action,
     space_for,
 )
+from salon.adapters.slack.inbox import Inbox, Work
 from salon.adapters.slack.render import action_of
 from salon.core import (
     Adapter,
@@ -110,6 +111,7 @@ class SlackAdapter(Adapter):
         self._own_mention = "\0"  # set at start; matches nothing before
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
+        self.inbox = Inbox(bot.storage, bot.tasks)
         self.app = self._build_app()
 
     def _build_app(self) -> AsyncApp:
@@ -121,20 +123,20 @@ class SlackAdapter(Adapter):
             request_verification_enabled=http,
             logger=_leveled_logger("salon.adapters.slack.bolt"),
         )
-        app.use(
-            AckAndHandOver(
-                events={
-                    "message": self._on_message,
-                    "app_mention": self._on_mention,
-                    "member_joined_channel": self._on_member_joined,
-                },
-                slash_command=self.config.slash_command,
-                on_command=self._on_command,
-                on_block_actions=self._on_block_actions,
-                view_prefix=FORM_PREFIX,
-                on_view_submission=self._on_view_submission,
-            )
+        self.dispatch = AckAndHandOver(
+            events={
+                "message": self._on_message,
+                "app_mention": self._on_mention,
+                "member_joined_channel": self._on_member_joined,
+            },
+            slash_command=self.config.slash_command,
+            on_command=self._on_command,
+            on_block_actions=self._on_block_actions,
+            view_prefix=FORM_PREFIX,
+            on_view_submission=self._on_view_submission,
+            inbox=self.inbox,
         )
+        app.use(self.dispatch)
         return app
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -150,6 +152,8 @@ class SlackAdapter(Adapter):
             ) from None
         self.bot_user_id = str(auth["user_id"])
         self._own_mention = f"<@{self.bot_user_id}>"
+        self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
+        await self.inbox.replay(self.dispatch.work_for)
         if self.config.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -187,48 +191,48 @@ class SlackAdapter(Adapter):
     async def send(self, outbound: Outbound) -> Sent:
         return await self.delivery.send(outbound)
 
-    # --- inbound: look, spawn, return (see dispatch.py) ------------------------------------
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        self.bot.tasks.spawn(work, "slack-inbound")
-
-    def _on_message(self, body: dict[str, Any]) -> None:
+    # --- inbound: look, return the work (see dispatch.py) ----------------------------------
+    def _on_message(self, body: dict[str, Any]) -> Work | None:
         event = body["event"]
         if not is_member_message(event, self.bot_user_id):
-            return
+            return None
         if event.get("channel_type") != "im" and self._own_mention in (event.get("text") or ""):
-            return  # Slack also sends this as an app_mention; answer that one only
-        self._spawn(self._receive_event(body, mention=False))
+            return None  # Slack also sends this as an app_mention; answer that one only
+        return self._receive_event(body, mention=False)
 
-    def _on_mention(self, body: dict[str, Any]) -> None:
+    def _on_mention(self, body: dict[str, Any]) -> Work | None:
         if is_member_message(body["event"], self.bot_user_id):
-            self._spawn(self._receive_event(body, mention=True))
+            return self._receive_event(body, mention=True)
+        return None
 
     async def _receive_event(self, body: dict[str, Any], *, mention: bool) -> None:
         member = await self.directory.member(body["event"]["user"])
         await self.bot.receive(message_from_event(body, member, self.bot_user_id, mention=mention))
 
-    def _on_command(self, command: dict[str, Any]) -> None:
+    def _on_command(self, command: dict[str, Any]) -> Work | None:
         text = command.get("text")
         if (
             is_id(command.get("user_id"))
             and is_id(command.get("channel_id"))
             and isinstance(text or "", str)
         ):
-            self._spawn(self._receive_command(command))
+            return self._receive_command(command)
+        return None
 
     async def _receive_command(self, command: dict[str, Any]) -> None:
         member = await self.directory.member(command["user_id"])
         await self.bot.receive(message_from_command(command, member))
 
-    def _on_block_actions(self, body: dict[str, Any]) -> None:
+    def _on_block_actions(self, body: dict[str, Any]) -> Work | None:
         user = body.get("user")
         if not isinstance(user, dict) or not is_id(user.get("id")):
-            return
+            return None
         key = form_key(action_of(_first_action_id(body)))
         if key is None:
-            self._spawn(self._receive_press(body))
-        elif is_id(body.get("trigger_id")):
-            self._spawn(self._open_form(key, body["trigger_id"]))
+            return self._receive_press(body)
+        if is_id(body.get("trigger_id")):
+            return self._open_form(key, body["trigger_id"])
+        return None
 
     async def _receive_press(self, body: dict[str, Any]) -> None:
         press = press_from_action(body, await self.directory.member(body["user"]["id"]))
@@ -248,11 +252,12 @@ class SlackAdapter(Adapter):
         except SlackApiError as error:
             log.warning("views.open for form %s failed: %s", key, error.response.get("error"))
 
-    def _on_view_submission(self, body: dict[str, Any]) -> None:
+    def _on_view_submission(self, body: dict[str, Any]) -> Work | None:
         user = body.get("user")
         key = form_key(str(body["view"]["callback_id"]))
         if key is not None and isinstance(user, dict) and is_id(user.get("id")):
-            self._spawn(self._receive_submission(key, body))
+            return self._receive_submission(key, body)
+        return None
 
     async def _receive_submission(self, key: str, body: dict[str, Any]) -> None:
         sent = await self.forms.get(key)
@@ -264,11 +269,12 @@ class SlackAdapter(Adapter):
         if press is not None:
             await self.bot.receive_press(press)
 
-    def _on_member_joined(self, body: dict[str, Any]) -> None:
+    def _on_member_joined(self, body: dict[str, Any]) -> Work | None:
         event = body["event"]
         user, channel = event.get("user"), event.get("channel")
         if is_id(user) and is_id(channel) and user != self.bot_user_id:
-            self._spawn(self._receive_join(user, channel))
+            return self._receive_join(user, channel)
+        return None
 
     async def _receive_join(self, user: str, channel: str) -> None:
         await self.bot.receive_join(await self.directory.member(user), space_for(channel))
