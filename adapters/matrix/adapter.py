@@ -9,9 +9,11 @@ its own module: logging in (``login.py``), the sync loop and its stored position
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import aiohttp
 import nio
 
 from salon.adapters.matrix import schemas
@@ -26,7 +28,10 @@ from salon.adapters.matrix.render import PLATFORM
 from salon.adapters.matrix.rooms import Rooms
 from salon.adapters.matrix.syncing import Syncer
 from salon.core import Adapter, Bot, Capabilities, Outbound, RateLimits, Sent
+from salon.core.aio import until_reachable
 from salon.core.config import structure
+
+log = logging.getLogger(__name__)
 
 
 class MatrixAdapter(Adapter):
@@ -89,6 +94,15 @@ class MatrixAdapter(Adapter):
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        # The homeserver down or the network not up yet: keep trying, say so once.
+        await until_reachable(
+            self._connect,
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError),
+            what=f"the Matrix homeserver at {self.config.homeserver}",
+            logger=log,
+        )
+
+    async def _connect(self) -> None:
         await log_in(self)
         self.pending.load(await self.bot.storage.get_state(self.state_key(BUTTONS_KEY)))
         await self.rooms.load()

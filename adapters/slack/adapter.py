@@ -44,7 +44,7 @@ from salon.adapters.slack.inbound import (
     press_from_action,
     space_for,
 )
-from salon.adapters.slack.inbox import Inbox, Work
+from salon.adapters.slack.inbox import INBOX_KEY, Inbox, Work
 from salon.adapters.slack.render import action_of
 from salon.core import (
     Adapter,
@@ -55,6 +55,7 @@ from salon.core import (
     RateLimits,
     Sent,
 )
+from salon.core.aio import until_reachable
 from salon.core.config import read_secret
 
 if TYPE_CHECKING:
@@ -144,6 +145,15 @@ class SlackAdapter(Adapter):
         if self.client.session is None:
             # One HTTP session for every Web API call (slack_sdk opens one per call otherwise).
             self._session = self.client.session = aiohttp.ClientSession()
+        # Slack down or the network not up yet: keep trying, say so once.
+        await until_reachable(
+            self._connect,
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError),
+            what=f"Slack at {self.config.api_url}",
+            logger=log,
+        )
+
+    async def _connect(self) -> None:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
@@ -152,14 +162,16 @@ class SlackAdapter(Adapter):
             ) from None
         self.bot_user_id = str(auth["user_id"])
         self._own_mention = f"<@{self.bot_user_id}>"
-        self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
-        await self.inbox.replay(self.dispatch.work_for)
+        if self.inbox.state_key == INBOX_KEY:
+            self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
+            await self.inbox.replay(self.dispatch.work_for)
         if self.config.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(
-                self.app, self._mode_secret, web_client=self.client
-            )
+            if self._socket is None:
+                self._socket = AsyncSocketModeHandler(
+                    self.app, self._mode_secret, web_client=self.client
+                )
             try:
                 await self._socket.connect_async()  # type: ignore[no-untyped-call]
             except SlackApiError as error:

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 Work = Coroutine[Any, Any, None]
 #: How long an ack may wait for the work: well inside Slack's 3 s, with room for the write.
 ACK_WITHIN = 2.0
+#: Until the adapter knows its bot user and sets ``Inbox.state_key`` to one per bot.
+INBOX_KEY = "slack:inbox"
 
 
 class _Entry:
@@ -43,7 +45,7 @@ class Inbox:
         self.storage = storage
         self.tasks = tasks
         self.within = within
-        self.state_key = "slack:inbox"
+        self.state_key = INBOX_KEY
         self._open: dict[str, dict[str, Any]] = {}
         self._lock = asyncio.Lock()
 

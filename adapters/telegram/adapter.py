@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
 from salon.adapters.telegram.buttons import ButtonCodec
@@ -45,6 +45,7 @@ from salon.core import (
     code,
     md,
 )
+from salon.core.aio import until_reachable
 from salon.core.config import REDACTOR, read_secret
 
 if TYPE_CHECKING:
@@ -146,6 +147,16 @@ class TelegramAdapter(Adapter):
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        # Telegram down or the network not up yet: keep trying, say so once (not a traceback).
+        await until_reachable(
+            self._connect,
+            unreachable=(NetworkError,),
+            what=f"Telegram at {self.config.base_url}",
+            logger=log,
+        )
+        self.webhook.ready = True
+
+    async def _connect(self) -> None:
         rejected = False
         try:
             await self.ptb.initialize()  # getMe: who we are, and a check of the token
@@ -173,7 +184,6 @@ class TelegramAdapter(Adapter):
                 "from %s yourself",
                 WEBHOOK_SECRET_VARIABLE,
             )
-        self.webhook.ready = True
 
     async def set_webhook(self, url: str) -> None:
         """Point Telegram at ``url`` (which must reach this adapter's webhook route)."""

@@ -1,0 +1,38 @@
+"""Slack unreachable when salon starts: retried with backoff, said once, no traceback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from emulators.slack import SlackEmulator
+from log_lines import LogLines
+from servers.proxy import LateProxy
+
+from .conftest import StartBot, dm_event
+
+
+@pytest.mark.parametrize("mode", ["socket", "http"])
+async def test_start_waits_for_slack_and_says_so_once(
+    slack: SlackEmulator, start_bot: StartBot, mode: str
+) -> None:
+    emulator = httpx.URL(slack.api_url)
+    proxy = LateProxy("127.0.0.1", emulator.port or 80)
+    async with LogLines("salon") as lines:
+        starting = asyncio.ensure_future(start_bot(mode=mode, api_url=f"{proxy.url}/api/"))
+        await lines.wait_for(lambda line: "not reachable" in line)
+        assert not starting.done()
+        await proxy.open()  # Slack is back
+        try:
+            bot = await asyncio.wait_for(starting, 30)
+            assert bot.adapters["slack"].bot_user_id == "U0BOT"
+            if mode == "socket":
+                await slack.send_event(dm_event(slack, "ping"))
+                post = await slack.wait_for_post(lambda p: p["args"].get("text") == "pong")
+                assert post["args"]["text"] == "pong"
+        finally:
+            await proxy.close()
+    unreachable = [line for line in lines.lines() if "not reachable" in line]
+    assert len(unreachable) == 1 and "Slack at http://127.0.0.1" in unreachable[0]
+    assert not any(r.exc_info for r in lines.records)
