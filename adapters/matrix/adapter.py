@@ -133,6 +133,7 @@ class MatrixAdapter(Adapter):
         for room_id in rooms.leave:
             self.inbound.forget_space(room_id)
         client_rooms = self.client.rooms
+        handled = False
         for room_id, joined in rooms.join.items():
             room = client_rooms.get(room_id)
             if room is None:
@@ -143,17 +144,22 @@ class MatrixAdapter(Adapter):
                 await self.rooms.note_encrypted(room_id)
             if history:
                 continue
-            for event in joined.timeline.events:
+            # A room the bot has just joined comes with its history: only what follows the
+            # bot's own join is for it.
+            for event in self.inbound.after_own_join(joined.timeline.events):
                 try:
-                    await self.inbound.on_event(room, event)
+                    handled = await self.inbound.on_event(room, event) or handled
                 except Exception as error:  # one bad event must not cost the rest of the batch
+                    handled = True
                     await self.bot.report_error(error, f"matrix event in {room_id}")
         for event in response.account_data_events:
             source = getattr(event, "source", None) or {}
             if source.get("type") == "m.direct":
                 self.direct.update(source.get("content") or {})
                 self.inbound.forget_spaces()
-        await self.syncer.remember(response.next_batch, now=history)
+        # A batch that carried something for the core is saved at once, so a restart does not
+        # hand it over again (read-only commands are not in the core's event ledger).
+        await self.syncer.remember(response.next_batch, now=history or handled)
 
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:

@@ -21,7 +21,13 @@ import attrs
 import nio
 
 from salon.adapters.matrix.buttons import STATE_KEY, Pending
-from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
+from salon.adapters.matrix.render import (
+    HTML_FORMAT,
+    PLATFORM,
+    keycap,
+    message_content,
+    msgtype_for,
+)
 from salon.core import DeliveryError, Image, Outbound, RetryAfter, Sent, SpaceRef
 from salon.core.markup import defuse
 
@@ -72,7 +78,9 @@ class Sender:
             first = await self._send_part(attempt, 0, "m.room.message", _edit(outbound))
             await self._update_buttons(room_id, outbound.edit_of, outbound)
         elif outbound.body or outbound.buttons:
-            content = message_content(outbound.body, outbound.buttons)
+            content = message_content(
+                outbound.body, outbound.buttons, msgtype=msgtype_for(outbound)
+            )
             _relate(content, outbound)
             first = await self._send_part(attempt, 0, "m.room.message", content)
             if outbound.buttons:

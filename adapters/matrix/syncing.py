@@ -30,8 +30,9 @@ SYNC_FILTER: dict[str, Any] = {
         "timeline": {"limit": 50},
     },
 }
-#: The since token is written at most this often while events stream in (and always on stop):
-#: a crash re-reads at most this much, and state-changing commands are deduplicated anyway.
+#: A batch with nothing for the core (the bot's own echoes, typing-free quiet polls) moves the
+#: stored token at most this often (and always on stop); one that carried events is saved at
+#: once (``remember(now=True)``).
 SAVE_SINCE_EVERY = 1.0
 SINCE_KEY = "since"
 
@@ -58,7 +59,7 @@ class Syncer:
             if not isinstance(response, nio.SyncResponse):
                 raise ConfigError(f"adapters.matrix: the first sync failed: {response}")
             await adapter.process(response, history=True)
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="matrix-sync")
+        self._task = adapter.bot.loops.spawn(self._run(), "matrix-sync")
 
     async def stop(self) -> None:
         """Cancel the long poll and write the latest token."""
