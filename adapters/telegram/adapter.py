@@ -23,10 +23,11 @@ from salon.adapters.telegram.config import (
     WEBHOOK_SECRET_VARIABLE,
     TelegramConfig,
 )
-from salon.adapters.telegram.delivery import Sender, TelegramBot
+from salon.adapters.telegram.delivery import Sender
 from salon.adapters.telegram.inbound import PLATFORM, invocation, member_of, space_of
 from salon.adapters.telegram.menu import publish_menu
 from salon.adapters.telegram.polling import ALLOWED_UPDATES, Poller
+from salon.adapters.telegram.raw_bot import TelegramBot
 from salon.adapters.telegram.reachability import Reachability
 from salon.adapters.telegram.split import MESSAGE_LIMIT
 from salon.adapters.telegram.webhook import WebhookEndpoint
@@ -116,13 +117,14 @@ class TelegramAdapter(Adapter):
         self.bot_id = token.reveal().partition(":")[0]
         redact_sdk_logs()  # before PTB's Bot logs its URL
         request = request or HTTPXRequest(connection_pool_size=8)
+        get_updates_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
         # PTB's plain Bot has no rate limiter: the core's send queue does the pacing.
         self.ptb = TelegramBot(
             token.reveal(),
             base_url=self.config.base_url,
             base_file_url=self.config.base_file_url,
             request=request,
-            get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+            get_updates_request=get_updates_request,
         )
         self.username = ""
         self.codec = ButtonCodec(bot.storage)
@@ -135,6 +137,7 @@ class TelegramAdapter(Adapter):
             bot.report_error,
             state_key=f"telegram:{self.bot_id}:offset",
             timeout=self.config.poll_timeout,
+            read_timeout=get_updates_request.read_timeout,
         )
         self.webhook = WebhookEndpoint(
             self.config.webhook_path,
