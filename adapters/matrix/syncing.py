@@ -46,6 +46,8 @@ class Syncer:
         self.synced = asyncio.Event()
         self._saved_since: str | None = None
         self._saved_at = 0.0
+        self._wanted: str | None = None
+        self._saver: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -67,15 +69,29 @@ class Syncer:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+        saver, self._saver = self._saver, None
+        if saver is not None:
+            await asyncio.gather(saver, return_exceptions=True)
         if self.since is not None and self.since != self._saved_since:
             await self._save(self.since)
 
     async def remember(self, token: str, *, now: bool) -> None:
-        """The batch up to ``token`` is handled; store it now or when next due."""
+        """The batch up to ``token`` is handled; store it now or when next due.
+
+        The write runs beside the sync loop, not in its way: the next batch is read and
+        handled meanwhile, and batches handled during a write are stored together by the
+        next one, so a burst costs a write per write's duration rather than per batch.
+        """
         self.since = token
         if now or time.monotonic() - self._saved_at >= SAVE_SINCE_EVERY:
-            await self._save(token)
+            self._wanted = token
+            if self._saver is None or self._saver.done():
+                self._saver = self.adapter.bot.loops.spawn(self._save_wanted(), "matrix-since")
         self.synced.set()
+
+    async def _save_wanted(self) -> None:
+        while self._wanted is not None and self._wanted != self._saved_since:
+            await self._save(self._wanted)
 
     async def _save(self, token: str) -> None:
         self._saved_at = time.monotonic()
