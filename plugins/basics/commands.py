@@ -20,6 +20,7 @@ from salon.core import (
     lines,
     md,
 )
+from salon.core.hookspecs import runtime
 
 
 def _prefix(ctx: Context) -> str:
@@ -110,7 +111,7 @@ async def tz(ctx: Context, zone: object = None) -> None:
         await ctx.bot.profiles.set_timezone(db, ctx.member, zone, ctx.now())
     ctx.after_commit(
         lambda: ctx.bot.notify(
-            "timezone_changed",
+            runtime.timezone_changed,
             member=ctx.member,
             tz=zone,
             community=ctx.bot.community,

@@ -27,6 +27,7 @@ from salon.core import (
     lines,
     md,
 )
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_progress, load_goal
@@ -346,7 +347,7 @@ async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[A
         answered_at=ctx.now(),
         goal=goal,
     )
-    fire(ctx, "checkin_recorded", checkin=record, member=ctx.member)
+    fire(ctx, checkin_hooks.checkin_recorded, checkin=record, member=ctx.member)
     reply: list[Markup] = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
     if goal is not None:
         reply.append(describe_progress(goal, today))

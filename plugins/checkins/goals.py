@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from salon.core import Context, Goal, MemberRef, UserError, bold, code, lines, md
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.markup import Markup
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
@@ -136,7 +137,7 @@ async def check_reached(
         .values(reached_period=period)
     )
     if result.rowcount:
-        fire(ctx, "goal_reached", goal=goal, member=member)
+        fire(ctx, checkin_hooks.goal_reached, goal=goal, member=member)
 
 
 async def goal_command(ctx: Context, spec: str | None = None) -> None:
@@ -192,7 +193,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         )
         goal = await load_goal(db, ref, today)
         assert goal is not None
-        fire(ctx, "goal_set", goal=goal, member=ctx.member)
+        fire(ctx, checkin_hooks.goal_set, goal=goal, member=ctx.member)
         await check_reached(ctx, db, goal, today, ctx.member)
     verb = "changed" if previous is not None else "set"
     ctx.reply(

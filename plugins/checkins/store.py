@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -26,8 +26,8 @@ def in_refs(table: sa.Table, refs: Iterable[MemberRef]) -> sa.ColumnElement[bool
     return sa.tuple_(table.c.platform, table.c.member_id).in_([(r.platform, r.id) for r in refs])
 
 
-def fire(ctx: Context | JobContext, hook: str, **kwargs: Any) -> None:
-    """Call ``hook`` once the current transaction has committed."""
+def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) -> None:
+    """Call ``hook`` (a check-ins hookspec) once the current transaction has committed."""
     bot = ctx.bot
 
     async def call() -> None:

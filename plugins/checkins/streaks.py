@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from salon.core import Job, JobContext, MemberRef, Streak
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, member_named, ref_of
@@ -76,7 +77,7 @@ async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date)
     if row is not None and row.is_alive and not is_alive(row.last_day, today, grace):
         fire(
             ctx,
-            "streak_broken",
+            checkin_hooks.streak_broken,
             streak=Streak(ref, row.length, row.best, row.last_day),
             member=member,
         )
@@ -118,7 +119,7 @@ async def check_streaks(ctx: JobContext, job: Job) -> None:
         member = await member_named(ctx, db, ref)
         fire(
             ctx,
-            "streak_broken",
+            checkin_hooks.streak_broken,
             streak=Streak(ref, row.length, row.best, row.last_day),
             member=member,
         )

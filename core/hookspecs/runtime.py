@@ -1,8 +1,7 @@
-"""Every hook salon calls, grouped by family. Plugins implement them with ``@hookimpl``.
+"""Runtime: what every feature needs to plug in.
 
-An implementation may take any subset of a hook's arguments and may be ``def`` or
-``async def``. Registry hooks (``register_*``) are called once at startup; their results form
-the tables the hot path reads.
+Registry hooks (``register_*``) are called once at startup; their results form the tables the
+hot path reads. Event hooks are called as things happen.
 """
 
 from __future__ import annotations
@@ -11,26 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pluggy
+from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from salon.core.bot import Bot
-    from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
     from salon.core.commands import Action, Command
     from salon.core.context import Context
     from salon.core.errors import DeliveryError
     from salon.core.model import Community, Member, Message, Outbound, Space
     from salon.core.scheduler import JobHandler
-
-hookspec = pluggy.HookspecMarker("salon")
-hookimpl = pluggy.HookimplMarker("salon")
-
-
-# ---------------------------------------------------------------------------------------------
-# Runtime: what every feature needs to plug in
-# ---------------------------------------------------------------------------------------------
 
 
 @hookspec
@@ -83,6 +73,19 @@ def register_migrations(register: Callable[[Path], None]) -> None:
     ``down_revision = None``. ``salon db upgrade`` applies every branch.
 
     :param register: call it with the directory's ``Path``.
+    """
+
+
+@hookspec
+def register_hookspecs(register: Callable[[object], None]) -> None:
+    """Publish a hook family of this plugin's own, for other plugins to implement.
+
+    Called once, when the plugin manager is built, before implementations are checked. The
+    family is a module (or class) of ``@hookspec`` functions, as in ``salon.core.hookspecs``;
+    ``salon hooks`` lists it under the plugin's name. Fire one with
+    ``await bot.notify(myhooks.thing_happened, ...)``.
+
+    :param register: call it with the module of hookspecs.
     """
 
 
@@ -158,70 +161,4 @@ def handle_error(error: BaseException, error_id: str, where: str) -> None:
     :param error: the exception.
     :param error_id: the short id quoted to the member and in the log.
     :param where: what was running (a command name, a job kind, ...).
-    """
-
-
-# ---------------------------------------------------------------------------------------------
-# Check-ins: fired by the check-in plugin, after its transaction commits
-# ---------------------------------------------------------------------------------------------
-
-
-@hookspec
-def checkin_recorded(checkin: CheckIn, member: Member, community: Community) -> None:
-    """A member's check-in was stored.
-
-    Called after the transaction commits; raising here is logged and does not undo it.
-
-    :param checkin: the stored check-in, with the member's progress toward their goal.
-    :param member: who checked in.
-    :param community: the community.
-    """
-
-
-@hookspec
-def progress_logged(entry: ProgressEntry, member: Member, community: Community) -> None:
-    """A member logged progress (``wc 1200``); called after the transaction commits.
-
-    :param entry: the day's total after the change.
-    :param member: who logged it.
-    :param community: the community.
-    """
-
-
-@hookspec
-def goal_set(goal: Goal, member: Member, community: Community) -> None:
-    """A member set or changed a goal; called after the transaction commits.
-
-    :param goal: the new goal.
-    :param member: whose goal.
-    :param community: the community.
-    """
-
-
-@hookspec
-def goal_reached(goal: Goal, member: Member, community: Community) -> None:
-    """A member's progress reached their goal's target (once per goal and period).
-
-    :param goal: the goal, with ``progress >= target``.
-    :param member: whose goal.
-    :param community: the community.
-    """
-
-
-@hookspec
-def streak_broken(streak: Streak, member: Member, community: Community) -> None:
-    """A member's daily streak ended (no progress, grace days used up).
-
-    :param streak: the streak as it was before it broke.
-    :param member: whose streak.
-    :param community: the community.
-    """
-
-
-@hookspec
-def buddies_paired(pair: BuddyPair, community: Community) -> None:
-    """Writing buddies were matched (a pair, or a trio); called after the commit.
-
-    :param pair: the members matched.
-    :param community: the community.
     """
