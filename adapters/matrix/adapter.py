@@ -23,7 +23,7 @@ from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.delivery import Sender
 from salon.adapters.matrix.direct import DirectRooms
 from salon.adapters.matrix.inbound import Inbound
-from salon.adapters.matrix.login import log_in
+from salon.adapters.matrix.login import HomeserverUnavailable, log_in
 from salon.adapters.matrix.render import PLATFORM
 from salon.adapters.matrix.rooms import Rooms
 from salon.adapters.matrix.syncing import Syncer
@@ -97,7 +97,7 @@ class MatrixAdapter(Adapter):
         # The homeserver down or the network not up yet: keep trying, say so once.
         await until_reachable(
             self._connect,
-            unreachable=(aiohttp.ClientConnectionError, TimeoutError),
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError, HomeserverUnavailable),
             what=f"the Matrix homeserver at {self.config.homeserver}",
             logger=log,
         )

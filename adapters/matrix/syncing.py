@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import nio
 
+from salon.adapters.matrix.login import raise_if_unavailable
 from salon.core import ConfigError
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Syncer:
         if self.since is None:
             # First start: join what we were invited to, but answer nothing from before now.
             response = await adapter.client.sync(timeout=0, sync_filter=SYNC_FILTER)
+            raise_if_unavailable(response)
             if not isinstance(response, nio.SyncResponse):
                 raise ConfigError(f"adapters.matrix: the first sync failed: {response}")
             await adapter.process(response, history=True)

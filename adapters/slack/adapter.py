@@ -148,7 +148,7 @@ class SlackAdapter(Adapter):
         # Slack down or the network not up yet: keep trying, say so once.
         await until_reachable(
             self._connect,
-            unreachable=(aiohttp.ClientConnectionError, TimeoutError),
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError, SlackUnavailable),
             what=f"Slack at {self.config.api_url}",
             logger=log,
         )
@@ -157,6 +157,7 @@ class SlackAdapter(Adapter):
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
+            raise_if_unavailable(error)
             raise ConfigError(
                 f"adapters.slack: Slack refused {BOT_TOKEN}: {error.response.get('error')}"
             ) from None
@@ -175,6 +176,7 @@ class SlackAdapter(Adapter):
             try:
                 await self._socket.connect_async()  # type: ignore[no-untyped-call]
             except SlackApiError as error:
+                raise_if_unavailable(error)
                 raise ConfigError(
                     f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
                 ) from None
@@ -290,6 +292,17 @@ class SlackAdapter(Adapter):
 
     async def _receive_join(self, user: str, channel: str) -> None:
         await self.bot.receive_join(await self.directory.member(user), space_for(channel))
+
+
+class SlackUnavailable(Exception):
+    """Slack (or a proxy in front of it) answered 5xx: down or restarting."""
+
+
+def raise_if_unavailable(error: SlackApiError) -> None:
+    """Raise ``SlackUnavailable`` if ``error`` is a 5xx answer rather than a refusal."""
+    status = getattr(error.response, "status_code", None)
+    if isinstance(status, int) and status >= 500:
+        raise SlackUnavailable(f"HTTP {status}") from None
 
 
 def _first_action_id(body: dict[str, Any]) -> str:

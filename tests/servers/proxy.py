@@ -2,6 +2,8 @@
 
 Point an adapter at ``LateProxy.url`` (connections are refused while it is closed), then
 ``await proxy.open()`` to forward every connection to the real server or emulator behind it.
+``await proxy.open(bad_gateway=True)`` first answers every request ``502``, as a reverse proxy
+in front of a server that is down does.
 """
 
 from __future__ import annotations
@@ -20,13 +22,17 @@ class LateProxy:
         self.port = find_free_port()
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
+        self.bad_gateway = False
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def open(self) -> None:
-        self._server = await asyncio.start_server(self._connected, "127.0.0.1", self.port)
+    async def open(self, *, bad_gateway: bool = False) -> None:
+        """Start listening (or, if listening, switch): forward, or answer 502 to everything."""
+        self.bad_gateway = bad_gateway
+        if self._server is None:
+            self._server = await asyncio.start_server(self._connected, "127.0.0.1", self.port)
 
     async def close(self) -> None:
         if self._server is not None:
@@ -37,6 +43,14 @@ class LateProxy:
         await asyncio.gather(*self._pipes, return_exceptions=True)
 
     async def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.bad_gateway:
+            await reader.readuntil(b"\r\n\r\n")
+            body = b"<html><h1>502 Bad Gateway</h1></html>"
+            head = f"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: {len(body)}"
+            writer.write(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+            await writer.drain()
+            writer.close()
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:

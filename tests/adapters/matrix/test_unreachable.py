@@ -6,14 +6,18 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from log_lines import LogLines
 from servers.proxy import LateProxy
 
 
-async def test_start_waits_for_the_homeserver_and_says_so_once(world: Any) -> None:
+@pytest.mark.parametrize("down", ["refused", "bad gateway"])
+async def test_start_waits_for_the_homeserver_and_says_so_once(world: Any, down: str) -> None:
     synapse = httpx.URL(world.synapse.url)
     proxy = LateProxy("127.0.0.1", synapse.port or 80)
     alice = await world.human("alice")
+    if down == "bad gateway":
+        await proxy.open(bad_gateway=True)  # a reverse proxy in front of a stopped Synapse
     async with LogLines("salon") as lines:
         starting = asyncio.ensure_future(world.start_bot(homeserver=proxy.url))
         await lines.wait_for(lambda line: "not reachable" in line)

@@ -13,12 +13,16 @@ from servers.proxy import LateProxy
 from .conftest import StartBot, dm_event
 
 
-@pytest.mark.parametrize("mode", ["socket", "http"])
+@pytest.mark.parametrize(
+    ("mode", "down"), [("socket", "refused"), ("http", "refused"), ("socket", "bad gateway")]
+)
 async def test_start_waits_for_slack_and_says_so_once(
-    slack: SlackEmulator, start_bot: StartBot, mode: str
+    slack: SlackEmulator, start_bot: StartBot, mode: str, down: str
 ) -> None:
     emulator = httpx.URL(slack.api_url)
     proxy = LateProxy("127.0.0.1", emulator.port or 80)
+    if down == "bad gateway":
+        await proxy.open(bad_gateway=True)  # Slack's edge answering 502
     async with LogLines("salon") as lines:
         starting = asyncio.ensure_future(start_bot(mode=mode, api_url=f"{proxy.url}/api/"))
         await lines.wait_for(lambda line: "not reachable" in line)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from typing import Any
 
+import pytest
 from emulators.telegram import TelegramEmulator
 from log_lines import LogLines
 from servers.proxy import LateProxy
@@ -19,13 +20,18 @@ def unreachable_lines(lines: LogLines) -> list[str]:
     return [line for line in lines.lines() if "not reachable" in line]
 
 
-async def test_start_waits_for_telegram_and_says_so_once(tg: TelegramEmulator, salon: Any) -> None:
+@pytest.mark.parametrize("down", ["refused", "bad gateway"])
+async def test_start_waits_for_telegram_and_says_so_once(
+    tg: TelegramEmulator, salon: Any, down: str
+) -> None:
     proxy = LateProxy("127.0.0.1", tg.port)
     closed = {
         "base_url": f"{proxy.url}/bot",
         "base_file_url": f"{proxy.url}/file/bot",
     }
     ana = tg.add_user("Ana", "ana")
+    if down == "bad gateway":
+        await proxy.open(bad_gateway=True)  # a proxy in front of the Bot API answering 502
     async with LogLines("salon") as lines, contextlib.AsyncExitStack() as stack:
         starting = asyncio.ensure_future(stack.enter_async_context(salon.running(telegram=closed)))
         await lines.wait_for(lambda line: "not reachable" in line)
