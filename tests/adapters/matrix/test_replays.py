@@ -15,6 +15,18 @@ def bot_messages(human: Any, room: str, bot_id: str) -> list[str]:
     ]
 
 
+async def joined_by(human: Any, room: str, bot_id: str) -> None:
+    """Wait until ``human`` sees the bot's join in ``room``."""
+    await human.wait_for(
+        lambda r, e: (
+            r == room
+            and e["type"] == "m.room.member"
+            and e.get("state_key") == bot_id
+            and e["content"].get("membership") == "join"
+        )
+    )
+
+
 async def settle(human: Any, room: str, bot_id: str, text: str) -> None:
     """Send ``!echo text`` and wait for its answer: everything before it was handled."""
     mark = len(human.timeline)
@@ -57,14 +69,7 @@ async def test_messages_from_before_the_first_start_are_not_answered(world: Any)
     await alice.say(joined, "!ping (sent before salon first ran)")
 
     await world.start_bot()
-    await alice.wait_for(
-        lambda r, e: (
-            r == invited
-            and e["type"] == "m.room.member"
-            and e.get("state_key") == bot_id
-            and e["content"].get("membership") == "join"
-        )
-    )
+    await joined_by(alice, invited, bot_id)
     for room in (invited, joined):
         await settle(alice, room, bot_id, "after the first start")
         answers = bot_messages(alice, room, bot_id)
@@ -79,14 +84,7 @@ async def test_joining_a_room_while_running_skips_its_history(world: Any) -> Non
     await alice.say(room, "!ping (history, before the bot was invited)")
     await alice.say(room, "!echo old news")
     await alice.client.room_invite(room, bot_id)
-    await alice.wait_for(
-        lambda r, e: (
-            r == room
-            and e["type"] == "m.room.member"
-            and e.get("state_key") == bot_id
-            and e["content"].get("membership") == "join"
-        )
-    )
+    await joined_by(alice, room, bot_id)
 
     await settle(alice, room, bot_id, "after the join")
     answers = bot_messages(alice, room, bot_id)
