@@ -11,6 +11,7 @@ import pytest
 from emulators.telegram import TelegramEmulator
 from log_lines import LogLines
 from servers.proxy import LateProxy
+from signals import run_until_interrupted
 
 from salon.core.config import config_from_mapping
 from salon.core.runtime import run
@@ -62,20 +63,7 @@ async def test_salon_run_keeps_trying_and_stops_cleanly(
     async with LogLines("salon") as lines:
         running = asyncio.ensure_future(run(config, {"SALON_TELEGRAM_TOKEN": tg.token}))
         await lines.wait_for(lambda line: "not reachable" in line)
-        # Past the first retries (1 s, then 2 s): still one line.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(running), 3.5)
-        assert not running.done()
-        asyncio.get_running_loop().call_soon(_interrupt)  # what SIGTERM does
-        await asyncio.wait_for(running, 10)  # returns: no exception, no traceback
+        # Past the first retries (1 s, then 2 s): still one line; then SIGTERM.
+        await run_until_interrupted(running, keep_trying=3.5)
     assert len(unreachable_lines(lines)) == 1
     assert not any(r.exc_info for r in lines.records)
-
-
-def _interrupt() -> None:
-    import os
-    import signal
-
-    # salon's own handler must be installed, or this would end the test run.
-    assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None)
-    os.kill(os.getpid(), signal.SIGTERM)
