@@ -71,9 +71,7 @@ class Syncer:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        saver, self._saver = self._saver, None
-        if saver is not None:
-            await asyncio.gather(saver, return_exceptions=True)
+        await self.flush()
         if self.since is not None and self.since != self._saved_since:
             await self._save(self.since)
 
@@ -90,6 +88,12 @@ class Syncer:
             if self._saver is None or self._saver.done():
                 self._saver = self.adapter.bot.loops.spawn(self._save_wanted(), "matrix-since")
         self.synced.set()
+
+    async def flush(self) -> None:
+        """Wait until the write of the last position due to be stored (if any) is done."""
+        saver = self._saver
+        if saver is not None:
+            await asyncio.gather(saver, return_exceptions=True)
 
     async def _save_wanted(self) -> None:
         while self._wanted is not None and self._wanted != self._saved_since:
