@@ -18,7 +18,9 @@ from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
+from salon.core.files import shown_name
 from salon.core.hookspecs import runtime
+from salon.core.interactions import EXPIRED
 from salon.core.markup import Markup, code, md, normalize_input
 from salon.core.model import ButtonPress, Member, Message, Role
 
@@ -49,13 +51,14 @@ class RecentEvents:
         return False
 
 
-def input_problem(text: str, max_length: int) -> str | None:
-    """A friendly sentence if ``text`` cannot be handled, else ``None``."""
+def input_problem(text: str, max_length: int, *, direct_limit: int | None = None) -> str | None:
+    """A friendly sentence if ``text`` cannot be handled, else ``None``.
+
+    :param direct_limit: for a group message, the (larger) limit in a direct message, which the
+        refusal suggests; ``None`` when ``text`` already is a direct message.
+    """
     if len(text) > max_length:
-        return (
-            f"That message is too long for me ({len(text):,} characters; "
-            f"the limit is {max_length:,}). Please send a shorter one."
-        )
+        return too_long(len(text), max_length, direct_limit)
     if _UNREADABLE.search(text):
         return "Your message has invisible control characters I can't read. Please send plain text."
     if text.isascii():
@@ -67,6 +70,21 @@ def input_problem(text: str, max_length: int) -> str | None:
     return None
 
 
+def too_long(length: int, max_length: int, direct_limit: int | None) -> str:
+    """The refusal of a text over the limit, with the way to send it anyway."""
+    where = "in a group " if direct_limit is not None else ""
+    sentence = (
+        f"That message is too long for me {where}({length:,} characters; "
+        f"the limit is {max_length:,})."
+    )
+    if direct_limit is not None and length <= direct_limit:
+        return sentence + (
+            f" Send it to me in a direct message (up to {direct_limit:,} characters), "
+            "or attach it as a .txt, .md or .docx file."
+        )
+    return sentence + " Please send it as a file instead: attach it as a .txt, .md or .docx file."
+
+
 class Router:
     """Routes inbound events to commands, actions and the ``message_received`` hook."""
 
@@ -75,6 +93,7 @@ class Router:
         self.recent = RecentEvents()
         self.prefix = bot.config.commands.prefix
         self.max_length = bot.config.commands.max_length
+        self.max_direct_length = bot.config.commands.max_direct_length
         self.organisers = bot.config.organiser_refs()
 
     def with_role(self, member: Member) -> Member:
@@ -97,11 +116,14 @@ class Router:
             message=message,
             thread_id=message.thread_id,
         )
+        if message.space.is_direct:
+            problem = input_problem(text, self.max_direct_length)
+        else:
+            problem = input_problem(text, self.max_length, direct_limit=self.max_direct_length)
         if not addressed:
-            if input_problem(text, self.max_length) is None:
+            if problem is None:
                 await self._offer(ctx, message)
             return
-        problem = input_problem(text, self.max_length)
         if problem is not None:
             ctx.reply(problem)
             await ctx.flush()
@@ -114,6 +136,13 @@ class Router:
                 return
         name, arguments = split_invocation(body)
         if not name:
+            # A file without words is for the plugins; if none takes it, say so.
+            if message.attachments and (offered or not await self._offer(ctx, message)):
+                ctx.reply(
+                    f"I got {shown_name(message.attachments[0].name)}, but nothing here reads "
+                    "files at the moment."
+                )
+                await ctx.flush()
             return  # only whitespace (or the bare prefix): nothing to answer
         command = self.bot.commands.get(name)
         if command is None:
@@ -137,6 +166,11 @@ class Router:
             )
         except AlreadyHandled:
             ctx.discard()
+            return True
+        except UserError as error:
+            ctx.discard()
+            ctx.reply(error.message)
+            await ctx.flush()
             return True
         await ctx.flush()
         return bool(consumed)
@@ -184,6 +218,14 @@ class Router:
         member = self.with_role(press.member)
         ctx = Context(self.bot, member, press.space, press.event_id, thread_id=press.thread_id)
         action = self.bot.commands.actions.get(press.action)
+        if press.action == EXPIRED:
+            days = self.bot.config.interactions.expiry_days
+            ctx.reply(
+                f"This button has expired (buttons work for {days} days after they are sent). "
+                "Please run the command again."
+            )
+            await ctx.flush()
+            return
         if action is None:
             ctx.reply("That button no longer works. Please run the command again.")
             await ctx.flush()

@@ -33,6 +33,7 @@ import pytest
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
+from salon.core.files import attachment_from_bytes
 from salon.core.memory_adapter import Delivered, MemoryAdapter
 from salon.core.model import Button, ButtonPress, Form, Member, Space
 from salon.core.plugins import create_plugin_manager
@@ -109,13 +110,17 @@ class SalonHarness:
         space: str = "general",
         dm: bool = False,
         event_id: str | None = None,
+        files: Iterable[tuple[str, bytes]] = (),
     ) -> list[Delivered]:
-        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``); return what the bot sent."""
+        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``), with ``files`` as
+        ``(name, bytes)`` attachments; return what the bot sent."""
         member = self.member(as_)
         where = self.adapter.dm_space(member) if dm else self.adapter.space(space)
-        return await self._collect(
-            self.bot.receive(self.adapter.message(member, where, text, event_id=event_id))
+        attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
+        message = self.adapter.message(
+            member, where, text, event_id=event_id, attachments=attachments
         )
+        return await self._collect(self.bot.receive(message))
 
     async def press(
         self,
