@@ -161,6 +161,7 @@ async def in_process(messages: int, warmup: int, *, compiled: bool = True) -> fl
         elapsed = time.perf_counter() - started
         assert len(captured) == warmup + messages
     finally:
+        await adapter.syncer.flush()  # the last sync position being written
         await bot.outbound.stop()
         await bot.storage.dispose()
         await client.close()
