@@ -48,6 +48,7 @@ from salon.core.markup import (
     md,
     mention,
     quote,
+    shorten,
 )
 from salon.core.model import (
     Attachment,
@@ -148,4 +149,5 @@ __all__ = [
     "mention",
     "quote",
     "render_plain",
+    "shorten",
 ]

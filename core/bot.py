@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 import pluggy
@@ -68,14 +68,8 @@ class Bot:
         self.pm = pm or create_plugin_manager(config.disabled_plugins)
         self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
-        try:
-            default_tz = ZoneInfo(config.community.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(
-                f"community.timezone: {config.community.timezone!r} is not a time zone name"
-            ) from None
         self.storage = Storage(config.database.url)
-        self.profiles = Profiles(self.storage, default_tz)
+        self.profiles = Profiles(self.storage, ZoneInfo(config.community.timezone))
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
