@@ -53,7 +53,7 @@ async def log_in(adapter: MatrixAdapter) -> None:
         if not adapter.user_id:
             raise ConfigError("adapters.matrix.user_id: needed to log in with a password")
         # Reuse the device of the last login, so restarts do not pile up devices.
-        storage = adapter.bot.storage
+        storage = adapter.bot
         device_key = adapter.state_key("device_id")
         client.device_id = await storage.get_state(device_key) or ""
         login = await client.login(password.reveal(), device_name=adapter.config.device_name)

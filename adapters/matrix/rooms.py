@@ -28,7 +28,7 @@ class Rooms:
 
     async def load(self) -> None:
         """Read which encrypted rooms were told already (so a restart does not repeat it)."""
-        storage = self.adapter.bot.storage
+        storage = self.adapter.bot
         self.encrypted_noted = set(
             await storage.get_state(self.adapter.state_key(ENCRYPTED_KEY), [])
         )
@@ -90,7 +90,5 @@ class Rooms:
             room_id,
         )
         adapter = self.adapter
-        await adapter.bot.storage.set_state(
-            adapter.state_key(ENCRYPTED_KEY), sorted(self.encrypted_noted)
-        )
+        await adapter.bot.set_state(adapter.state_key(ENCRYPTED_KEY), sorted(self.encrypted_noted))
         adapter.bot.send(Outbound(texts.encrypted_space("room"), space=SpaceRef(PLATFORM, room_id)))
