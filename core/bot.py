@@ -28,11 +28,12 @@ from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
 from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
-from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
+from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Person, Space
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.plugins import collect, create_plugin_manager
-from salon.core.profiles import Profiles
+from salon.core.linking import Linking
+from salon.core.people import People
 from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
 from salon.core.storage import migrate
@@ -70,7 +71,10 @@ class Bot:
                 f"community.timezone: {config.community.timezone!r} is not a time zone name"
             ) from None
         self.storage = Storage(config.database.url)
-        self.profiles = Profiles(self.storage, default_tz)
+        #: The people behind the accounts: lookup by account or id, cached (``salon.core.people``).
+        self.people = People(self.storage, default_tz, config.organiser_refs(), self.clock)
+        #: Link codes, linking and unlinking accounts (``salon.core.linking``).
+        self.linking = Linking(self.people, self._merge_people)
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
@@ -258,6 +262,15 @@ class Bot:
             if result is not None:
                 return result
         return None
+
+    async def gather(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call every implementation of a hook through pluggy and await the results; the
+        first error propagates (for hooks inside a transaction that must all succeed)."""
+        results = getattr(self.pm.hook, hook_name)(**kwargs)
+        return [await await_maybe(result) for result in results]
+
+    async def _merge_people(self, kept: Person, merged: Person, connection: AsyncConnection) -> None:
+        await self.gather("people_merged", kept=kept, merged=merged, connection=connection, bot=self)
 
     async def report_error(self, error: BaseException, where: str) -> str:
         """Log an unexpected error (and pass it to ``handle_error``); return its short id."""

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from salon.core.commands import Action, Command
     from salon.core.context import Context
     from salon.core.errors import DeliveryError
-    from salon.core.model import Community, Member, Message, Outbound, Space
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from salon.core.markup import Markup
+    from salon.core.model import Community, Member, Message, Outbound, Person, Space
     from salon.core.scheduler import JobHandler
 
 hookspec = pluggy.HookspecMarker("salon")
@@ -109,12 +112,15 @@ def member_joined(member: Member, space: Space, community: Community) -> None:
 
 
 @hookspec
-def timezone_changed(member: Member, tz: ZoneInfo, community: Community, bot: Bot) -> None:
-    """A member set their time zone (the ``tz`` command); called after the commit.
+def timezone_changed(
+    member: Member, person: Person, tz: ZoneInfo, community: Community, bot: Bot
+) -> None:
+    """A person set their time zone (the ``tz`` command); called after the commit.
 
-    Plugins that schedule work at members' local times move it here.
+    Plugins that schedule work at people's local times move it here.
 
-    :param member: whose time zone changed.
+    :param member: the account the ``tz`` command came from.
+    :param person: whose time zone changed (as it was before the change, apart from ``tz``).
     :param tz: the new time zone.
     :param community: the community.
     :param bot: the running bot, to reschedule through.
@@ -158,6 +164,56 @@ def handle_error(error: BaseException, error_id: str, where: str) -> None:
     :param error: the exception.
     :param error_id: the short id quoted to the member and in the log.
     :param where: what was running (a command name, a job kind, ...).
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# People: one person behind several platform accounts (see docs/community.md)
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def people_merged(kept: Person, merged: Person, connection: AsyncConnection, bot: Bot) -> None:
+    """Two people were linked into one: move ``merged``'s rows to ``kept``.
+
+    Called inside the linking transaction, before the core moves the accounts and deletes
+    ``merged``; raising rolls the whole link back. Every plugin that keys a table on
+    ``person_id`` implements it, and leaves no duplicate rows (merge them: sum a day's
+    progress, keep the newer goal, ...).
+
+    :param kept: the person who stays (the one who asked for the link code).
+    :param merged: the person whose accounts join ``kept``; their id disappears.
+    :param connection: the transaction to write in.
+    :param bot: the running bot.
+    """
+
+
+@hookspec
+def export_person_data(person: Person, connection: AsyncConnection, bot: Bot) -> Markup | None:
+    """Describe everything this plugin keeps about ``person``, for ``my data``.
+
+    Every plugin that stores something about people implements it. The sections of all
+    plugins are sent to the person in one direct message.
+
+    :param person: who asked, with every linked account.
+    :param connection: a read-only connection.
+    :param bot: the running bot.
+    :returns: a section (a bold heading, then lines), or ``None`` when there is nothing.
+    """
+
+
+@hookspec
+def forget_person(person: Person, connection: AsyncConnection, bot: Bot) -> None:
+    """Delete everything this plugin keeps about ``person`` (``forget me``).
+
+    Called inside one transaction for every plugin; the core deletes its own rows (accounts,
+    person, preferences, link codes) afterwards. Raising rolls everything back, and the member
+    is told something went wrong. Every plugin that stores something about people implements
+    it; ``forget me`` works even when features are disabled, since it lives in the core.
+
+    :param person: whose data to delete, with every linked account.
+    :param connection: the transaction to write in.
+    :param bot: the running bot (to cancel scheduled jobs).
     """
 
 

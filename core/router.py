@@ -19,7 +19,7 @@ from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
 from salon.core.markup import Markup, code, md, normalize_input
-from salon.core.model import ButtonPress, Member, Message, Role
+from salon.core.model import ButtonPress, Member, Message, Person, Role
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -74,12 +74,16 @@ class Router:
         self.recent = RecentEvents()
         self.prefix = bot.config.commands.prefix
         self.max_length = bot.config.commands.max_length
-        self.organisers = bot.config.organiser_refs()
+        self.people = bot.people
 
-    def with_role(self, member: Member) -> Member:
-        if member.role is Role.MEMBER and member.ref in self.organisers:
-            return attrs.evolve(member, role=Role.ORGANISER)
-        return member
+    async def identify(self, member: Member) -> tuple[Member, Person]:
+        """The person behind ``member`` (cached), and the member with that person's role."""
+        person = await self.people.resolve(member)
+        if person.is_organiser and member.role is Role.MEMBER:
+            return attrs.evolve(member, role=Role.ORGANISER, person_id=person.id), person
+        if member.person_id != person.id:
+            return attrs.evolve(member, person_id=person.id), person
+        return member, person
 
     async def receive(self, message: Message) -> None:
         if self.recent.check_and_add(message.space.ref.platform, message.event_id):
@@ -87,12 +91,15 @@ class Router:
         text = normalize_input(message.text).strip()
         explicit = text.startswith(self.prefix)
         addressed = explicit or message.addressed or message.space.is_direct
-        member = self.with_role(message.author)
+        if not addressed and not self.bot.has_message_handlers:
+            return
+        member, person = await self.identify(message.author)
         ctx = Context(
             self.bot,
             member,
             message.space,
             message.event_id,
+            person=person,
             message=message,
             thread_id=message.thread_id,
         )
@@ -178,8 +185,10 @@ class Router:
     async def receive_press(self, press: ButtonPress) -> None:
         if self.recent.check_and_add(press.space.ref.platform, press.event_id):
             return
-        member = self.with_role(press.member)
-        ctx = Context(self.bot, member, press.space, press.event_id, thread_id=press.thread_id)
+        member, person = await self.identify(press.member)
+        ctx = Context(
+            self.bot, member, press.space, press.event_id, person=person, thread_id=press.thread_id
+        )
         action = self.bot.commands.actions.get(press.action)
         if action is None:
             ctx.reply("That button no longer works. Please run the command again.")
