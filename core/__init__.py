@@ -65,9 +65,11 @@ from salon.core.model import (
     Space,
     SpaceRef,
 )
+from salon.core.people import mention_person
 from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
+from salon.core.spaces import KnownSpace, platform_title, space_label
 
 __all__ = [
     "DATE",
@@ -101,6 +103,7 @@ __all__ = [
     "Job",
     "JobContext",
     "JobHandler",
+    "KnownSpace",
     "ManualClock",
     "Markup",
     "Member",
@@ -138,6 +141,9 @@ __all__ = [
     "link",
     "md",
     "mention",
+    "mention_person",
+    "platform_title",
     "quote",
     "render_plain",
+    "space_label",
 ]

@@ -28,14 +28,15 @@ from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
 from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.linking import Linking
 from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Person, Space
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
-from salon.core.plugins import collect, create_plugin_manager
-from salon.core.linking import Linking
 from salon.core.people import People
+from salon.core.plugins import collect, create_plugin_manager
 from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
+from salon.core.spaces import Spaces
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
@@ -75,6 +76,8 @@ class Bot:
         self.people = People(self.storage, default_tz, config.organiser_refs(), self.clock)
         #: Link codes, linking and unlinking accounts (``salon.core.linking``).
         self.linking = Linking(self.people, self._merge_people)
+        #: The community's spaces on every platform, by name (``salon.core.spaces``).
+        self.spaces = Spaces(self.storage, self.clock, config.space_refs(), config.group_refs())
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
@@ -158,6 +161,7 @@ class Bot:
     async def start(self, *, run_scheduler: bool = True) -> None:
         """Prepare storage, start send queues and adapters, then the plugins' ``startup``."""
         await self.prepare_database()
+        await self.spaces.load()
         self.outbound.start()
         for adapter in self.adapters.values():
             await adapter.start()
@@ -269,8 +273,12 @@ class Bot:
         results = getattr(self.pm.hook, hook_name)(**kwargs)
         return [await await_maybe(result) for result in results]
 
-    async def _merge_people(self, kept: Person, merged: Person, connection: AsyncConnection) -> None:
-        await self.gather("people_merged", kept=kept, merged=merged, connection=connection, bot=self)
+    async def _merge_people(
+        self, kept: Person, merged: Person, connection: AsyncConnection
+    ) -> None:
+        await self.gather(
+            "people_merged", kept=kept, merged=merged, connection=connection, bot=self
+        )
 
     async def report_error(self, error: BaseException, where: str) -> str:
         """Log an unexpected error (and pass it to ``handle_error``); return its short id."""

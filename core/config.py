@@ -20,7 +20,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.v import format_exception
 
 from salon.core.errors import ConfigError
-from salon.core.model import MemberRef
+from salon.core.model import MemberRef, SpaceRef
 
 T = TypeVar("T")
 DEFAULT_PATH = Path("salon.toml")
@@ -33,7 +33,12 @@ class CommunityConfig:
     #: Used for members who have not set their own time zone.
     timezone: str = "UTC"
     #: Members who may run organiser commands, as "platform:id" (e.g. "slack:U024BE7LH").
+    #: Naming one account is enough: once linked, the person is an organiser everywhere.
     organisers: tuple[str, ...] = ()
+    #: The community's spaces, as "platform:id" (more can be added with ``space join``).
+    spaces: tuple[str, ...] = ()
+    #: Named groups of spaces, e.g. ``announcements = ["slack:C024BE91L"]`` (also joined).
+    groups: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -73,6 +78,20 @@ class SalonConfig:
 
     def organiser_refs(self) -> frozenset[MemberRef]:
         return frozenset(MemberRef.parse(text) for text in self.community.organisers)
+
+    def space_refs(self) -> tuple[SpaceRef, ...]:
+        return tuple(_space_ref(text) for text in self.community.spaces)
+
+    def group_refs(self) -> dict[str, tuple[SpaceRef, ...]]:
+        return {
+            name: tuple(_space_ref(text) for text in refs)
+            for name, refs in self.community.groups.items()
+        }
+
+
+def _space_ref(text: str) -> SpaceRef:
+    ref = MemberRef.parse(text)
+    return SpaceRef(ref.platform, ref.id)
 
 
 converter = cattrs.Converter(forbid_extra_keys=True)
@@ -151,6 +170,14 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Salo
         config.organiser_refs()
     except ValueError as error:
         raise ConfigError(f"community.organisers: {error}") from None
+    try:
+        config.space_refs()
+    except ValueError as error:
+        raise ConfigError(f"community.spaces: {error}") from None
+    try:
+        config.group_refs()
+    except ValueError as error:
+        raise ConfigError(f"community.groups: {error}") from None
     return attrs.evolve(
         config,
         disabled_plugins=tuple(disabled),

@@ -92,6 +92,21 @@ class Effects:
         target = accounts[0] if accounts else person.dm_account
         self.send_direct(target, *parts, buttons=buttons, image=image, form=form)
 
+    def announce(
+        self,
+        *parts: Part,
+        group: str | None = None,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+    ) -> int:
+        """Queue one message to every community space (or to the spaces of ``group``, e.g.
+        ``"announcements"``); each adapter renders it natively. Returns how many spaces."""
+        body = _body(parts)
+        spaces = self.bot.spaces.joined(group)
+        for space in spaces:
+            self.outbox.append(Outbound(body, space=space.ref, buttons=buttons, image=image))
+        return len(spaces)
+
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the transaction has committed (e.g. to fire a hook)."""
         self._after.append(callback)

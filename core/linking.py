@@ -97,7 +97,9 @@ class Linking:
         self, connection: AsyncConnection, person: Person, account: MemberRef, now: datetime
     ) -> str:
         """A fresh code for ``account`` (its earlier unused code stops working)."""
-        await connection.execute(tables.link_codes.delete().where(tables.link_codes.c.expires_at <= now))
+        await connection.execute(
+            tables.link_codes.delete().where(tables.link_codes.c.expires_at <= now)
+        )
         await connection.execute(
             tables.link_codes.delete().where(
                 tables.link_codes.c.platform == account.platform,
@@ -214,7 +216,9 @@ class Linking:
         """
         key = "core:link-confirm:" + "|".join(sorted((str(account), str(other))))
         row = (
-            await connection.execute(sa.select(tables.state.c.value).where(tables.state.c.key == key))
+            await connection.execute(
+                sa.select(tables.state.c.value).where(tables.state.c.key == key)
+            )
         ).first()
         pending = row[0] if row is not None else {}
         confirmed = set(pending.get("confirmed", ()))
@@ -223,7 +227,10 @@ class Linking:
         confirmed.add(str(account))
         await connection.execute(tables.state.delete().where(tables.state.c.key == key))
         if str(other) not in confirmed:
-            value = {"confirmed": sorted(confirmed), "expires": (now + CONFIRM_LIFETIME).isoformat()}
+            value = {
+                "confirmed": sorted(confirmed),
+                "expires": (now + CONFIRM_LIFETIME).isoformat(),
+            }
             await connection.execute(tables.state.insert().values(key=key, value=value))
             return LinkOutcome("Waiting for the other account to confirm.", is_waiting=True)
         other_person = await self.people.of(other, connection)

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.clock import Clock
+from salon.core.markup import Markup, md, mention
 from salon.core.model import Member, MemberRef, Person, Role
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
@@ -244,7 +245,9 @@ class People:
     async def set_timezone(self, connection: AsyncConnection, person: Person, tz: ZoneInfo) -> None:
         await self._update(connection, person, tz=tz.key)
 
-    async def set_display_name(self, connection: AsyncConnection, person: Person, name: str) -> None:
+    async def set_display_name(
+        self, connection: AsyncConnection, person: Person, name: str
+    ) -> None:
         await self._update(connection, person, display_name=name)
 
     async def set_dm_platform(
@@ -274,6 +277,15 @@ class People:
         await connection.execute(tables.persons.delete().where(tables.persons.c.id == person.id))
         self.invalidate(person.id)
         self.unreachable.difference_update(person.accounts)
+
+
+def mention_person(person: Person, platform: str) -> Markup:
+    """A mention of ``person`` for a message on ``platform``: a real mention where they have
+    an account there, their display name (pinging nobody) elsewhere."""
+    account = person.account_on(platform)
+    if account is None:
+        return md(person.display_name)
+    return md(mention(account, person.display_name))
 
 
 def _is(ref: MemberRef) -> sa.ColumnElement[bool]:

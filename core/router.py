@@ -75,6 +75,7 @@ class Router:
         self.prefix = bot.config.commands.prefix
         self.max_length = bot.config.commands.max_length
         self.people = bot.people
+        self.spaces = bot.spaces
 
     async def identify(self, member: Member) -> tuple[Member, Person]:
         """The person behind ``member`` (cached), and the member with that person's role."""
@@ -91,6 +92,8 @@ class Router:
         text = normalize_input(message.text).strip()
         explicit = text.startswith(self.prefix)
         addressed = explicit or message.addressed or message.space.is_direct
+        if self.spaces.needs_recording(message.space):
+            await self.spaces.record(message.space)
         if not addressed and not self.bot.has_message_handlers:
             return
         member, person = await self.identify(message.author)

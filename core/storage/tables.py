@@ -83,6 +83,20 @@ link_codes = sa.Table(
     sa.Column("expires_at", UTCDateTime(), nullable=False),
 )
 
+#: The community's spaces (channels, chats, rooms) on every platform, recorded when the bot
+#: sees them; ``is_joined`` ones are part of the community (announcements, digests).
+spaces = sa.Table(
+    "salon_spaces",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("space_id", sa.String(255), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False, server_default=""),
+    sa.Column("is_joined", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: Named groups this space belongs to, e.g. ``["announcements"]``.
+    sa.Column("groups", sa.JSON, nullable=False),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
+)
+
 #: Messages that scheduled jobs sent, written in the job's transaction and deleted once
 #: delivered: a crash between the commit and the send loses nothing (see ``salon.core.outbox``).
 outbox = sa.Table(

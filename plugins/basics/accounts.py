@@ -18,17 +18,13 @@ from salon.core import (
     code,
     lines,
     md,
+    platform_title,
 )
 from salon.core.linking import CODE_LIFETIME
 
 CONFIRM_ACTION = "basics.confirm_link"
 DECLINE = "decline"
 MAX_NAME = 64
-
-
-def platform_title(platform: str) -> str:
-    """``"slack"`` → ``"Slack"``: how members see a platform's name."""
-    return platform[:1].upper() + platform[1:]
 
 
 def _prefix(ctx: Context) -> str:
@@ -92,7 +88,13 @@ async def link_command(ctx: Context, code_or_accounts: str | None = None) -> Non
     platforms = ", ".join(platform_title(a.platform) for a in person.accounts)
     ctx.reply(
         lines(
-            md("Linked! Your accounts (", platforms, ") are one person now: ", bold(person.display_name), "."),
+            md(
+                "Linked! Your accounts (",
+                platforms,
+                ") are one person now: ",
+                bold(person.display_name),
+                ".",
+            ),
             md(
                 "Goals, word counts, streaks, check-ins and settings are shared. See them with ",
                 code(f"{prefix}accounts"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from salon.core import (

@@ -6,8 +6,17 @@ plugin contributes through the ``export_person_data`` and ``forget_person`` hook
 
 from __future__ import annotations
 
-from salon.core import Button, ButtonPress, Context, Markup, UserError, bold, lines, md
-from salon.plugins.basics.accounts import platform_title
+from salon.core import (
+    Button,
+    ButtonPress,
+    Context,
+    Markup,
+    UserError,
+    bold,
+    lines,
+    md,
+    platform_title,
+)
 
 FORGET_ACTION = "basics.forget"
 KEEP = "keep"

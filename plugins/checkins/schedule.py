@@ -16,7 +16,7 @@ from salon.core import Context, Misfire, SpaceRef, UserError, bold, code, italic
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import describe_days, parse_clock, parse_days
-from salon.plugins.checkins.store import is_member
+from salon.plugins.checkins.store import checkin_label, is_person
 
 DEFAULT_QUESTIONS = (
     "What did you write since the last check-in?",
@@ -71,7 +71,7 @@ async def schedule_digest(bot: Any, db: AsyncConnection, checkin: Any) -> None:
     if checkin.digest_time is None:
         await bot.scheduler.cancel(digest_key(checkin.id), db)
         return
-    tz = bot.profiles.default_tz
+    tz = bot.people.default_tz
     await bot.scheduler.schedule(
         digest_key(checkin.id),
         DIGEST_JOB,
@@ -154,10 +154,6 @@ async def checkin_here(ctx: Context, db: AsyncConnection) -> Any:
     return rows[0]
 
 
-def _space_name(checkin: Any) -> str:
-    return f"#{checkin.space_id}"
-
-
 def describe_checkin(checkin: Any, default_tz: ZoneInfo) -> str:
     days = describe_days(tuple(checkin.days.split(",")))
     text = f"{days} at {checkin.ask_time} (each member's own time)"
@@ -228,7 +224,7 @@ async def _create(ctx: Context, rest: str) -> None:
         lines(
             md(
                 f"Check-in {verb}: ",
-                bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+                bold(describe_checkin(checkin, ctx.bot.people.default_tz)),
                 ".",
             ),
             md(
@@ -281,16 +277,15 @@ async def _delete(ctx: Context, rest: str) -> None:
 
 
 async def _join(ctx: Context, rest: str) -> None:
-    ref = ctx.member.ref
+    person = ctx.person
+    tz = person.tz
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
-        tz = await ctx.bot.profiles.timezone(ref, db)
         existing = (
             await db.execute(
                 sa.select(tables.participants.c.tz).where(
                     tables.participants.c.checkin_id == checkin.id,
-                    is_member(tables.participants, ref),
+                    is_person(tables.participants, person.id),
                 )
             )
         ).first()
@@ -299,8 +294,7 @@ async def _join(ctx: Context, rest: str) -> None:
         await db.execute(
             tables.participants.insert().values(
                 checkin_id=checkin.id,
-                platform=ref.platform,
-                member_id=ref.id,
+                person_id=person.id,
                 tz=tz.key,
                 joined_at=ctx.now(),
             )
@@ -320,13 +314,13 @@ async def _join(ctx: Context, rest: str) -> None:
 
 
 async def _leave(ctx: Context, rest: str) -> None:
-    ref = ctx.member.ref
+    person_id = ctx.person.id
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
         removed = await db.execute(
             tables.participants.delete().where(
                 tables.participants.c.checkin_id == checkin.id,
-                is_member(tables.participants, ref),
+                is_person(tables.participants, person_id),
             )
         )
         if not removed.rowcount:
@@ -335,7 +329,7 @@ async def _leave(ctx: Context, rest: str) -> None:
             tables.responses.update()
             .where(
                 tables.responses.c.checkin_id == checkin.id,
-                is_member(tables.responses, ref),
+                is_person(tables.responses, person_id),
                 tables.responses.c.status == "asking",
             )
             .values(status="skipped")
@@ -357,7 +351,11 @@ async def _status(ctx: Context) -> None:
                 lines(
                     "Check-ins:",
                     *[
-                        md(_space_name(r), ": ", describe_checkin(r, ctx.bot.profiles.default_tz))
+                        md(
+                            checkin_label(ctx.bot, r),
+                            ": ",
+                            describe_checkin(r, ctx.bot.people.default_tz),
+                        )
                         for r in rows
                     ],
                 )
@@ -367,7 +365,7 @@ async def _status(ctx: Context) -> None:
             await db.execute(
                 sa.select(tables.participants.c.tz).where(
                     tables.participants.c.checkin_id == checkin.id,
-                    is_member(tables.participants, ctx.member.ref),
+                    is_person(tables.participants, ctx.person.id),
                 )
             )
         ).first()
@@ -379,7 +377,7 @@ async def _status(ctx: Context) -> None:
     status = [
         md(
             "Check-in: ",
-            bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+            bold(describe_checkin(checkin, ctx.bot.people.default_tz)),
             f"; {count} taking part.",
         )
     ]
@@ -396,12 +394,12 @@ async def _status(ctx: Context) -> None:
 # --- skip, away, back --------------------------------------------------------------------------
 
 
-async def open_response(db: AsyncConnection, ref: Any) -> Any:
-    """The check-in conversation waiting for this member's answer, if any (newest first)."""
+async def open_response(db: AsyncConnection, person_id: int) -> Any:
+    """The check-in conversation waiting for this person's answer, if any (newest first)."""
     return (
         await db.execute(
             sa.select(tables.responses)
-            .where(is_member(tables.responses, ref), tables.responses.c.status == "asking")
+            .where(is_person(tables.responses, person_id), tables.responses.c.status == "asking")
             .order_by(tables.responses.c.asked_at.desc(), tables.responses.c.id.desc())
             .limit(1)
         )
@@ -409,9 +407,9 @@ async def open_response(db: AsyncConnection, ref: Any) -> Any:
 
 
 async def skip_command(ctx: Context) -> None:
-    ref = ctx.member.ref
+    person_id = ctx.person.id
     async with ctx.transaction() as db:
-        row = await open_response(db, ref)
+        row = await open_response(db, person_id)
         if row is not None:
             await db.execute(
                 tables.responses.update()
@@ -422,7 +420,7 @@ async def skip_command(ctx: Context) -> None:
         else:
             updated = await db.execute(
                 tables.participants.update()
-                .where(is_member(tables.participants, ref))
+                .where(is_person(tables.participants, person_id))
                 .values(skip_next=True)
             )
             if not updated.rowcount:
@@ -434,14 +432,16 @@ async def skip_command(ctx: Context) -> None:
 async def away_command(ctx: Context, until: str | None = None) -> None:
     from salon.core import DATE
 
-    ref = ctx.member.ref
+    person = ctx.person
     prefix = ctx.bot.config.commands.prefix
+    today = ctx.now().astimezone(person.tz).date()
     if until is None:
         async with ctx.bot.storage.engine.connect() as db:
             row = (
-                await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))
+                await db.execute(
+                    sa.select(tables.away.c.until).where(is_person(tables.away, person.id))
+                )
             ).first()
-            today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if row is None or row[0] <= today:
             ctx.reply(
                 md("You're not away. Pause with ", code(f"{prefix}away until 2026-12-03"), ".")
@@ -465,7 +465,6 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     except ValueError as error:
         raise UserError(f"{error}.") from None
     async with ctx.transaction() as db:
-        today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if back_on <= today:
             raise UserError(f"{back_on:%d %B %Y} is not in the future; pick a later date.")
         if back_on > today + MAX_AWAY:
@@ -473,11 +472,8 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
                 f"{back_on:%d %B %Y} is more than a year away. For a longer break, leave with "
                 f"{prefix}checkin leave and {prefix}buddy leave, and come back any time."
             )
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
-        await db.execute(tables.away.delete().where(is_member(tables.away, ref)))
-        await db.execute(
-            tables.away.insert().values(platform=ref.platform, member_id=ref.id, until=back_on)
-        )
+        await db.execute(tables.away.delete().where(is_person(tables.away, person.id)))
+        await db.execute(tables.away.insert().values(person_id=person.id, until=back_on))
     ctx.reply(
         f"Enjoy the break! No check-ins or buddy nudges until {back_on:%a %d %b %Y}; "
         f"send {prefix}back to return sooner."
@@ -487,6 +483,6 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
 async def back_command(ctx: Context) -> None:
     async with ctx.transaction() as db:
         removed = await db.execute(
-            tables.away.delete().where(is_member(tables.away, ctx.member.ref))
+            tables.away.delete().where(is_person(tables.away, ctx.person.id))
         )
     ctx.reply("Welcome back!" if removed.rowcount else "You weren't away — carry on!")

@@ -1,7 +1,7 @@
 """People: every account belongs to a person; time zone and preferences move to the person.
 
 Accounts without a person get one each; a person's time zone is the one any of their
-accounts had. Adds the one-time link codes.
+accounts had. Adds the one-time link codes and the community's spaces.
 
 Revision ID: core_0003
 Revises: core_0002
@@ -41,9 +41,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("tz", sa.String(64), nullable=True))
         batch.add_column(sa.Column("dm_platform", sa.String(32), nullable=True))
         batch.add_column(sa.Column("last_platform", sa.String(32), nullable=True))
-        batch.add_column(
-            sa.Column("link_failures", sa.Integer, nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("link_failures", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("link_locked_until", UTCDateTime(), nullable=True))
     connection = op.get_bind()
     orphans = connection.execute(
@@ -74,9 +72,7 @@ def upgrade() -> None:
     ).all()
     for person_id, tz in zoned:
         connection.execute(
-            persons.update()
-            .where(persons.c.id == person_id, persons.c.tz.is_(None))
-            .values(tz=tz)
+            persons.update().where(persons.c.id == person_id, persons.c.tz.is_(None)).values(tz=tz)
         )
     with op.batch_alter_table("salon_members") as batch:
         batch.alter_column("person_id", existing_type=sa.Integer, nullable=False)
@@ -91,8 +87,19 @@ def upgrade() -> None:
         sa.Column("expires_at", UTCDateTime(), nullable=False),
     )
 
+    op.create_table(
+        "salon_spaces",
+        sa.Column("platform", sa.String(32), primary_key=True),
+        sa.Column("space_id", sa.String(255), primary_key=True),
+        sa.Column("name", sa.String(255), nullable=False, server_default=""),
+        sa.Column("is_joined", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("groups", sa.JSON, nullable=False),
+        sa.Column("seen_at", UTCDateTime(), nullable=False),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("salon_spaces")
     op.drop_table("salon_link_codes")
     with op.batch_alter_table("salon_members") as batch:
         batch.drop_index("ix_salon_members_person")
