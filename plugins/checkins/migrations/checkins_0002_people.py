@@ -146,6 +146,13 @@ def _person_ids(connection: Any) -> dict[tuple[str, str], int]:
     return known
 
 
+def _aware(value: Any) -> Any:
+    """Reflected columns read UTC times back naive; the new tables take them aware."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def upgrade() -> None:
     connection = op.get_bind()
     ids = _person_ids(connection)
@@ -155,7 +162,7 @@ def upgrade() -> None:
         table = sa.Table(name, old, autoload_with=connection)
         rows = []
         for row in connection.execute(sa.select(table)):
-            values = dict(row._mapping)
+            values = {key: _aware(value) for key, value in row._mapping.items()}
             values["person_id"] = ids[(values.pop("platform"), values.pop("member_id"))]
             rows.append(values)
         saved[name] = rows
