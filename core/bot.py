@@ -29,14 +29,24 @@ from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
 from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.linking import Linking
-from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Person, Space
+from salon.core.markup import italic, lines, md
+from salon.core.model import (
+    ButtonPress,
+    Community,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Person,
+    Space,
+)
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.people import People
 from salon.core.plugins import collect, create_plugin_manager
 from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
-from salon.core.spaces import Spaces
+from salon.core.spaces import Spaces, platform_title
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
@@ -300,7 +310,36 @@ class Bot:
     async def _delivery_failed(self, outbound: Outbound, error: DeliveryError) -> None:
         target = outbound.space or outbound.recipient
         log.warning("could not deliver a message to %s: %s", target, error.reason)
+        recipient = outbound.recipient
+        if (
+            recipient is not None
+            and error.unreachable
+            and await self._reach_elsewhere(outbound, recipient)
+        ):
+            return
         await self.notify("delivery_failed", outbound=outbound, error=error, bot=self)
+
+    async def _reach_elsewhere(self, outbound: Outbound, account: MemberRef) -> bool:
+        """A direct message could not reach ``account``: send it to another account of the
+        same person, saying so (once: later messages go straight to the account that works)."""
+        person = await self.people.of(account)
+        if person is None:
+            return False
+        self.people.unreachable.add(account)
+        others = [a for a in person.dm_accounts() if a not in self.people.unreachable]
+        if not others:
+            return False
+        note = md(
+            italic(
+                f"I couldn't reach you on {platform_title(account.platform)}, so I'm "
+                f"writing here. (Send dm here on {platform_title(account.platform)} after "
+                "starting a chat with me there to move back.)"
+            )
+        )
+        self.outbound.enqueue(
+            attrs.evolve(outbound, recipient=others[0], body=lines(note, outbound.body))
+        )
+        return True
 
     # --- scheduled jobs --------------------------------------------------------------------
     async def _run_job(

@@ -83,9 +83,7 @@ async def pending_heads(storage: Storage, locations: Sequence[Path]) -> set[str]
     return script_heads(locations) - applied
 
 
-async def upgrade(
-    storage: Storage, locations: Sequence[Path], target: str = "heads"
-) -> list[str]:
+async def upgrade(storage: Storage, locations: Sequence[Path], target: str = "heads") -> list[str]:
     """Apply every pending revision of every branch (or up to revision ``target`` only, as
     upgrade tests do to build an older schema); return the applied revision ids."""
     from alembic.runtime.environment import EnvironmentContext
