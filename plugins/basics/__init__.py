@@ -1,5 +1,6 @@
 """The commands every community has, written as a plugin would be: help, ping, about, tz,
-linked accounts (link, accounts, unlink, dm, name) and privacy (my data, forget me).
+linked accounts (link, accounts, unlink, dm, name), the community's spaces (spaces, space) and
+privacy (my data, forget me).
 
 This plugin is essential (it cannot be disabled), so ``forget me`` always works.
 """
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from salon.core import TEXT, WORD, Action, Arg, Command, choice, hookimpl
-from salon.plugins.basics import accounts, privacy
+from salon.core import TEXT, WORD, Action, Arg, Command, Role, choice, hookimpl
+from salon.plugins.basics import accounts, privacy, spaces
 from salon.plugins.basics.commands import COMMANDS
 
 __all__ = ["register_actions", "register_commands"]
@@ -70,6 +71,27 @@ def register_commands(register: Callable[[Command], None]) -> None:
             help="See or change the name I call you on every platform.",
             args=(Arg("name", TEXT, optional=True, rest=True, help="your name"),),
             examples=("name", "name Ada L."),
+        )
+    )
+    register(
+        Command(
+            "spaces",
+            spaces.spaces_command,
+            help="The community's spaces on every platform.",
+            role=Role.ORGANISER,
+        )
+    )
+    register(
+        Command(
+            "space",
+            spaces.space_command,
+            help="Add this space to the community (or a group of it), or take it out.",
+            args=(
+                Arg("action", choice("join", "leave")),
+                Arg("group", WORD, optional=True, help="a group, e.g. announcements"),
+            ),
+            role=Role.ORGANISER,
+            examples=("space join", "space join announcements", "space leave"),
         )
     )
     register(

@@ -133,6 +133,7 @@ def register_commands(register: Callable[[Command], None]) -> None:
 @hookimpl
 def register_actions(register: Callable[[Action], None]) -> None:
     register(Action(conversation.FORM_ACTION, conversation.answer_form))
+    register(Action(schedule.CHOOSE_ACTION, schedule.checkin_chosen))
 
 
 @hookimpl

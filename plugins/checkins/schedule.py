@@ -12,7 +12,19 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from salon.core import Context, Misfire, SpaceRef, UserError, bold, code, italic, lines, md
+from salon.core import (
+    Button,
+    ButtonPress,
+    Context,
+    Misfire,
+    SpaceRef,
+    UserError,
+    bold,
+    code,
+    italic,
+    lines,
+    md,
+)
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import describe_days, parse_clock, parse_days
@@ -26,6 +38,8 @@ DEFAULT_QUESTIONS = (
 ASK_JOB = "checkins.ask"
 DIGEST_JOB = "checkins.digest"
 REMIND_JOB = "checkins.remind"
+#: The buttons that pick a check-in in a DM when there are several.
+CHOOSE_ACTION = "checkins.choose"
 MAX_QUESTIONS = 10
 #: The longest pause ``away`` takes; longer breaks are ``checkin leave``.
 MAX_AWAY = timedelta(days=366)
@@ -150,7 +164,10 @@ async def checkin_here(ctx: Context, db: AsyncConnection) -> Any:
     if not rows:
         raise UserError("There are no check-ins yet; an organiser can create one in a space.")
     if len(rows) > 1:
-        raise UserError("There are several check-ins; send this in the space of the one you mean.")
+        raise UserError(
+            "There are several check-ins; send this in the space of the one you mean, or "
+            "use checkin join in a direct message to choose."
+        )
     return rows[0]
 
 
@@ -276,35 +293,85 @@ async def _delete(ctx: Context, rest: str) -> None:
     ctx.reply("Check-in deleted; nobody will be asked any more.")
 
 
+async def _offer_choice(ctx: Context, action: str) -> bool:
+    """In a DM with several check-ins: ask which one, with a button each. ``True`` if asked."""
+    if not ctx.space.is_direct:
+        return False
+    async with ctx.bot.storage.engine.connect() as db:
+        rows = (await db.execute(sa.select(tables.checkins).order_by(tables.checkins.c.id))).all()
+    if len(rows) < 2:
+        return False
+    ctx.reply(
+        f"Which check-in do you want to {action}?",
+        buttons=tuple(
+            Button(checkin_label(ctx.bot, row), action=CHOOSE_ACTION, value=f"{action}:{row.id}")
+            for row in rows
+        ),
+    )
+    return True
+
+
+async def checkin_chosen(ctx: Context, press: ButtonPress) -> None:
+    """A check-in chosen with the buttons of ``_offer_choice``."""
+    action, _, checkin_id = press.value.partition(":")
+    if action not in ("join", "leave") or not checkin_id.isdigit():
+        raise UserError("That button no longer works; send checkin join again.")
+    async with ctx.transaction() as db:
+        checkin = await load_checkin(db, int(checkin_id))
+        if checkin is None:
+            raise UserError("That check-in has been deleted.")
+        if action == "join":
+            await _add_participant(ctx, db, checkin)
+        else:
+            await _remove_participant(ctx, db, checkin)
+    if action == "join":
+        _reply_joined(ctx, checkin)
+    else:
+        _reply_left(ctx)
+
+
 async def _join(ctx: Context, rest: str) -> None:
-    person = ctx.person
-    tz = person.tz
+    if await _offer_choice(ctx, "join"):
+        return
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
-        existing = (
-            await db.execute(
-                sa.select(tables.participants.c.tz).where(
-                    tables.participants.c.checkin_id == checkin.id,
-                    is_person(tables.participants, person.id),
-                )
-            )
-        ).first()
-        if existing is not None:
-            raise UserError("You're already in this check-in. (Leave with checkin leave.)")
+        await _add_participant(ctx, db, checkin)
+    _reply_joined(ctx, checkin)
+
+
+async def _add_participant(ctx: Context, db: AsyncConnection, checkin: Any) -> None:
+    person = ctx.person
+    tz = person.tz
+    existing = (
         await db.execute(
-            tables.participants.insert().values(
-                checkin_id=checkin.id,
-                person_id=person.id,
-                tz=tz.key,
-                joined_at=ctx.now(),
+            sa.select(tables.participants.c.tz).where(
+                tables.participants.c.checkin_id == checkin.id,
+                is_person(tables.participants, person.id),
             )
         )
-        await sync_zones(ctx.bot, db, checkin)
+    ).first()
+    if existing is not None:
+        raise UserError("You're already in this check-in. (Leave with checkin leave.)")
+    await db.execute(
+        tables.participants.insert().values(
+            checkin_id=checkin.id,
+            person_id=person.id,
+            tz=tz.key,
+            joined_at=ctx.now(),
+        )
+    )
+    await sync_zones(ctx.bot, db, checkin)
+
+
+def _reply_joined(ctx: Context, checkin: Any) -> None:
     prefix = ctx.bot.config.commands.prefix
+    tz = ctx.person.tz
     ctx.reply(
         lines(
             md(
-                "You're in! I'll message you ",
+                "You're in the check-in of ",
+                checkin_label(ctx.bot, checkin),
+                "! I'll message you ",
                 bold(describe_days(tuple(checkin.days.split(",")))),
                 f" at {checkin.ask_time} your time ({tz.key}).",
             ),
@@ -314,27 +381,37 @@ async def _join(ctx: Context, rest: str) -> None:
 
 
 async def _leave(ctx: Context, rest: str) -> None:
-    person_id = ctx.person.id
+    if await _offer_choice(ctx, "leave"):
+        return
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
-        removed = await db.execute(
-            tables.participants.delete().where(
-                tables.participants.c.checkin_id == checkin.id,
-                is_person(tables.participants, person_id),
-            )
+        await _remove_participant(ctx, db, checkin)
+    _reply_left(ctx)
+
+
+async def _remove_participant(ctx: Context, db: AsyncConnection, checkin: Any) -> None:
+    person_id = ctx.person.id
+    removed = await db.execute(
+        tables.participants.delete().where(
+            tables.participants.c.checkin_id == checkin.id,
+            is_person(tables.participants, person_id),
         )
-        if not removed.rowcount:
-            raise UserError("You're not in this check-in.")
-        await db.execute(
-            tables.responses.update()
-            .where(
-                tables.responses.c.checkin_id == checkin.id,
-                is_person(tables.responses, person_id),
-                tables.responses.c.status == "asking",
-            )
-            .values(status="skipped")
+    )
+    if not removed.rowcount:
+        raise UserError("You're not in this check-in.")
+    await db.execute(
+        tables.responses.update()
+        .where(
+            tables.responses.c.checkin_id == checkin.id,
+            is_person(tables.responses, person_id),
+            tables.responses.c.status == "asking",
         )
-        await sync_zones(ctx.bot, db, checkin)
+        .values(status="skipped")
+    )
+    await sync_zones(ctx.bot, db, checkin)
+
+
+def _reply_left(ctx: Context) -> None:
     ctx.reply("You've left the check-in. Come back any time with checkin join.")
 
 
