@@ -39,6 +39,7 @@ from salon.core.model import (
     Outbound,
     Person,
     Space,
+    SpaceRef,
 )
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
@@ -150,6 +151,17 @@ class Bot:
             SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox.mark_done)
         )
 
+    async def name_of_space(self, space: SpaceRef) -> str:
+        """Ask the space's adapter for its name (``""`` if it cannot say)."""
+        adapter = self.adapters.get(space.platform)
+        if adapter is None:
+            return ""
+        try:
+            return await adapter.name_of_space(space)
+        except Exception as error:
+            await self.report_error(error, f"naming space {space}")
+            return ""
+
     def capabilities(self, platform: str) -> Capabilities:
         adapter = self.adapters.get(platform)
         return adapter.capabilities if adapter else Capabilities()
@@ -176,6 +188,7 @@ class Bot:
         for adapter in self.adapters.values():
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
+        await self.spaces.fill_names(self.name_of_space)
         owed = await self.outbox.pending()
         if owed:
             log.info("sending %d messages owed from before the last stop", len(owed))

@@ -93,7 +93,7 @@ class Router:
         explicit = text.startswith(self.prefix)
         addressed = explicit or message.addressed or message.space.is_direct
         if self.spaces.needs_recording(message.space):
-            await self.spaces.record(message.space)
+            await self.spaces.record(message.space, self.bot.name_of_space)
         if not addressed and not self.bot.has_message_handlers:
             return
         member, person = await self.identify(message.author)

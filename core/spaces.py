@@ -11,7 +11,7 @@ What is known is held in memory; the usual message costs one dictionary lookup h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -22,6 +22,8 @@ from salon.core.clock import Clock
 from salon.core.model import Space, SpaceRef
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
+
+NameLookup = Callable[[SpaceRef], Awaitable[str]]
 
 
 @attrs.frozen
@@ -63,6 +65,8 @@ class Spaces:
         self.configured = tuple(configured)
         self.configured_groups = {name: tuple(refs) for name, refs in (groups or {}).items()}
         self._known: dict[SpaceRef, KnownSpace] = {}
+        #: Unnamed spaces whose platform was asked for a name in this process (once each).
+        self._asked: set[SpaceRef] = set()
 
     async def load(self) -> None:
         """At start: read the known spaces and join the configured ones."""
@@ -87,18 +91,34 @@ class Spaces:
             for space in changed:
                 self.remember(space)
 
+    async def fill_names(self, lookup: NameLookup) -> None:
+        """Once the adapters are up: ask for the names of community spaces that have none
+        (a space named in the config the bot has not heard from yet)."""
+        for space in self.joined():
+            if not space.name and space.ref not in self._asked:
+                await self.record(Space(space.ref), lookup)
+
     # --- the hot path ----------------------------------------------------------------------
     def needs_recording(self, space: Space) -> bool:
         """Whether ``space`` is new to salon or has a new name (direct messages never are)."""
         if space.is_direct:
             return False
         known = self._known.get(space.ref)
-        return known is None or (bool(space.name) and space.name != known.name)
+        if known is None:
+            return True
+        if space.name:
+            return space.name != known.name
+        return not known.name and space.ref not in self._asked
 
-    async def record(self, space: Space) -> None:
-        """Store a space seen for the first time, or its new name."""
+    async def record(self, space: Space, lookup: NameLookup | None = None) -> None:
+        """Store a space seen for the first time, or its new name (``lookup`` asks the
+        platform for a name the event did not carry)."""
         known = self._known.get(space.ref, KnownSpace(space.ref))
-        updated = attrs.evolve(known, name=space.name or known.name)
+        name = space.name or known.name
+        if not name and lookup is not None:
+            self._asked.add(space.ref)
+            name = await lookup(space.ref)
+        updated = attrs.evolve(known, name=name)
         async with self.storage.transaction() as connection:
             await self._store(connection, updated, self.clock.now())
         self.remember(updated)

@@ -55,6 +55,7 @@ from salon.core import (
     Rate,
     RateLimits,
     Sent,
+    SpaceRef,
 )
 from salon.core.config import read_secret
 
@@ -194,6 +195,9 @@ class SlackAdapter(Adapter):
         return await self.delivery.send(outbound)
 
     # --- inbound: look, spawn, return (see dispatch.py) ------------------------------------
+    async def name_of_space(self, space: SpaceRef) -> str:
+        return await self.directory.channel_name(space.id)
+
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         self.bot.tasks.spawn(work, "slack-inbound")
 
