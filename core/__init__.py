@@ -8,7 +8,6 @@ A plugin imports what it needs from here (and storage helpers from ``salon.core.
 from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
 from salon.core.awaiting import AwaitedReplies
 from salon.core.bot import Bot
-from salon.core.checkins import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.clock import Clock, ManualClock, SystemClock
 from salon.core.commands import (
     DATE,
@@ -34,6 +33,7 @@ from salon.core.errors import (
     UserError,
 )
 from salon.core.hookspecs import hookimpl, hookspec
+from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.markup import (
     Markup,
     Part,

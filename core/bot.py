@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -27,7 +27,10 @@ from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
-from salon.core.errors import AlreadyHandled, ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
+from salon.core.hooks import HookRunner, collect
+from salon.core.hookspecs import people as people_hooks
+from salon.core.hookspecs import runtime
 from salon.core.linking import Linking
 from salon.core.markup import italic, lines, md
 from salon.core.model import (
@@ -44,7 +47,7 @@ from salon.core.model import (
 from salon.core.outbound import Dispatcher, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.people import People
-from salon.core.plugins import collect, create_plugin_manager
+from salon.core.plugins import create_plugin_manager
 from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
 from salon.core.spaces import Spaces, platform_title
@@ -52,6 +55,7 @@ from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
 log = logging.getLogger("salon")
+P = ParamSpec("P")
 
 
 class Bot:
@@ -75,6 +79,7 @@ class Bot:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.clock: Clock = clock or SystemClock()
         self.pm = pm or create_plugin_manager(config.disabled_plugins)
+        self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
         try:
             default_tz = ZoneInfo(config.community.timezone)
@@ -129,11 +134,11 @@ class Bot:
                 raise PluginError(f"plugin {plugin!r}: migrations directory {path} does not exist")
             self.migration_locations.append(Path(path))
 
-        collect(self.pm, "register_commands", command)
-        collect(self.pm, "register_actions", action)
-        collect(self.pm, "register_jobs", job)
-        collect(self.pm, "register_config", settings)
-        collect(self.pm, "register_migrations", migrations)
+        collect(self.pm, runtime.register_commands, command)
+        collect(self.pm, runtime.register_actions, action)
+        collect(self.pm, runtime.register_jobs, job)
+        collect(self.pm, runtime.register_config, settings)
+        collect(self.pm, runtime.register_migrations, migrations)
         for plugin in self.config.plugins:
             if plugin not in self._plugin_configs and self.pm.get_plugin(plugin) is None:
                 log.warning("[plugins.%s] is configured but no such plugin is enabled", plugin)
@@ -201,18 +206,22 @@ class Bot:
         self.started = True
 
     async def _startup_plugins(self) -> None:
-        for impl in reversed(self.pm.hook.startup.get_hookimpls()):
-            try:
-                await await_maybe(impl.function(**_args(impl.argnames, {"bot": self})))
-            except Exception as error:
-                await self.report_error(error, f"startup of plugin {impl.plugin_name}")
-                log.error("plugin %s failed to start and is disabled", impl.plugin_name)
-                self.pm.unregister(name=impl.plugin_name)
+        failed: list[str] = []
+
+        async def report(error: BaseException, where: str) -> None:
+            plugin = where.rpartition(" in plugin ")[2]
+            failed.append(plugin)
+            await self.report_error(error, f"startup of plugin {plugin}")
+            log.error("plugin %s failed to start and is disabled", plugin)
+
+        await HookRunner(self.pm, report).notify(runtime.startup, bot=self)
+        for plugin in failed:
+            self.pm.unregister(name=plugin)
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
         (each step up to ``drain_seconds``), then disconnect and close."""
-        await self.notify("shutdown", bot=self)
+        await self.notify(runtime.shutdown, bot=self)
         for adapter in self.adapters.values():
             try:
                 await adapter.stop_receiving()
@@ -255,66 +264,67 @@ class Bot:
 
     async def receive_join(self, member: Member, space: Space) -> None:
         """A member joined a space (adapters call this)."""
-        await self.notify("member_joined", member=member, space=space, community=self.community)
+        await self.notify(
+            runtime.member_joined, member=member, space=space, community=self.community
+        )
 
     def send(self, outbound: Outbound) -> None:
         """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one)."""
         self.outbound.enqueue(outbound)
 
     # --- hooks -----------------------------------------------------------------------------
-    async def notify(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call every implementation of a hook, awaiting async ones; errors are reported, not
-        raised, so one broken plugin cannot stop the others."""
-        results = []
-        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
-            try:
-                results.append(await await_maybe(impl.function(**_args(impl.argnames, kwargs))))
-            except Exception as error:
-                await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")
-        return results
+    async def notify(
+        self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+    ) -> list[Any]:
+        """Call every implementation of the hook ``spec`` declares, awaiting async ones.
 
-    async def first_result(self, hook_name: str, **kwargs: Any) -> Any:
-        """Call a ``firstresult`` hook's implementations until one returns non-None.
+        ``await bot.notify(runtime.member_joined, member=m, space=s, community=c)``: the spec
+        function names the hook, so mypy checks the arguments. Errors are reported naming the
+        plugin, not raised, so one broken plugin cannot stop the others.
+
+        :returns: the implementations' non-None results.
+        """
+        return await self.hooks.notify(spec, *args, **kwargs)
+
+    async def first_result(
+        self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+    ) -> Any:
+        """Call a ``firstresult`` hook until an implementation returns non-None.
 
         ``AlreadyHandled`` (a redelivered event) propagates; other errors are reported.
         """
-        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
-            try:
-                result = await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
-            except AlreadyHandled:
-                raise
-            except Exception as error:
-                await self.report_error(error, f"{hook_name} in plugin {impl.plugin_name}")
-                continue
-            if result is not None:
-                return result
-        return None
+        return await self.hooks.first_result(spec, *args, **kwargs)
 
-    async def gather(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call every implementation of a hook through pluggy and await the results; the
-        first error propagates (for hooks inside a transaction that must all succeed)."""
-        results = getattr(self.pm.hook, hook_name)(**kwargs)
-        return [await await_maybe(result) for result in results]
+    async def gather(
+        self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+    ) -> list[Any]:
+        """Call every implementation of a hook whose work must succeed together, inside the
+        caller's transaction (``people.forget_person``): the first error propagates, so the
+        transaction rolls back.
+
+        :returns: the implementations' non-None results.
+        """
+        return await self.hooks.gather(spec, *args, **kwargs)
 
     async def _merge_people(
         self, kept: Person, merged: Person, connection: AsyncConnection
     ) -> None:
         await self.gather(
-            "people_merged", kept=kept, merged=merged, connection=connection, bot=self
+            people_hooks.people_merged, kept=kept, merged=merged, connection=connection, bot=self
         )
 
     async def report_error(self, error: BaseException, where: str) -> str:
         """Log an unexpected error (and pass it to ``handle_error``); return its short id."""
         error_id = new_error_id()
-        impls = self.pm.hook.handle_error.get_hookimpls()
-        if not impls or not isinstance(error, SalonError):
+        if not self.pm.hook.handle_error.get_hookimpls() or not isinstance(error, SalonError):
             log.error("error %s in %s", error_id, where, exc_info=error)
-        for impl in impls:
-            try:
-                kwargs = {"error": error, "error_id": error_id, "where": where}
-                await await_maybe(impl.function(**_args(impl.argnames, kwargs)))
-            except Exception:
-                log.exception("handle_error in plugin %s failed", impl.plugin_name)
+
+        async def log_failure(failure: BaseException, failed_in: str) -> None:
+            log.error("%s failed", failed_in, exc_info=failure)
+
+        await HookRunner(self.pm, log_failure).notify(
+            runtime.handle_error, error=error, error_id=error_id, where=where
+        )
         return error_id
 
     async def _report_task_error(self, error: BaseException, name: str) -> None:
@@ -330,7 +340,7 @@ class Bot:
             and await self._reach_elsewhere(outbound, recipient)
         ):
             return
-        await self.notify("delivery_failed", outbound=outbound, error=error, bot=self)
+        await self.notify(runtime.delivery_failed, outbound=outbound, error=error, bot=self)
 
     async def _reach_elsewhere(self, outbound: Outbound, account: MemberRef) -> bool:
         """A direct message could not reach ``account``: send it to another account of the
@@ -371,7 +381,3 @@ class Bot:
 
 def _tag(item: Any, plugin: str) -> Any:
     return attrs.evolve(item, plugin=plugin) if not getattr(item, "plugin", "") else item
-
-
-def _args(names: Sequence[str], available: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: available[name] for name in names if name in available}

@@ -137,11 +137,21 @@ def plugins(config_path: Path | None) -> None:
     help="Write to this file instead of stdout (e.g. docs/hooks.md).",
 )
 @click.option("--check", "check_only", is_flag=True, help="Fail if --output is out of date.")
-def hooks(output: Path | None, check_only: bool) -> None:
-    """Print the hook reference generated from the hookspecs."""
+@click.option(
+    "--core-only",
+    is_flag=True,
+    help="Only the core's families (what docs/hooks.md holds); implied by --output.",
+)
+def hooks(output: Path | None, check_only: bool, core_only: bool) -> None:
+    """Print the hook reference: the core's hook families, then any installed plugin's own."""
     from salon.core.hooks_doc import render_hooks_markdown
 
-    text = render_hooks_markdown()
+    published: list[tuple[str, object]] = []
+    if output is None and not core_only:
+        from salon.core.plugins import create_plugin_manager, published_hookspecs
+
+        published = published_hookspecs(create_plugin_manager())
+    text = render_hooks_markdown(published)
     if output is None:
         click.echo(text, nl=False)
     elif check_only:

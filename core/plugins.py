@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from types import ModuleType
-from typing import Any
 
 import pluggy
 
 from salon.core import hookspecs
 from salon.core.errors import PluginError
+from salon.core.hooks import SalonPluginManager, collect
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,9 @@ def create_plugin_manager(
 
     :param extra: ``(name, plugin)`` pairs registered directly (tests, embedding).
     """
-    pm = pluggy.PluginManager(GROUP)
-    pm.add_hookspecs(hookspecs)
+    pm = SalonPluginManager(GROUP)
+    for family in hookspecs.FAMILIES:
+        pm.add_hookspecs(family)
     for name in disabled:
         if name in ESSENTIAL:
             raise PluginError(f"plugins.disabled: {name!r} is essential and cannot be disabled")
@@ -48,6 +49,7 @@ def create_plugin_manager(
     for name, plugin in extra:
         if not pm.is_blocked(name):
             pm.register(plugin, name=name)
+    _add_published_hookspecs(pm)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
@@ -59,17 +61,25 @@ def create_plugin_manager(
     return pm
 
 
-def collect(pm: pluggy.PluginManager, hook_name: str, register: Callable[[str, Any], None]) -> None:
-    """Call a registry hook's implementations one by one, so each item is tagged with the
-    plugin that registered it (``register(plugin_name, item)``)."""
-    caller = getattr(pm.hook, hook_name)
-    for impl in caller.get_hookimpls():
+def _add_published_hookspecs(pm: SalonPluginManager) -> None:
+    def add(plugin: str, family: object) -> None:
+        if not isinstance(family, ModuleType | type):
+            raise PluginError(
+                f"plugin {plugin!r}: register_hookspecs takes a module or class of @hookspec "
+                f"functions, not {family!r}"
+            )
+        try:
+            pm.add_hookspecs(family)
+        except ValueError as error:
+            raise PluginError(f"plugin {plugin!r}: register_hookspecs: {error}") from None
+        pm.published.append((plugin, family))
 
-        def register_item(item: Any, _plugin: str = impl.plugin_name) -> None:
-            register(_plugin, item)
+    collect(pm, hookspecs.runtime.register_hookspecs, add)
 
-        kwargs = {"register": register_item}
-        impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+
+def published_hookspecs(pm: pluggy.PluginManager) -> list[tuple[str, object]]:
+    """``(plugin name, family)`` for every hook family a plugin published."""
+    return list(getattr(pm, "published", ()))
 
 
 def plugin_version(pm: pluggy.PluginManager, plugin: object) -> str:

@@ -18,6 +18,7 @@ from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
+from salon.core.hookspecs import runtime
 from salon.core.markup import Markup, code, md, normalize_input
 from salon.core.model import ButtonPress, Member, Message, Person, Role
 
@@ -141,7 +142,9 @@ class Router:
         if not self.bot.has_message_handlers:
             return False
         try:
-            consumed = await self.bot.first_result("message_received", message=message, ctx=ctx)
+            consumed = await self.bot.first_result(
+                runtime.message_received, message=message, ctx=ctx
+            )
         except AlreadyHandled:
             ctx.discard()
             return True

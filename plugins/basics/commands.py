@@ -19,6 +19,7 @@ from salon.core import (
     lines,
     md,
 )
+from salon.core.hookspecs import runtime
 
 
 def _prefix(ctx: Context) -> str:
@@ -111,7 +112,7 @@ async def tz(ctx: Context, zone: object = None) -> None:
     async def changed() -> None:
         bot.people.invalidate(person.id)
         await bot.notify(
-            "timezone_changed",
+            runtime.timezone_changed,
             member=ctx.member,
             person=person,
             tz=zone,

@@ -17,6 +17,7 @@ from salon.core import (
     md,
     platform_title,
 )
+from salon.core.hookspecs import people as people_hooks
 
 FORGET_ACTION = "basics.forget"
 KEEP = "keep"
@@ -27,7 +28,9 @@ async def my_data_command(ctx: Context, what: str | None = None) -> None:
     person = ctx.person
     bot = ctx.bot
     async with bot.storage.engine.connect() as db:
-        sections = await bot.gather("export_person_data", person=person, connection=db, bot=bot)
+        sections = await bot.gather(
+            people_hooks.export_person_data, person=person, connection=db, bot=bot
+        )
     accounts = ", ".join(f"{platform_title(a.platform)} {a.id}" for a in person.accounts)
     core: list[Markup | str] = [
         md(bold(f"Everything salon keeps about {person.display_name}")),
@@ -70,7 +73,7 @@ async def forget_pressed(ctx: Context, press: ButtonPress) -> None:
         )
     bot = ctx.bot
     async with ctx.transaction() as db:
-        await bot.gather("forget_person", person=person, connection=db, bot=bot)
+        await bot.gather(people_hooks.forget_person, person=person, connection=db, bot=bot)
         await bot.people.forget(db, person)
     people = bot.people
     ctx.after_commit(lambda: people.invalidate(person.id))

@@ -22,6 +22,7 @@ from salon.core import (
     md,
     mention_person,
 )
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_goal, load_goal
@@ -156,7 +157,7 @@ async def pair_members(
         pair = BuddyPair(pair_id, group, now)
         formed.append(pair)
         await _introduce(ctx, db, pair, found)
-        fire(ctx, "buddies_paired", pair=pair)
+        fire(ctx, checkin_hooks.buddies_paired, pair=pair)
     return formed
 
 

@@ -27,6 +27,7 @@ from salon.core import (
     lines,
     md,
 )
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_progress, load_goal
@@ -353,7 +354,7 @@ async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[A
         answered_at=ctx.now(),
         goal=goal,
     )
-    fire(ctx, "checkin_recorded", checkin=record, member=ctx.member, person=person)
+    fire(ctx, checkin_hooks.checkin_recorded, checkin=record, member=ctx.member, person=person)
     label = checkin_label(ctx.bot, checkin)
     reply: list[Markup] = [md("Thanks — you're checked in for ", bold(label), ".")]
     if goal is not None:

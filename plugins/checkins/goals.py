@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from salon.core import Context, Goal, Person, UserError, bold, code, lines, md
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.markup import Markup
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
@@ -135,7 +136,7 @@ async def check_reached(
         .values(reached_period=period)
     )
     if result.rowcount:
-        fire(ctx, "goal_reached", goal=goal, member=member, person=person)
+        fire(ctx, checkin_hooks.goal_reached, goal=goal, member=member, person=person)
 
 
 async def goal_command(ctx: Context, spec: str | None = None) -> None:
@@ -189,7 +190,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         )
         goal = await load_goal(db, person.id, today)
         assert goal is not None
-        fire(ctx, "goal_set", goal=goal, member=ctx.member, person=person)
+        fire(ctx, checkin_hooks.goal_set, goal=goal, member=ctx.member, person=person)
         await check_reached(ctx, db, goal, today, ctx.member, person)
     verb = "changed" if previous is not None else "set"
     ctx.reply(

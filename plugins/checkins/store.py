@@ -6,7 +6,7 @@ set of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -26,8 +26,8 @@ def in_people(table: sa.Table, person_ids: Iterable[int]) -> sa.ColumnElement[bo
     return table.c.person_id.in_(list(person_ids))
 
 
-def fire(ctx: Context | JobContext, hook: str, **kwargs: Any) -> None:
-    """Call ``hook`` once the current transaction has committed."""
+def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) -> None:
+    """Call ``hook`` (a check-ins hookspec) once the current transaction has committed."""
     bot = ctx.bot
 
     async def call() -> None:

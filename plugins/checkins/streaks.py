@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from salon.core import Job, JobContext, Person, Streak
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.store import PLUGIN, as_member, away_people, fire, is_person, people
@@ -79,7 +80,7 @@ async def update_streak(
     if row is not None and row.is_alive and not is_alive(row.last_day, today, grace):
         fire(
             ctx,
-            "streak_broken",
+            checkin_hooks.streak_broken,
             streak=Streak(person.id, row.length, row.best, row.last_day),
             member=member,
             person=person,
@@ -124,7 +125,7 @@ async def check_streaks(ctx: JobContext, job: Job) -> None:
             continue
         fire(
             ctx,
-            "streak_broken",
+            checkin_hooks.streak_broken,
             streak=Streak(person.id, row.length, row.best, row.last_day),
             member=as_member(person),
             person=person,

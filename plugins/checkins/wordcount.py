@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from salon.core import Context, ProgressEntry, UserError, bold, lines, md
+from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import (
@@ -91,7 +92,7 @@ async def wc_command(ctx: Context, entry: str) -> None:
         await check_reached(ctx, db, goal, today, ctx.member, person)
         fire(
             ctx,
-            "progress_logged",
+            checkin_hooks.progress_logged,
             entry=ProgressEntry(person.id, today, amount, unit, note),
             member=ctx.member,
             person=person,

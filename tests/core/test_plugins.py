@@ -94,7 +94,7 @@ class Duplicate:
 
 def test_a_duplicate_command_fails_at_startup_naming_both_plugins() -> None:
     pm = create_plugin_manager(extra=[("dupe", Duplicate())])
-    with pytest.raises(PluginError, match="'basics' and by plugin 'dupe'"):
+    with pytest.raises(PluginError, match="'dupe' and by plugin 'basics'"):
         Bot(config_from_mapping({}), pm=pm, env={})
 
 

@@ -204,7 +204,7 @@ async def test_encrypted_room_is_announced_once(world: Any) -> None:
     )
     await alice.reply_to(await alice.room_with(bot_id), "!ping", bot_id)
     assert not any(r == room and e["sender"] == bot_id for r, e in alice.timeline[mark:])
-    assert room in bot.adapters["matrix"]._encrypted_noted
+    assert room in bot.adapters["matrix"].rooms.encrypted_noted
 
 
 async def test_help_reads_the_same_on_the_console_and_on_matrix(

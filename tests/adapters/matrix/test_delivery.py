@@ -68,7 +68,7 @@ async def test_rate_limit_is_retried_with_the_same_transaction_id(
 
 
 async def test_rate_limit_raises_retry_after() -> None:
-    from salon.adapters.matrix.sending import raise_for
+    from salon.adapters.matrix.delivery import raise_for
 
     error = nio.RoomSendError.from_dict(
         {"errcode": "M_LIMIT_EXCEEDED", "error": "x", "retry_after_ms": 2500}, "!r:x"
@@ -84,7 +84,7 @@ async def test_forbidden_is_a_delivery_error(bot: Bot) -> None:
 
     error = nio.RoomSendError.from_dict({"errcode": "M_FORBIDDEN", "error": "not in room"}, "!r:x")
     error.transport_response = Transport()  # type: ignore[assignment]
-    from salon.adapters.matrix.sending import raise_for
+    from salon.adapters.matrix.delivery import raise_for
 
     with pytest.raises(DeliveryError, match="M_FORBIDDEN"):
         raise_for(error, "sending")

@@ -1,0 +1,54 @@
+"""Logging in: an access token (checked with ``whoami``) or a password (reusing the device)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import nio
+
+from salon.core import ConfigError
+from salon.core.config import read_secret
+
+if TYPE_CHECKING:
+    from salon.adapters.matrix.adapter import MatrixAdapter
+
+
+async def log_in(adapter: MatrixAdapter) -> None:
+    """Authenticate ``adapter.client`` from the environment and settle ``adapter.user_id``.
+
+    :raises ConfigError: no secret is set, or the homeserver refused it.
+    """
+    token = read_secret(adapter.env, "SALON_MATRIX_ACCESS_TOKEN")
+    password = read_secret(adapter.env, "SALON_MATRIX_PASSWORD")
+    client = adapter.client
+    if token is not None:
+        client.access_token = token.reveal()
+        whoami = await client.whoami()
+        if not isinstance(whoami, nio.WhoamiResponse):
+            raise ConfigError(
+                f"adapters.matrix: {adapter.config.homeserver} refused the access token in "
+                f"SALON_MATRIX_ACCESS_TOKEN ({whoami})"
+            )
+        if adapter.user_id and whoami.user_id != adapter.user_id:
+            raise ConfigError(
+                f"adapters.matrix.user_id: is {adapter.user_id}, but the access token "
+                f"belongs to {whoami.user_id}"
+            )
+        adapter.user_id = client.user_id = whoami.user_id
+        client.device_id = whoami.device_id
+    elif password is not None:
+        if not adapter.user_id:
+            raise ConfigError("adapters.matrix.user_id: needed to log in with a password")
+        # Reuse the device of the last login, so restarts do not pile up devices.
+        storage = adapter.bot.storage
+        device_key = adapter.state_key("device_id")
+        client.device_id = await storage.get_state(device_key) or ""
+        login = await client.login(password.reveal(), device_name=adapter.config.device_name)
+        if not isinstance(login, nio.LoginResponse):
+            raise ConfigError(
+                f"adapters.matrix: logging in as {adapter.user_id} failed ({login}); "
+                "check SALON_MATRIX_PASSWORD"
+            )
+        await storage.set_state(device_key, login.device_id)
+    else:
+        raise ConfigError("adapters.matrix: set SALON_MATRIX_ACCESS_TOKEN or SALON_MATRIX_PASSWORD")
