@@ -29,7 +29,7 @@ class Role(enum.Enum):
     ORGANISER = "organiser"
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a dictionary key on every hot path: hash it once
 class MemberRef:
     """One account on one platform, e.g. ``MemberRef("slack", "U024BE7LH")``."""
 
@@ -48,7 +48,7 @@ class MemberRef:
         return cls(platform, ident)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class SpaceRef:
     """One channel / chat / room on one platform."""
 

@@ -54,6 +54,16 @@ class People:
         self._creating = asyncio.Lock()
 
     # --- the hot path ----------------------------------------------------------------------
+    def known(self, member: Member) -> Person | None:
+        """The cached person behind ``member`` when nothing needs updating, else ``None`` (then
+        ``resolve``): the router's fast path, a dictionary lookup and two comparisons."""
+        person = self._by_account.get(member.ref)
+        if person is None or (self.unreachable and member.ref in self.unreachable):
+            return None
+        if person.last_platform != member.ref.platform and len(person.accounts) > 1:
+            return None
+        return person
+
     async def resolve(self, member: Member) -> Person:
         """The person behind ``member``, created on their first event (no DB trip if cached)."""
         person = self._by_account.get(member.ref)

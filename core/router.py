@@ -20,7 +20,7 @@ from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
 from salon.core.hookspecs import runtime
 from salon.core.markup import Markup, code, md, normalize_input
-from salon.core.model import ButtonPress, Member, Message, Person, Role
+from salon.core.model import ButtonPress, Member, MemberRef, Message, Person, Role
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -77,15 +77,29 @@ class Router:
         self.max_length = bot.config.commands.max_length
         self.people = bot.people
         self.spaces = bot.spaces
+        #: account → (the Member an adapter handed in, that Member with person id and role).
+        self._completed: dict[MemberRef, tuple[Member, Member]] = {}
 
     async def identify(self, member: Member) -> tuple[Member, Person]:
-        """The person behind ``member`` (cached), and the member with that person's role."""
-        person = await self.people.resolve(member)
-        if person.is_organiser and member.role is Role.MEMBER:
-            return attrs.evolve(member, role=Role.ORGANISER, person_id=person.id), person
-        if member.person_id != person.id:
-            return attrs.evolve(member, person_id=person.id), person
-        return member, person
+        """The person behind ``member`` (cached), and the member with that person's id and role.
+
+        Adapters that keep one ``Member`` per account (Slack's directory does) get the same
+        completed ``Member`` back each time instead of a copy per event.
+        """
+        person = self.people.known(member) or await self.people.resolve(member)
+        role = Role.ORGANISER if person.is_organiser else member.role
+        if member.person_id == person.id and member.role is role:
+            return member, person
+        seen = self._completed.get(member.ref)
+        if seen is not None and seen[0] is member and seen[1].person_id == person.id:
+            completed = seen[1]
+            if completed.role is role:
+                return completed, person
+        completed = attrs.evolve(member, role=role, person_id=person.id)
+        if len(self._completed) >= 10_000:
+            self._completed.clear()
+        self._completed[member.ref] = (member, completed)
+        return completed, person
 
     async def receive(self, message: Message) -> None:
         if self.recent.check_and_add(message.space.ref.platform, message.event_id):
