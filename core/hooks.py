@@ -129,11 +129,17 @@ class HookRunner:
         transaction: merging people, forgetting one): the first error propagates, so the
         caller's transaction rolls back. Returns the non-None results (awaited)."""
         name = _keywords_only(spec, args)
-        results = getattr(self.pm.hook, name)(**kwargs)
+        called = getattr(self.pm.hook, name)(**kwargs)
+        results = called if isinstance(called, list) else [called]
+        failed = next((r for r in results if isinstance(r, Failed)), None)
+        if failed is not None:
+            for result in results:  # started, never to be awaited: no "never awaited" warning
+                close = getattr(getattr(result, "awaitable", None), "close", None)
+                if callable(close):
+                    close()
+            raise failed.error
         values = []
-        for result in results if isinstance(results, list) else [results]:
-            if isinstance(result, Failed):
-                raise result.error
+        for result in results:
             value = await _resolve(result) if isinstance(result, Pending) else result
             if inspect.isawaitable(value):
                 value = await value

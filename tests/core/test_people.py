@@ -231,3 +231,31 @@ async def test_forget_me_removes_every_linked_account(bot: SalonHarness) -> None
     replies = await bot.press(yes, as_="alice", dm=True, platform="telegram")
     assert "deleted" in text(replies)
     assert await counts(bot) == (0, 0, 0)
+
+
+class BrokenMerge:
+    """A plugin whose rows cannot be merged: the whole link must roll back."""
+
+    @hookimpl
+    def people_merged(self, kept: Any, merged: Any) -> None:
+        raise RuntimeError("cannot merge")
+
+
+async def test_a_failing_merge_links_nothing(tmp_path: Any) -> None:
+    harness = SalonHarness(
+        default_config(tmp_path / "salon.db"), ManualClock(), [("broken", BrokenMerge())]
+    )
+    harness.add_platform("telegram")
+    await harness.start()
+    try:
+        await harness.send("ping", as_="alice", dm=True, platform="telegram")
+        code = await code_for(harness, "alice")
+        before = await counts(harness)
+        replies = await harness.send(f"link {code}", as_="alice", dm=True, platform="telegram")
+        assert "Something went wrong" in text(replies)
+        assert await counts(harness) == before  # the code is still there, nothing moved
+        mine = await person(harness, "alice")
+        theirs = await person(harness, "alice", "telegram")
+        assert mine.id != theirs.id
+    finally:
+        await harness.stop()
