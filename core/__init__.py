@@ -32,6 +32,7 @@ from salon.core.errors import (
     SalonError,
     UserError,
 )
+from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.markup import (
@@ -49,9 +50,11 @@ from salon.core.markup import (
     quote,
 )
 from salon.core.model import (
+    Attachment,
     Button,
     ButtonPress,
     Community,
+    File,
     Form,
     FormField,
     Image,
@@ -73,9 +76,11 @@ from salon.core.spaces import KnownSpace, platform_title, space_label
 
 __all__ = [
     "DATE",
+    "DOCX",
     "INT",
     "POSITIVE_INT",
     "TEXT",
+    "TEXT_DOCUMENTS",
     "WORD",
     "ZONE",
     "Action",
@@ -83,6 +88,7 @@ __all__ = [
     "AlreadyHandled",
     "Arg",
     "ArgType",
+    "Attachment",
     "AwaitedReplies",
     "Bot",
     "BuddyPair",
@@ -96,6 +102,8 @@ __all__ = [
     "ConfigError",
     "Context",
     "DeliveryError",
+    "File",
+    "FileTooLarge",
     "Form",
     "FormField",
     "Goal",

@@ -29,6 +29,10 @@ class Capabilities:
 
     :param max_text_length: longest single message; longer ones are split by the adapter.
     :param forms: an ``Outbound.form`` is shown (Slack: a modal); elsewhere it is left out.
+    :param files: ``Outbound.files`` are uploaded; elsewhere the message names each file that
+        could not be attached.
+    :param deletes: an ``Outbound.deletion`` removes the message; elsewhere it is edited to
+        say it was removed (or, without edits, nothing happens).
     """
 
     threads: bool = False
@@ -40,6 +44,8 @@ class Capabilities:
     rich_text: bool = False
     max_text_length: int | None = None
     forms: bool = False
+    files: bool = False
+    deletes: bool = False
 
 
 @attrs.frozen

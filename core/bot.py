@@ -31,6 +31,7 @@ from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonErro
 from salon.core.hooks import HookRunner, collect
 from salon.core.hookspecs import people as people_hooks
 from salon.core.hookspecs import runtime
+from salon.core.interactions import Interactions
 from salon.core.linking import Linking
 from salon.core.markup import italic, lines, md
 from salon.core.model import (
@@ -98,6 +99,10 @@ class Bot:
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
         self.outbox = Outbox(self.storage)
+        #: What the buttons and forms adapters sent mean (see ``salon.core.interactions``).
+        self.interactions = Interactions(
+            self.storage, self.clock, timedelta(days=config.interactions.expiry_days)
+        )
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
@@ -202,7 +207,7 @@ class Bot:
         await self._startup_plugins()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
-            self.loops.spawn(self._prune_ledger(), "ledger-pruning")
+            self.loops.spawn(self._prune_hourly(), "pruning")
         self.started = True
 
     async def _startup_plugins(self) -> None:
@@ -245,13 +250,22 @@ class Bot:
         await self.storage.dispose()
         self.started = False
 
-    async def _prune_ledger(self) -> None:
+    async def _prune_hourly(self) -> None:
         while True:
-            try:
-                await self.storage.prune_events(self.clock.now() - timedelta(days=7))
-            except Exception as error:
-                await self.report_error(error, "pruning the inbound-event ledger")
+            await self.prune()
             await asyncio.sleep(3600)
+
+    async def prune(self) -> None:
+        """Forget what is no longer needed: ledger entries older than any platform redelivers
+        (days, not minutes) and expired buttons and forms. Runs hourly while salon runs."""
+        try:
+            await self.storage.prune_events(self.clock.now() - timedelta(days=7))
+        except Exception as error:
+            await self.report_error(error, "pruning the inbound-event ledger")
+        try:
+            await self.interactions.prune()
+        except Exception as error:
+            await self.report_error(error, "pruning expired buttons and forms")
 
     # --- inbound ---------------------------------------------------------------------------
     async def receive(self, message: Message) -> None:
@@ -291,7 +305,8 @@ class Bot:
     ) -> Any:
         """Call a ``firstresult`` hook until an implementation returns non-None.
 
-        ``AlreadyHandled`` (a redelivered event) propagates; other errors are reported.
+        ``AlreadyHandled`` (a redelivered event) and ``UserError`` (a sentence for the member,
+        say about a file they sent) propagate; other errors are reported.
         """
         return await self.hooks.first_result(spec, *args, **kwargs)
 

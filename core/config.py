@@ -27,6 +27,11 @@ DEFAULT_PATH = Path("salon.toml")
 SECRET_KEY = re.compile(r"(token|secret|password|api_key)$", re.IGNORECASE)
 
 
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a whole number above 0, not {value!r}")
+
+
 @attrs.frozen
 class CommunityConfig:
     name: str = "Writing group"
@@ -52,8 +57,24 @@ class DatabaseConfig:
 class CommandsConfig:
     #: Commands in group spaces start with this; in direct messages it is optional.
     prefix: str = "!"
-    #: Longer messages get a friendly refusal and change nothing.
+    #: Longer messages in group spaces get a friendly refusal and change nothing.
     max_length: int = 4000
+    #: The limit in direct messages (answers to a plugin's question included): a long chapter.
+    max_direct_length: int = attrs.field(default=60_000, validator=_positive)
+
+
+@attrs.frozen
+class FilesConfig:
+    #: Files members send larger than this are refused before anything is downloaded.
+    max_bytes: int = attrs.field(default=2 * 1024 * 1024, validator=_positive)
+    #: A document's text may not unpack to more than this (a zip bomb is refused).
+    max_unpacked_bytes: int = attrs.field(default=20 * 1024 * 1024, validator=_positive)
+
+
+@attrs.frozen
+class InteractionsConfig:
+    #: Buttons and forms work this many days after they were sent; then they have expired.
+    expiry_days: int = attrs.field(default=30, validator=_positive)
 
 
 @attrs.frozen
@@ -70,6 +91,8 @@ class SalonConfig:
     community: CommunityConfig = CommunityConfig()
     database: DatabaseConfig = DatabaseConfig()
     commands: CommandsConfig = CommandsConfig()
+    files: FilesConfig = FilesConfig()
+    interactions: InteractionsConfig = InteractionsConfig()
     web: WebConfig = WebConfig()
     disabled_plugins: tuple[str, ...] = ()
     adapters: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)

@@ -8,7 +8,7 @@ that turns out to be a duplicate sends nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.markup import Markup, Part, md
 from salon.core.model import (
+    Attachment,
     Button,
+    File,
     Form,
     Image,
     Member,
@@ -25,6 +27,7 @@ from salon.core.model import (
     Message,
     Outbound,
     Person,
+    Sent,
     Space,
 )
 
@@ -65,13 +68,45 @@ class Effects:
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
         form: Form | None = None,
+        files: tuple[File, ...] = (),
     ) -> None:
         """Queue a direct message to ``member`` (the adapter opens the DM).
 
         ``form`` is shown only where the platform has ``Capabilities.forms``.
         """
         self.outbox.append(
-            Outbound(_body(parts), recipient=member, buttons=buttons, image=image, form=form)
+            Outbound(
+                _body(parts),
+                recipient=member,
+                buttons=buttons,
+                image=image,
+                form=form,
+                files=files,
+            )
+        )
+
+    def delete(self, sent: Sent) -> None:
+        """Delete a message the bot sent earlier (where the platform can)."""
+        self.outbox.append(Outbound.deletion(sent))
+
+    async def read_file(
+        self, attachment: Attachment, *, allowed: Collection[str] | None = None
+    ) -> bytes:
+        """Download a file a member sent, within ``[files] max_bytes``; a ``UserError`` (a
+        sentence for the member) if it is too large or not one of the ``allowed`` MIME types."""
+        from salon.core.files import read_attachment
+
+        limit = self.bot.config.files.max_bytes
+        return await read_attachment(attachment, max_bytes=limit, allowed=allowed)
+
+    async def read_document(self, attachment: Attachment) -> tuple[str, ...]:
+        """A ``.txt``, ``.md`` or ``.docx`` file a member sent, as plain paragraphs; a
+        ``UserError`` if it is too large, of another type, or cannot be read."""
+        from salon.core.documents import read_paragraphs
+
+        files = self.bot.config.files
+        return await read_paragraphs(
+            attachment, max_bytes=files.max_bytes, max_unpacked_bytes=files.max_unpacked_bytes
         )
 
     def send_to(
@@ -183,10 +218,12 @@ class Context(Effects):
         buttons: tuple[Button, ...] = (),
         image: Image | None = None,
         form: Form | None = None,
+        files: tuple[File, ...] = (),
     ) -> None:
         """Reply where the event came from (in its thread, if any).
 
-        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        ``form`` is shown only where the platform has ``Capabilities.forms``; ``files`` are
+        uploaded where it has ``Capabilities.files`` and named in the text elsewhere.
         """
         self.outbox.append(
             Outbound(
@@ -196,11 +233,13 @@ class Context(Effects):
                 image=image,
                 thread_id=self.thread_id,
                 form=form,
+                files=files,
             )
         )
 
     def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> None:
-        """Replace an earlier bot message in this space (e.g. after a button was pressed)."""
+        """Replace an earlier bot message in this space (e.g. after a button was pressed);
+        the message shows ``buttons`` afterwards (none if none are given)."""
         self.outbox.append(
             Outbound(_body(parts), space=self.space.ref, buttons=buttons, edit_of=message_id)
         )

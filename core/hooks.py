@@ -22,12 +22,15 @@ from typing import Any, ParamSpec
 import attrs
 import pluggy
 
-from salon.core.errors import AlreadyHandled, PluginError
+from salon.core.errors import AlreadyHandled, PluginError, UserError
 
 P = ParamSpec("P")
 #: The plugin whose hook implementation is running (a ``register`` callback reads it).
 CURRENT_PLUGIN: ContextVar[str] = ContextVar("salon_current_plugin", default="")
 Report = Callable[[BaseException, str], Awaitable[object]]
+#: What a ``firstresult`` hook lets through to its caller: a redelivered event, and a sentence
+#: for the member (a file they sent that cannot be read, say), which the router replies with.
+_FIRST_RESULT_RAISES: tuple[type[Exception], ...] = (AlreadyHandled, UserError)
 
 
 @attrs.frozen
@@ -152,8 +155,8 @@ class HookRunner:
     ) -> Any:
         """Call a ``firstresult`` hook until an implementation's (awaited) result is not None.
 
-        ``AlreadyHandled`` (a redelivered event) propagates; other errors are reported and the
-        next implementation is asked.
+        ``AlreadyHandled`` (a redelivered event) and ``UserError`` (a sentence for the member)
+        propagate; other errors are reported and the next implementation is asked.
         """
         name = _keywords_only(spec, args)
         caller = getattr(self.pm.hook, name)
@@ -161,8 +164,8 @@ class HookRunner:
         while True:
             result = caller(**kwargs)
             if not isinstance(result, Failed | Pending):
-                return await self._settle(name, result)
-            value = await self._settle(name, result)
+                return await self._settle(name, result, _FIRST_RESULT_RAISES)
+            value = await self._settle(name, result, _FIRST_RESULT_RAISES)
             if value is not None:
                 return value
             # An async implementation answered None (or one failed): pluggy stopped at its
@@ -170,14 +173,21 @@ class HookRunner:
             tried.append(self.pm.get_plugin(result.plugin))
             caller = self.pm.subset_hook_caller(name, tried)
 
-    async def _settle(self, name: str, result: Any) -> Any:
+    async def _settle(
+        self,
+        name: str,
+        result: Any,
+        raises: tuple[type[Exception], ...] = (AlreadyHandled,),
+    ) -> Any:
         if isinstance(result, Failed):
+            if isinstance(result.error, raises):
+                raise result.error
             await self.report(result.error, f"{name} in plugin {result.plugin}")
             return None
         if isinstance(result, Pending):
             try:
                 return await _resolve(result)
-            except AlreadyHandled:
+            except raises:
                 raise
             except Exception as error:
                 await self.report(error, f"{name} in plugin {result.plugin}")

@@ -16,7 +16,17 @@ import attrs
 
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.errors import DeliveryError
-from salon.core.model import Member, MemberRef, Message, Outbound, Role, Sent, Space, SpaceRef
+from salon.core.model import (
+    Attachment,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Role,
+    Sent,
+    Space,
+    SpaceRef,
+)
 from salon.core.rendering import render_plain
 
 if TYPE_CHECKING:
@@ -45,7 +55,13 @@ class MemoryAdapter(Adapter):
 
     platform: ClassVar[str] = "memory"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        threads=True, buttons=True, images=True, edits=True, direct_messages=True
+        threads=True,
+        buttons=True,
+        images=True,
+        edits=True,
+        direct_messages=True,
+        files=True,
+        deletes=True,
     )
 
     def __init__(self, bot: Bot, config: Any = None, env: Mapping[str, str] | None = None) -> None:
@@ -95,11 +111,18 @@ class MemoryAdapter(Adapter):
         return self.space(f"dm-{member.ref.id}", direct=True)
 
     def message(
-        self, member: Member, space: Space, text: str, *, event_id: str | None = None
+        self,
+        member: Member,
+        space: Space,
+        text: str,
+        *,
+        event_id: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
     ) -> Message:
         return Message(
             space=space,
             author=member,
             text=text,
             event_id=event_id or f"{self._event_prefix}-{next(self._event_ids)}",
+            attachments=attachments,
         )

@@ -8,7 +8,7 @@ mapping, never in a subclass per platform.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -172,6 +172,47 @@ class Image:
 
 
 @attrs.frozen
+class File:
+    """A file the bot sends (an ``.ics`` invitation, a piece with its critiques as ``.md``).
+
+    Uploaded natively where ``Capabilities.files`` is true; elsewhere the adapter says in the
+    message that the file could not be attached, with its name and size.
+
+    :param name: the file name shown to members (``"meeting.ics"``).
+    :param mime_type: its type (``"text/calendar"``).
+    :param data: the bytes.
+    """
+
+    name: str
+    mime_type: str
+    data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
+
+
+#: Reads an attachment's bytes, refusing (``FileTooLarge``) past the given number of bytes.
+Fetch = Callable[[int], Awaitable[bytes]]
+
+
+@attrs.frozen
+class Attachment:
+    """A file a member sent with a message, not yet downloaded.
+
+    Read it with ``salon.core.files.read_attachment`` (or ``ctx.read_file``), which checks the
+    size limit and the allowed types before anything is downloaded.
+
+    :param name: the file name as the member's client sent it (user text).
+    :param mime_type: the type the platform reported (may be ``application/octet-stream``).
+    :param size: the size in bytes the platform reported.
+    :param fetch: downloads the bytes; given a limit, it stops and raises past it.
+    """
+
+    name: str
+    mime_type: str
+    size: int
+    fetch: Fetch = attrs.field(repr=False, eq=False)
+    raw: Mapping[str, Any] = attrs.field(default=EMPTY_RAW, repr=False, eq=False)
+
+
+@attrs.frozen
 class Button:
     """A choice offered under a message.
 
@@ -229,6 +270,7 @@ class Message:
     :param addressed: the bot was addressed explicitly (a DM, a slash command, a mention),
         so no command prefix is needed.
     :param thread_id: the platform thread the message is in, if any.
+    :param attachments: files sent with the message (documents; not yet downloaded).
     """
 
     space: Space
@@ -239,6 +281,7 @@ class Message:
     thread_id: str | None = None
     message_id: str | None = None
     received_at: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
     raw: Mapping[str, Any] = EMPTY_RAW
 
 
@@ -248,6 +291,9 @@ class ButtonPress:
 
     :param message_id: the platform id of the message that carried the buttons (for edits).
     :param values: for a submitted form, the text entered by field name; empty otherwise.
+
+    An ``action`` of ``EXPIRED`` (the empty string) means the press was for buttons salon no
+    longer knows (past their expiry, see ``salon.core.interactions``): the router answers it.
     """
 
     space: Space
@@ -268,9 +314,13 @@ class Outbound:
     Exactly one of ``space`` and ``recipient`` is set: a message to a space, or a direct
     message to a member (the adapter opens or finds the DM).
 
-    :param edit_of: the platform id of an earlier bot message to replace.
+    :param edit_of: the platform id of an earlier bot message to replace (buttons included:
+        an edit shows the buttons it carries, and only those).
     :param reply_to: the platform id of the message this replies to.
     :param form: fields to fill in at once, shown only where ``Capabilities.forms`` is true.
+    :param files: files to attach, uploaded where ``Capabilities.files`` is true.
+    :param delete: remove the message ``edit_of`` instead of replacing it (where
+        ``Capabilities.deletes``); build one with ``Outbound.deletion``.
     """
 
     body: Markup
@@ -282,10 +332,21 @@ class Outbound:
     reply_to: str | None = None
     edit_of: str | None = None
     form: Form | None = None
+    files: tuple[File, ...] = ()
+    delete: bool = False
 
     def __attrs_post_init__(self) -> None:
         if (self.space is None) == (self.recipient is None):
             raise ValueError("an Outbound goes either to a space or to a recipient")
+        if self.delete and self.edit_of is None:
+            raise ValueError("a deletion names the message it deletes (edit_of)")
+
+    @classmethod
+    def deletion(cls, sent: Sent) -> Outbound:
+        """The Outbound that deletes a message the bot sent earlier."""
+        from salon.core.markup import Markup
+
+        return cls(Markup(()), space=sent.space, edit_of=sent.message_id, delete=True)
 
     @property
     def platform(self) -> str:

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 from salon.core.adapter import Adapter, Rate
+from salon.core.degrade import fit
 from salon.core.errors import DeliveryError, RetryAfter
 from salon.core.model import Outbound
 
@@ -79,6 +80,11 @@ class SendQueue:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
+
+    def done(self, outbox_id: str | None) -> None:
+        """Report a durable message as delivered without sending it."""
+        if outbox_id is not None and self._on_done is not None:
+            self._on_done(outbox_id)
 
     def put(self, outbound: Outbound, outbox_id: str | None = None) -> None:
         self.queue.put_nowait((outbound, outbox_id))
@@ -161,7 +167,11 @@ class Dispatcher:
         if queue is None:
             log.warning("no adapter for platform %r; message not sent", outbound.platform)
             return
-        queue.put(outbound, outbox_id)
+        fitted = fit(outbound, queue.adapter.capabilities)
+        if fitted is None:  # nothing the platform can do with it: done, as if delivered
+            queue.done(outbox_id)
+            return
+        queue.put(fitted, outbox_id)
 
     def start(self) -> None:
         for queue in self.queues.values():

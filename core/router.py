@@ -18,7 +18,9 @@ from salon.core.aio import await_maybe
 from salon.core.commands import NAME, Command, parse_args, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
+from salon.core.files import shown_name
 from salon.core.hookspecs import runtime
+from salon.core.interactions import EXPIRED
 from salon.core.markup import Markup, code, md, normalize_input
 from salon.core.model import ButtonPress, Member, MemberRef, Message, Person, Role
 
@@ -49,13 +51,14 @@ class RecentEvents:
         return False
 
 
-def input_problem(text: str, max_length: int) -> str | None:
-    """A friendly sentence if ``text`` cannot be handled, else ``None``."""
+def input_problem(text: str, max_length: int, *, direct_limit: int | None = None) -> str | None:
+    """A friendly sentence if ``text`` cannot be handled, else ``None``.
+
+    :param direct_limit: for a group message, the (larger) limit in a direct message, which the
+        refusal suggests; ``None`` when ``text`` already is a direct message.
+    """
     if len(text) > max_length:
-        return (
-            f"That message is too long for me ({len(text):,} characters; "
-            f"the limit is {max_length:,}). Please send a shorter one."
-        )
+        return too_long(len(text), max_length, direct_limit)
     if _UNREADABLE.search(text):
         return "Your message has invisible control characters I can't read. Please send plain text."
     if text.isascii():
@@ -65,6 +68,21 @@ def input_problem(text: str, max_length: int) -> str | None:
     except UnicodeEncodeError:
         return "Your message has characters I can't read. Please send it again as plain text."
     return None
+
+
+def too_long(length: int, max_length: int, direct_limit: int | None) -> str:
+    """The refusal of a text over the limit, with the way to send it anyway."""
+    where = "in a group " if direct_limit is not None else ""
+    sentence = (
+        f"That message is too long for me {where}({length:,} characters; "
+        f"the limit is {max_length:,})."
+    )
+    if direct_limit is not None and length <= direct_limit:
+        return sentence + (
+            f" Send it to me in a direct message (up to {direct_limit:,} characters), "
+            "or attach it as a .txt, .md or .docx file."
+        )
+    return sentence + " Please send it as a file instead: attach it as a .txt, .md or .docx file."
 
 
 class Router:
@@ -79,6 +97,7 @@ class Router:
         self.spaces = bot.spaces
         #: account → (the Member an adapter handed in, that Member with person id and role).
         self._completed: dict[MemberRef, tuple[Member, Member]] = {}
+        self.max_direct_length = bot.config.commands.max_direct_length
 
     async def identify(self, member: Member) -> tuple[Member, Person]:
         """The person behind ``member`` (cached), and the member with that person's id and role.
@@ -121,11 +140,14 @@ class Router:
             message=message,
             thread_id=message.thread_id,
         )
+        if message.space.is_direct:
+            problem = input_problem(text, self.max_direct_length)
+        else:
+            problem = input_problem(text, self.max_length, direct_limit=self.max_direct_length)
         if not addressed:
-            if input_problem(text, self.max_length) is None:
+            if problem is None:
                 await self._offer(ctx, message)
             return
-        problem = input_problem(text, self.max_length)
         if problem is not None:
             ctx.reply(problem)
             await ctx.flush()
@@ -138,6 +160,13 @@ class Router:
                 return
         name, arguments = split_invocation(body)
         if not name:
+            # A file without words is for the plugins; if none takes it, say so.
+            if message.attachments and (offered or not await self._offer(ctx, message)):
+                ctx.reply(
+                    f"I got {shown_name(message.attachments[0].name)}, but nothing here reads "
+                    "files at the moment."
+                )
+                await ctx.flush()
             return  # only whitespace (or the bare prefix): nothing to answer
         command = self.bot.commands.get(name)
         if command is None:
@@ -161,6 +190,11 @@ class Router:
             )
         except AlreadyHandled:
             ctx.discard()
+            return True
+        except UserError as error:
+            ctx.discard()
+            ctx.reply(error.message)
+            await ctx.flush()
             return True
         await ctx.flush()
         return bool(consumed)
@@ -210,6 +244,14 @@ class Router:
             self.bot, member, press.space, press.event_id, person=person, thread_id=press.thread_id
         )
         action = self.bot.commands.actions.get(press.action)
+        if press.action == EXPIRED:
+            days = self.bot.config.interactions.expiry_days
+            ctx.reply(
+                f"This button has expired (buttons work for {days} days after they are sent). "
+                "Please run the command again."
+            )
+            await ctx.flush()
+            return
         if action is None:
             ctx.reply("That button no longer works. Please run the command again.")
             await ctx.flush()

@@ -10,7 +10,7 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from salon.core import markup
-from salon.core.model import Button, Form, FormField, Image, MemberRef, Outbound, SpaceRef
+from salon.core.model import Button, File, Form, FormField, Image, MemberRef, Outbound, SpaceRef
 
 _NODE_TYPES = (
     markup.Text,
@@ -28,8 +28,8 @@ _NODE_TYPES = (
 def _converter() -> cattrs.Converter:
     names = vars(markup) | {"MemberRef": MemberRef, "SpaceRef": SpaceRef}
     names |= {"Button": Button, "Image": Image, "Markup": markup.Markup}
-    names |= {"Form": Form, "FormField": FormField}
-    for cls in (*_NODE_TYPES, markup.Markup, Outbound, Image, Button, Form, FormField):
+    names |= {"Form": Form, "FormField": FormField, "File": File}
+    for cls in (*_NODE_TYPES, markup.Markup, Outbound, Image, Button, Form, FormField, File):
         attrs.resolve_types(cls, globalns=names)
     converter = cattrs.Converter()
     configure_tagged_union(markup.Node, converter)

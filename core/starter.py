@@ -25,6 +25,19 @@ auto_migrate = true
 [commands]
 # Commands in group spaces start with this; in direct messages it is optional.
 prefix = "!"
+# Longest message in a group space, and in a direct message (a pasted chapter).
+max_length = 4000
+max_direct_length = 60000
+
+[files]
+# Files members send: larger ones are refused before anything is downloaded.
+max_bytes = 2097152
+# What a .docx may unpack to (a zip bomb is refused).
+max_unpacked_bytes = 20971520
+
+[interactions]
+# Buttons and forms work this many days after they were sent, then say they have expired.
+expiry_days = 30
 
 [web]
 # Used only when an adapter needs webhooks (Slack HTTP events, Telegram webhook).

@@ -33,6 +33,7 @@ import pytest
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
+from salon.core.files import attachment_from_bytes
 from salon.core.memory_adapter import Delivered, MemoryAdapter
 from salon.core.model import Button, ButtonPress, Form, Member, Space
 from salon.core.plugins import create_plugin_manager
@@ -133,15 +134,17 @@ class SalonHarness:
         dm: bool = False,
         event_id: str | None = None,
         platform: str | None = None,
+        files: Iterable[tuple[str, bytes]] = (),
     ) -> list[Delivered]:
         """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; from their account on
-        ``platform``, see ``add_platform``); return what the bot sent."""
+        ``platform``, see ``add_platform``), with ``files`` as ``(name, bytes)`` attachments;
+        return what the bot sent."""
         adapter = self._adapter(platform)
         member = adapter.member(as_)
         where = adapter.dm_space(member) if dm else adapter.space(space)
-        return await self._collect(
-            self.bot.receive(adapter.message(member, where, text, event_id=event_id))
-        )
+        attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
+        message = adapter.message(member, where, text, event_id=event_id, attachments=attachments)
+        return await self._collect(self.bot.receive(message))
 
     async def press(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import mimetypes
 import sys
 import tempfile
 import threading
@@ -24,6 +25,7 @@ import attrs
 
 from salon.core import (
     Adapter,
+    Attachment,
     Button,
     ButtonPress,
     Capabilities,
@@ -37,6 +39,8 @@ from salon.core import (
     SpaceRef,
     render_plain,
 )
+from salon.core.files import FileTooLarge, format_size
+from salon.core.interactions import EXPIRED
 
 if TYPE_CHECKING:
     from salon.core import Bot
@@ -46,6 +50,7 @@ CONSOLE_HELP = """Console commands:
   /as NAME      speak as member NAME (e.g. /as bob)
   /dm           talk to the bot in a direct message
   /space NAME   talk in the group space NAME (default: general; commands need the ! prefix)
+  /file PATH    send the file at PATH to the bot (a .txt, .md or .docx document, say)
   /who          who and where you are
   /quit         stop salon (or Ctrl-D)
 Type a number to choose one of the numbered buttons under the last message."""
@@ -66,7 +71,7 @@ class ConsoleConfig:
 class ConsoleAdapter(Adapter):
     platform: ClassVar[str] = PLATFORM
     capabilities: ClassVar[Capabilities] = Capabilities(
-        buttons=True, images=True, direct_messages=True, edits=True
+        buttons=True, images=True, direct_messages=True, edits=True, files=True, deletes=True
     )
     config_class: ClassVar[type[Any] | None] = ConsoleConfig
 
@@ -88,7 +93,8 @@ class ConsoleAdapter(Adapter):
         self.space_name: str = self.config.space
         self.direct = False
         self.done = asyncio.Event()
-        self._choices: dict[tuple[str, str], tuple[str | None, tuple[Button, ...]]] = {}
+        #: Where → (message id, interactions key, number of choices) of the latest buttons.
+        self._choices: dict[tuple[str, str], tuple[str, str, int]] = {}
         self._ids = itertools.count(1)
         self._run_id = f"{time.time_ns():x}"
         self._reader: asyncio.Task[None] | None = None
@@ -171,14 +177,18 @@ class ConsoleAdapter(Adapter):
         stripped = line.strip()
         if not stripped:
             return True
+        if stripped.startswith("/file"):
+            await self._send_file(stripped.removeprefix("/file").strip())
+            return True
         if stripped.startswith("/"):
             return self._console_command(stripped)
         pending = self._choices.get(self._choice_key())
         if pending is not None and stripped.isdigit():
-            message_id, buttons = pending
+            message_id, key, count = pending
             index = int(stripped) - 1
-            if 0 <= index < len(buttons):
-                await self._press(buttons[index], message_id)
+            if 0 <= index < count:
+                button = await self.bot.interactions.recall_button(key, index)
+                await self._press(button or Button("", EXPIRED), message_id)
                 return True
         await self.bot.receive(
             Message(
@@ -190,6 +200,33 @@ class ConsoleAdapter(Adapter):
             )
         )
         return True
+
+    async def _send_file(self, argument: str) -> None:
+        """``/file PATH``: a message carrying the file at PATH, read only when a feature asks
+        (and then no more than its limit)."""
+        found = await asyncio.to_thread(_file_at, argument) if argument else None
+        if found is None:
+            self._write(f"(no file at {argument!r})" if argument else CONSOLE_HELP)
+            return
+        path, size = found
+
+        async def fetch(limit: int) -> bytes:
+            data = await asyncio.to_thread(_read_start, path, limit + 1)
+            if len(data) > limit:
+                raise FileTooLarge(path.name, limit, size)
+            return data
+
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        await self.bot.receive(
+            Message(
+                space=self.space(),
+                author=self.member(),
+                text="",
+                event_id=self._event_id(),
+                addressed=self.direct,
+                attachments=(Attachment(path.name, mime_type, size, fetch),),
+            )
+        )
 
     def _console_command(self, line: str) -> bool:
         command, _, argument = line.partition(" ")
@@ -212,7 +249,7 @@ class ConsoleAdapter(Adapter):
             self._write(CONSOLE_HELP)
         return True
 
-    async def _press(self, button: Button, message_id: str | None) -> None:
+    async def _press(self, button: Button, message_id: str) -> None:
         await self.bot.receive_press(
             ButtonPress(
                 space=self.space(),
@@ -248,6 +285,9 @@ class ConsoleAdapter(Adapter):
                 here = self.direct and key[1] == self.member_name
             label = "" if here else f"[#{outbound.space.id}] "
             space = outbound.space
+        if outbound.delete:
+            self._write(f"{label}(message {outbound.edit_of} deleted)")
+            return Sent(outbound.edit_of or message_id, space)
         if outbound.edit_of:
             label = f"{label}(edited) "
         lines = [label + text]
@@ -256,9 +296,13 @@ class ConsoleAdapter(Adapter):
                 f"[image: {outbound.image.alt_text or outbound.image.filename}] "
                 f"saved to {self._save_image(outbound.image.filename, outbound.image.data)}"
             )
+        for file in outbound.files:
+            saved = self._save_image(file.name, file.data)
+            lines.append(f"[file: {file.name}, {format_size(len(file.data))}] saved to {saved}")
         if outbound.buttons:
             lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(outbound.buttons, 1)))
-            self._choices[key] = (message_id, outbound.buttons)
+            stored = await self.bot.interactions.remember_buttons(PLATFORM, outbound.buttons)
+            self._choices[key] = (outbound.edit_of or message_id, stored, len(outbound.buttons))
         self._write("\n".join(lines))
         return Sent(message_id, space)
 
@@ -277,3 +321,13 @@ class ConsoleAdapter(Adapter):
         else:
             self.stdout.write(text + "\n")
         self.stdout.flush()
+
+
+def _file_at(argument: str) -> tuple[Path, int] | None:
+    path = Path(argument).expanduser()
+    return (path, path.stat().st_size) if path.is_file() else None
+
+
+def _read_start(path: Path, count: int) -> bytes:
+    with path.open("rb") as file:
+        return file.read(count)

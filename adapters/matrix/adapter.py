@@ -4,7 +4,8 @@ Rooms are spaces, ``m.direct`` rooms are DMs, members are ``@user:server``. The 
 its own module: logging in (``login.py``), the sync loop and its stored position
 (``syncing.py``), timeline events into the core (``inbound.py``), invites and encrypted rooms
 (``rooms.py``), ``m.direct`` (``direct.py``), sending (``delivery.py``, rendering in
-``render.py``) and numbered choices (``buttons.py``). See docs/adapters/matrix.md.
+``render.py``), the media repository (``media.py``) and numbered choices (``buttons.py``).
+See docs/adapters/matrix.md.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any, ClassVar
 import nio
 
 from salon.adapters.matrix import schemas
-from salon.adapters.matrix.buttons import STATE_KEY as BUTTONS_KEY
 from salon.adapters.matrix.buttons import PendingButtons
 from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.delivery import Sender
 from salon.adapters.matrix.direct import DirectRooms
 from salon.adapters.matrix.inbound import Inbound
 from salon.adapters.matrix.login import log_in
+from salon.adapters.matrix.media import Media
 from salon.adapters.matrix.render import PLATFORM
 from salon.adapters.matrix.rooms import Rooms
 from salon.adapters.matrix.syncing import Syncer
@@ -41,6 +42,8 @@ class MatrixAdapter(Adapter):
         edits=True,
         direct_messages=True,
         rich_text=True,
+        files=True,
+        deletes=True,
     )
     # The homeserver sets the pace: M_LIMIT_EXCEEDED becomes RetryAfter(retry_after_ms).
     rate_limits: ClassVar[RateLimits] = RateLimits()
@@ -66,7 +69,8 @@ class MatrixAdapter(Adapter):
             ),
         )
         self.user_id = config.user_id
-        self.pending = PendingButtons()
+        self.pending = PendingButtons(bot.interactions)
+        self.media = Media(self)
         self.direct = DirectRooms()
         self.sender = Sender(self)
         self.inbound = Inbound(self)
@@ -90,7 +94,6 @@ class MatrixAdapter(Adapter):
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         await log_in(self)
-        self.pending.load(await self.bot.storage.get_state(self.state_key(BUTTONS_KEY)))
         await self.rooms.load()
         await self.direct.load(self.client)
         names = [self.user_id, self.user_id[1:].split(":")[0]]
@@ -105,6 +108,7 @@ class MatrixAdapter(Adapter):
 
     async def stop(self) -> None:
         await self.stop_receiving()
+        await self.media.close()
         await self.client.close()
 
     # --- one sync response -----------------------------------------------------------------

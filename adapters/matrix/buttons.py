@@ -1,76 +1,99 @@
 """Buttons on Matrix: numbered choices waiting for a reaction or a typed number.
 
 Matrix has no buttons, so a message with buttons lists them as 1️⃣ 2️⃣ …; the member reacts with
-the keycap or sends the number. The choices are remembered per room and message (and kept in
-salon's state table, so a restart does not forget them); a typed number answers the latest
-message with choices in that room.
+the keycap or sends the number. What the choices under each message mean lives in the core's
+interactions table, one row per message (keyed by room and event), so a restart does not forget
+them and they expire like every platform's buttons (``[interactions] expiry_days``). A typed
+number answers the latest message with choices in that room; which message that is, is kept in
+memory per room (one query the first time a room is seen), so ordinary chat costs no query.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
+from salon.adapters.matrix.render import PLATFORM
 from salon.core import Button
+from salon.core.interactions import Interaction, Interactions
+from salon.core.serialization import converter
 
-STATE_KEY = "matrix.pending_buttons"
+LATEST_CACHED = 5000
 
 
 @attrs.frozen
 class Pending:
-    """The choices under one bot message."""
+    """The choices under one bot message.
 
+    :param reacted: how many keycap reactions the bot has put under the message so far (an
+        edit that adds choices adds only the missing keycaps).
+    :param expired: the choices are past their expiry; a press is answered as expired.
+    """
+
+    event_id: str
     buttons: tuple[Button, ...]
     thread_id: str | None = None
+    reacted: int = 0
+    expired: bool = False
+
+
+attrs.resolve_types(Pending)
 
 
 class PendingButtons:
-    """Choices waiting for an answer, oldest forgotten first past ``limit``."""
+    """The choices under the bot's messages, in the interactions table."""
 
-    def __init__(self, limit: int = 500) -> None:
-        self.limit = limit
-        self._by_message: dict[tuple[str, str], Pending] = {}
-        self._latest: dict[str, str] = {}
+    def __init__(self, interactions: Interactions) -> None:
+        self.interactions = interactions
+        #: room → its latest message with choices (None: it has none), as far as known.
+        self._latest: dict[str, Pending | None] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self._by_message)
+    @staticmethod
+    def key(room_id: str, event_id: str) -> str:
+        return Interactions.key_for(PLATFORM, [room_id, event_id])
 
-    def add(self, room_id: str, event_id: str, pending: Pending) -> None:
-        self._by_message[(room_id, event_id)] = pending
-        self._latest[room_id] = event_id
-        while len(self._by_message) > self.limit:
-            old_room, old_event = next(iter(self._by_message))
-            self.remove(old_room, old_event)
+    async def add(self, room_id: str, pending: Pending) -> None:
+        """Remember the choices under ``pending.event_id`` (replacing earlier ones)."""
+        value = converter.unstructure(attrs.evolve(pending, expired=False))
+        key = self.key(room_id, pending.event_id)
+        await self.interactions.remember(PLATFORM, value, key=key, space=room_id)
+        self._remember_latest(room_id, pending)
 
-    def remove(self, room_id: str, event_id: str) -> None:
-        """Forget the choices under a message (it was edited to show none)."""
-        self._by_message.pop((room_id, event_id), None)
-        if self._latest.get(room_id) == event_id:
-            del self._latest[room_id]
+    async def remove(self, room_id: str, event_id: str) -> None:
+        """Forget the choices under a message (it was edited to show none, or deleted)."""
+        await self.interactions.forget(self.key(room_id, event_id))
+        latest = self._latest.get(room_id)
+        if latest is not None and latest.event_id == event_id:
+            self._latest.pop(room_id)  # the one before it is looked up again
 
-    def get(self, room_id: str, event_id: str) -> Pending | None:
-        return self._by_message.get((room_id, event_id))
+    async def get(self, room_id: str, event_id: str) -> Pending | None:
+        """The choices under a message, ``expired`` set if they are past their expiry;
+        ``None`` if it never had any (or they were pruned)."""
+        row = await self.interactions.get(self.key(room_id, event_id), expired=True)
+        return None if row is None else self._pending(row)
 
-    def latest(self, room_id: str) -> tuple[str, Pending] | None:
-        event_id = self._latest.get(room_id)
-        if event_id is None:
+    async def latest(self, room_id: str) -> Pending | None:
+        """The room's latest message with unexpired choices."""
+        if room_id in self._latest:
+            pending = self._latest[room_id]
+        else:
+            row = await self.interactions.latest(PLATFORM, room_id)
+            pending = None if row is None else self._pending(row)
+            self._remember_latest(room_id, pending)
+        if pending is not None and await self._is_expired(room_id, pending):
+            self._latest.pop(room_id, None)
             return None
-        return event_id, self._by_message[(room_id, event_id)]
+        return pending
 
-    # --- persistence (a small JSON value in salon's state table) ---------------------------
-    def to_json(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "room": room_id,
-                "event": event_id,
-                "thread": pending.thread_id,
-                "buttons": [[b.label, b.action, b.value] for b in pending.buttons],
-            }
-            for (room_id, event_id), pending in self._by_message.items()
-        ]
+    async def _is_expired(self, room_id: str, pending: Pending) -> bool:
+        row = await self.interactions.get(self.key(room_id, pending.event_id))
+        return row is None
 
-    def load(self, rows: Any) -> None:
-        for row in rows or ():
-            buttons = tuple(Button(label, action, value) for label, action, value in row["buttons"])
-            self.add(row["room"], row["event"], Pending(buttons, row.get("thread")))
+    def _pending(self, row: Interaction) -> Pending:
+        pending = converter.structure(row.value, Pending)
+        return attrs.evolve(pending, expired=self.interactions.is_expired(row))
+
+    def _remember_latest(self, room_id: str, pending: Pending | None) -> None:
+        self._latest.pop(room_id, None)
+        self._latest[room_id] = pending
+        while len(self._latest) > LATEST_CACHED:
+            self._latest.pop(next(iter(self._latest)))

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import nio
 
-from salon.adapters.matrix.buttons import STATE_KEY, Pending
+from salon.adapters.matrix.buttons import Pending
 from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
-from salon.core import DeliveryError, Image, Outbound, RetryAfter, Sent, SpaceRef
+from salon.core import DeliveryError, File, Image, Outbound, RetryAfter, Sent, SpaceRef
 from salon.core.markup import defuse
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ class Attempt:
     txn: str
     room_id: str | None = None
     mxc: str | None = None
+    #: The ``mxc://`` URIs of ``outbound.files`` uploaded so far, by position.
+    file_mxcs: dict[int, str] = attrs.field(factory=dict)
     event_ids: dict[int, str] = attrs.field(factory=dict)
 
 
@@ -67,33 +69,72 @@ class Sender:
         if attempt.room_id is None:
             attempt.room_id = await self._room_for(outbound)
         room_id = attempt.room_id
+        if outbound.delete:
+            assert outbound.edit_of is not None
+            await self._redact(attempt, outbound.edit_of)
+            await self.adapter.pending.remove(room_id, outbound.edit_of)
+            self._attempt = None
+            return Sent(outbound.edit_of, SpaceRef(PLATFORM, room_id))
         first: str | None = None
         if outbound.edit_of is not None:
             first = await self._send_part(attempt, 0, "m.room.message", _edit(outbound))
-            await self._update_buttons(room_id, outbound.edit_of, outbound)
         elif outbound.body or outbound.buttons:
             content = message_content(outbound.body, outbound.buttons)
             _relate(content, outbound)
             first = await self._send_part(attempt, 0, "m.room.message", content)
-            if outbound.buttons:
-                await self._update_buttons(room_id, first, outbound)
         if outbound.image is not None:
             image_event = await self._send_image(attempt, outbound.image)
             first = first or image_event
-        if outbound.buttons and outbound.edit_of is None and first is not None:
-            # Offer the keycaps as reactions, so answering is one click.
-            for number in range(1, min(len(outbound.buttons), 10) + 1):
+        for index, file in enumerate(outbound.files):
+            file_event = await self._send_file(attempt, index, file)
+            first = first or file_event
+        # The choices (and their keycaps) belong to the original message, edited or not.
+        target = outbound.edit_of or first
+        if target is not None and (outbound.buttons or outbound.edit_of is not None):
+            reacted = await self._update_buttons(room_id, target, outbound)
+            # Offer the keycaps as reactions, so answering is one click; an edit that adds
+            # choices adds the keycaps still missing.
+            for number in range(reacted + 1, min(len(outbound.buttons), 10) + 1):
                 reaction = {
                     "m.relates_to": {
                         "rel_type": "m.annotation",
-                        "event_id": first,
+                        "event_id": target,
                         "key": keycap(number),
                     }
                 }
                 await self._send_part(attempt, 10 + number, "m.reaction", reaction)
         self._attempt = None
-        assert first is not None, "an Outbound always has a body, buttons or an image"
-        return Sent(first, SpaceRef(PLATFORM, room_id))
+        assert first is not None, "an Outbound always has a body, buttons, an image or files"
+        # An edit is reported as the message it edits: a later edit must replace the original
+        # (https://spec.matrix.org/v1.11/client-server-api/#validity-of-replacement-events).
+        return Sent(outbound.edit_of or first, SpaceRef(PLATFORM, room_id))
+
+    async def _redact(self, attempt: Attempt, event_id: str) -> None:
+        """Delete a message: a redaction (https://spec.matrix.org/v1.11/client-server-api/#redactions)."""
+        assert attempt.room_id is not None
+        response = await self.adapter.client.room_redact(
+            attempt.room_id, event_id, tx_id=f"{attempt.txn}.redact"
+        )
+        if not isinstance(response, nio.RoomRedactResponse):
+            raise_for(response, f"deleting {event_id} in {attempt.room_id}")
+
+    async def _send_file(self, attempt: Attempt, index: int, file: File) -> str:
+        """An ``m.file`` message with the file uploaded to the media repository."""
+        mxc = attempt.file_mxcs.get(index)
+        if mxc is None:
+            mxc = attempt.file_mxcs[index] = await self.adapter.media.upload(
+                file.data, file.mime_type, file.name
+            )
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": defuse(file.name),
+            "filename": file.name,
+            "url": mxc,
+            "info": {"mimetype": file.mime_type, "size": len(file.data)},
+            "m.mentions": {},
+        }
+        _relate(content, attempt.outbound, reply=False)
+        return await self._send_part(attempt, 30 + index, "m.room.message", content)
 
     async def _send_part(
         self, attempt: Attempt, part: int, event_type: str, content: dict[str, Any]
@@ -140,17 +181,19 @@ class Sender:
         _relate(content, attempt.outbound, reply=False)
         return await self._send_part(attempt, 1, "m.room.message", content)
 
-    async def _update_buttons(self, room_id: str, event_id: str, outbound: Outbound) -> None:
+    async def _update_buttons(self, room_id: str, event_id: str, outbound: Outbound) -> int:
+        """Store the choices now under ``event_id`` (or forget them when an edit shows none);
+        the number of keycaps already under it (an edited message keeps its reactions)."""
         pending = self.adapter.pending
+        before = await pending.get(room_id, event_id) if outbound.edit_of is not None else None
+        reacted = before.reacted if before is not None else 0
         if outbound.buttons:
-            pending.add(room_id, event_id, Pending(outbound.buttons, outbound.thread_id))
-        elif pending.get(room_id, event_id) is not None:
-            pending.remove(room_id, event_id)
-        else:
-            return
-        await self.adapter.bot.storage.set_state(
-            self.adapter.state_key(STATE_KEY), pending.to_json()
-        )
+            thread_id = outbound.thread_id or (before.thread_id if before else None)
+            shown = max(reacted, min(len(outbound.buttons), 10))
+            await pending.add(room_id, Pending(event_id, outbound.buttons, thread_id, shown))
+        elif before is not None:
+            await pending.remove(room_id, event_id)
+        return reacted
 
     async def _room_for(self, outbound: Outbound) -> str:
         if outbound.space is not None:

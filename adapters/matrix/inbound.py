@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import nio
 
+from salon.adapters.matrix.buttons import Pending
 from salon.adapters.matrix.render import PLATFORM, choice_number
 from salon.core import ButtonPress, Member, MemberRef, Message, RecentEvents, Space, SpaceRef
+from salon.core.interactions import EXPIRED
 
 if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
@@ -59,6 +61,8 @@ class Inbound:
             return
         if isinstance(event, nio.RoomMessageText):
             await self._on_text(room, event)
+        elif isinstance(event, nio.RoomMessageFile):
+            await self._on_file(room, event)
         elif isinstance(event, nio.ReactionEvent):
             await self._on_reaction(room, event)
         elif isinstance(event, nio.RoomMemberEvent):
@@ -86,13 +90,12 @@ class Inbound:
             thread_id = None
         space = self.space(room)
         author = _author(room, event.sender)
-        pending = adapter.pending
-        if pending:
-            latest = pending.latest(room.room_id)
+        if choice_number(text, 999) is not None:  # looks like a choice: which message's?
+            latest = await adapter.pending.latest(room.room_id)
             if latest is not None:
-                number = choice_number(text, len(latest[1].buttons))
+                number = choice_number(text, len(latest.buttons))
                 if number is not None:
-                    await self._press(space, author, latest[0], number, event.event_id)
+                    await self._press(space, author, latest, number, event.event_id)
                     return
         addressed = space.is_direct
         user_ids = _mapping(content.get("m.mentions")).get("user_ids")
@@ -115,30 +118,52 @@ class Inbound:
             )
         )
 
-    async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
-        pending = self.adapter.pending.get(room.room_id, event.reacts_to)
-        if pending is None:
+    async def _on_file(self, room: nio.MatrixRoom, event: nio.RoomMessageFile) -> None:
+        """An ``m.file`` message: a Message with the file as its attachment (its caption, if
+        the client sent one, as the text)."""
+        content = _mapping(event.source.get("content"))
+        attachment = self.adapter.media.attachment(content)
+        if attachment is None:
             return
-        number = choice_number(event.key, len(pending.buttons))
+        filename = content.get("filename")
+        body = event.body if isinstance(filename, str) and filename != event.body else ""
+        space = self.space(room)
+        await self.adapter.bot.receive(
+            Message(
+                space=space,
+                author=_author(room, event.sender),
+                text=body,
+                event_id=event.event_id,
+                addressed=space.is_direct,
+                message_id=event.event_id,
+                received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+                attachments=(attachment,),
+            )
+        )
+
+    async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
+        number = choice_number(event.key, 10)
         if number is None:
             return
+        pending = await self.adapter.pending.get(room.room_id, event.reacts_to)
+        if pending is None or number > len(pending.buttons):
+            return
         author = _author(room, event.sender)
-        await self._press(self.space(room), author, event.reacts_to, number, event.event_id)
+        await self._press(self.space(room), author, pending, number, event.event_id)
 
     async def _press(
-        self, space: Space, member: Member, message_id: str, number: int, event_id: str
+        self, space: Space, member: Member, pending: Pending, number: int, event_id: str
     ) -> None:
-        pending = self.adapter.pending.get(space.ref.id, message_id)
-        assert pending is not None
         button = pending.buttons[number - 1]
+        expired = pending.expired
         await self.adapter.bot.receive_press(
             ButtonPress(
                 space=space,
                 member=member,
-                action=button.action,
-                value=button.value,
+                action=EXPIRED if expired else button.action,
+                value="" if expired else button.value,
                 event_id=event_id,
-                message_id=message_id,
+                message_id=pending.event_id,
                 thread_id=pending.thread_id,
             )
         )

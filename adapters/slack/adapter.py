@@ -13,6 +13,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
+import attrs
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from salon.adapters.slack.buttons import SlackButtons
 from salon.adapters.slack.config import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -31,6 +33,7 @@ from salon.adapters.slack.config import (
 from salon.adapters.slack.delivery import Delivery
 from salon.adapters.slack.directory import Directory
 from salon.adapters.slack.dispatch import AckAndHandOver
+from salon.adapters.slack.files import SlackFiles
 from salon.adapters.slack.forms import (
     FORM_PREFIX,
     Forms,
@@ -58,6 +61,7 @@ from salon.core import (
     SpaceRef,
 )
 from salon.core.config import read_secret
+from salon.core.interactions import EXPIRED
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -80,6 +84,8 @@ class SlackAdapter(Adapter):
         rich_text=True,
         max_text_length=40_000,
         forms=True,
+        files=True,
+        deletes=True,
     )
     # chat.postMessage: about one message a second per channel, short bursts allowed, and a
     # workspace-wide ceiling of several hundred a minute
@@ -107,8 +113,10 @@ class SlackAdapter(Adapter):
         self._mode_secret = _required_secret(env, needed, config.mode)
         self.client = client or build_web_client(bot_token, config.api_url)
         self.directory = Directory(self.client)
-        self.forms = Forms(bot.storage)
-        self.delivery = Delivery(self.client, self.directory, self.forms)
+        self.forms = Forms(bot.interactions)
+        self.buttons = SlackButtons(bot.interactions)
+        self.delivery = Delivery(self.client, self.directory, self.forms, self.buttons)
+        self.files = SlackFiles(bot_token, config.api_url, self.client.session)
         self.bot_user_id = ""
         self._own_mention = "\0"  # set at start; matches nothing before
         self._socket: AsyncSocketModeHandler | None = None
@@ -145,6 +153,7 @@ class SlackAdapter(Adapter):
         if self.client.session is None:
             # One HTTP session for every Web API call (slack_sdk opens one per call otherwise).
             self._session = self.client.session = aiohttp.ClientSession()
+        self.files.session = self.client.session
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
@@ -214,8 +223,12 @@ class SlackAdapter(Adapter):
             self._spawn(self._receive_event(body, mention=True))
 
     async def _receive_event(self, body: dict[str, Any], *, mention: bool) -> None:
-        member = await self.directory.member(body["event"]["user"])
-        await self.bot.receive(message_from_event(body, member, self.bot_user_id, mention=mention))
+        event = body["event"]
+        member = await self.directory.member(event["user"])
+        message = message_from_event(
+            body, member, self.bot_user_id, mention=mention, files=self.files.attachments(event)
+        )
+        await self.bot.receive(message)
 
     def _on_command(self, command: dict[str, Any]) -> None:
         text = command.get("text")
@@ -238,18 +251,20 @@ class SlackAdapter(Adapter):
         if key is None:
             self._spawn(self._receive_press(body))
         elif is_id(body.get("trigger_id")):
-            self._spawn(self._open_form(key, body["trigger_id"]))
+            self._spawn(self._open_form(key, body["trigger_id"], body))
 
     async def _receive_press(self, body: dict[str, Any]) -> None:
         press = press_from_action(body, await self.directory.member(body["user"]["id"]))
         if press is not None:
-            await self.bot.receive_press(press)
+            await self.bot.receive_press(await self.buttons.decode(press))
 
-    async def _open_form(self, key: str, trigger_id: str) -> None:
+    async def _open_form(self, key: str, trigger_id: str, body: dict[str, Any]) -> None:
         # The trigger_id is good for 3 seconds: the form is usually in memory already.
         sent = await self.forms.get(key)
-        if sent is None:
-            log.warning("a button opened form %s, which salon does not know", key)
+        if sent is None:  # expired (or never ours): the member hears so
+            press = press_from_action(body, await self.directory.member(body["user"]["id"]))
+            if press is not None:
+                await self.bot.receive_press(attrs.evolve(press, action=EXPIRED, value=""))
             return
         try:
             await self.client.api_call(

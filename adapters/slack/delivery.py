@@ -1,4 +1,5 @@
-"""Outbound: one neutral message → ``chat.postMessage`` / ``chat.update`` / a file upload.
+"""Outbound: one neutral message → ``chat.postMessage`` / ``chat.update`` / ``chat.delete`` /
+a file upload (images and files together, one external upload).
 
 Errors become what the core's send queue understands: HTTP 429 → ``RetryAfter`` with Slack's
 ``Retry-After`` (the queue waits and sends the same message again; slack_sdk's own 429 retry
@@ -13,6 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from salon.adapters.slack.buttons import SlackButtons
 from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.directory import Directory
 from salon.adapters.slack.forms import Forms
@@ -25,6 +27,7 @@ PERMANENT = frozenset(
     {
         "account_inactive",
         "cannot_dm_bot",
+        "cant_delete_message",
         "cant_update_message",
         "channel_not_found",
         "edit_window_closed",
@@ -53,12 +56,19 @@ class Delivery:
     """Sends neutral messages with one Web API client."""
 
     def __init__(
-        self, client: AsyncWebClient, directory: Directory, forms: Forms | None = None
+        self,
+        client: AsyncWebClient,
+        directory: Directory,
+        forms: Forms | None = None,
+        buttons: SlackButtons | None = None,
     ) -> None:
-        """:param forms: where forms are kept; without it, ``Outbound.form`` is left out."""
+        """:param forms: where forms are kept; without it, ``Outbound.form`` is left out.
+        :param buttons: where buttons are kept; without it, they carry their action and value
+            in the message (benchmarks)."""
         self.client = client
         self.directory = directory
         self.forms = forms
+        self.buttons = buttons
 
     async def send(self, outbound: Outbound) -> Sent:
         try:
@@ -72,7 +82,13 @@ class Delivery:
         else:
             assert outbound.recipient is not None
             channel = await self.directory.dm_channel(outbound.recipient.id)
+        if outbound.delete:
+            target = {"channel": channel, "ts": outbound.edit_of}
+            await self.client.api_call("chat.delete", json=target)
+            return Sent(str(outbound.edit_of), SpaceRef(PLATFORM, channel))
         buttons = outbound.buttons
+        if buttons and self.buttons is not None:
+            buttons = await self.buttons.encode(buttons)
         if outbound.form is not None and self.forms is not None:
             buttons = (*buttons, await self.forms.button(outbound.form, channel))
         if outbound.edit_of is not None:
@@ -81,8 +97,8 @@ class Delivery:
             response = await self.client.api_call("chat.update", json=arguments)
             return Sent(str(response["ts"]), SpaceRef(PLATFORM, channel))
         thread_ts = outbound.thread_id or outbound.reply_to
-        if outbound.image is not None:
-            return await self._send_image(outbound, buttons, channel, thread_ts)
+        if outbound.image is not None or outbound.files:
+            return await self._upload(outbound, buttons, channel, thread_ts)
         return await self._post(outbound, buttons, channel, thread_ts)
 
     async def _post(
@@ -108,7 +124,7 @@ class Delivery:
         response = await self.client.api_call("chat.postMessage", json=arguments)
         return Sent(str(response["ts"]), SpaceRef(PLATFORM, str(response["channel"])))
 
-    async def _send_image(
+    async def _upload(
         self,
         outbound: Outbound,
         buttons: tuple[Button, ...],
@@ -116,23 +132,25 @@ class Delivery:
         thread_ts: str | None,
     ) -> Sent:
         """The external upload flow (files.getUploadURLExternal → upload →
-        files.completeUploadExternal), via slack_sdk's ``files_upload_v2``. Buttons cannot ride
-        on a file message, so a message with both is posted first and the image follows it."""
-        image = outbound.image
-        assert image is not None
+        files.completeUploadExternal), via slack_sdk's ``files_upload_v2``: the image and the
+        files in one message, the text as its comment. Buttons cannot ride on a file message,
+        so a message with both is posted first and the files follow it."""
         sent: Sent | None = None
         comment: str | None = render_mrkdwn(outbound.body) or None
         if buttons:
             sent = await self._post(outbound, buttons, channel, thread_ts)
             comment = None
-        arguments: dict[str, Any] = {
-            "channel": channel,
-            "content": image.data,
-            "filename": image.filename,
-            "title": image.alt_text or image.filename,
-        }
-        if image.alt_text:
-            arguments["alt_txt"] = image.alt_text
+        uploads: list[dict[str, Any]] = []
+        image = outbound.image
+        if image is not None:
+            upload = {"content": image.data, "filename": image.filename}
+            upload["title"] = image.alt_text or image.filename
+            if image.alt_text:
+                upload["alt_txt"] = image.alt_text
+            uploads.append(upload)
+        for file in outbound.files:
+            uploads.append({"content": file.data, "filename": file.name, "title": file.name})
+        arguments: dict[str, Any] = {"channel": channel, "file_uploads": uploads}
         if comment:
             arguments["initial_comment"] = comment
         if thread_ts:

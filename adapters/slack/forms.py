@@ -5,33 +5,32 @@ A modal can only be opened with the ``trigger_id`` of an interaction less than 3
 open: the form rides on the message as one more button (``action_id = "salon_form:<key>#n"``),
 and its click calls ``views.open``. The submission (``view_submission``, callback_id
 ``salon_form:<key>``) carries no channel, so the form is kept by key with the channel it was
-sent to: in memory, and in the state table so a click after a restart still works. The key is
-a hash of form and channel, so a resend after ``RetryAfter`` reuses it.
+sent to, in the core's interactions table (so a click after a restart still works, and a form
+older than ``[interactions] expiry_days`` has expired). The key is a digest of form and
+channel, so a resend after ``RetryAfter`` reuses it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.inbound import space_for
 from salon.core import Button, ButtonPress, Form, Member
 from salon.core.markup import defuse
 from salon.core.serialization import converter
 
 if TYPE_CHECKING:
-    from salon.core.storage import Storage
+    from salon.core.interactions import Interactions
 
 log = logging.getLogger(__name__)
 
 #: Prefix of the opening button's action and of the modal's ``callback_id``.
 FORM_PREFIX = "salon_form:"
-STATE_PREFIX = "slack:form:"
 #: Slack's limits for modals (https://api.slack.com/reference/surfaces/views):
 #: title, submit and close texts 24 characters, 100 blocks, labels 2,000 characters.
 TITLE_LIMIT = 24
@@ -39,7 +38,6 @@ MAX_FIELDS = 100
 FIELD_LABEL_LIMIT = 2000
 #: The action_id of every field's ``plain_text_input`` (block ids tell the fields apart).
 INPUT_ACTION = "value"
-MAX_CACHED = 10_000
 
 
 @attrs.frozen
@@ -54,36 +52,23 @@ attrs.resolve_types(SentForm)
 
 
 class Forms:
-    """The forms sent, by key (memory first, then the state table)."""
+    """The forms sent, by key, in the interactions table."""
 
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
-        self._cache: dict[str, SentForm] = {}
+    def __init__(self, interactions: Interactions) -> None:
+        self.interactions = interactions
 
     async def button(self, form: Form, channel: str) -> Button:
         """Remember ``form`` as sent to ``channel``; the button that opens it."""
-        sent = SentForm(form, channel)
-        data = converter.unstructure(sent)
-        key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
-        if key not in self._cache:
-            await self.storage.set_state(STATE_PREFIX + key, data)
-            self._remember(key, sent)
+        data = converter.unstructure(SentForm(form, channel))
+        key = await self.interactions.remember(PLATFORM, {"form": data}, space=channel)
         return Button(form.open_label, FORM_PREFIX + key)
 
     async def get(self, key: str) -> SentForm | None:
-        sent = self._cache.get(key)
-        if sent is None:
-            data = await self.storage.get_state(STATE_PREFIX + key)
-            if data is None:
-                return None
-            sent = converter.structure(data, SentForm)
-            self._remember(key, sent)
-        return sent
-
-    def _remember(self, key: str, sent: SentForm) -> None:
-        if len(self._cache) >= MAX_CACHED:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[key] = sent
+        """The form sent under ``key``; ``None`` if unknown or expired."""
+        stored = await self.interactions.recall(key)
+        if not isinstance(stored, dict) or "form" not in stored:
+            return None
+        return converter.structure(stored["form"], SentForm)
 
 
 def form_key(action_or_callback_id: str) -> str | None:

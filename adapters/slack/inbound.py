@@ -15,7 +15,7 @@ from typing import Any
 
 from salon.adapters.slack.config import PLATFORM
 from salon.adapters.slack.render import action_of
-from salon.core import ButtonPress, Member, Message, Space, SpaceRef
+from salon.core import Attachment, ButtonPress, Member, Message, Space, SpaceRef
 
 #: Message subtypes that are still a member writing something; every other subtype
 #: (bot_message, message_changed, channel_join, …) is not a message to answer.
@@ -74,7 +74,12 @@ def is_id(value: object) -> bool:
 
 
 def message_from_event(
-    body: Mapping[str, Any], member: Member, bot_user_id: str, *, mention: bool
+    body: Mapping[str, Any],
+    member: Member,
+    bot_user_id: str,
+    *,
+    mention: bool,
+    files: tuple[Attachment, ...] = (),
 ) -> Message:
     """A ``message`` or ``app_mention`` event as a neutral Message.
 
@@ -95,6 +100,7 @@ def message_from_event(
         addressed=mention or is_direct,
         thread_id=event.get("thread_ts"),
         message_id=event.get("ts"),
+        attachments=files,
         raw=event,
     )
 

@@ -16,9 +16,10 @@ BOT_SCOPES = (
     "groups:history",  # message.groups: !commands in private channels
     "im:history",  # message.im: plain text in DMs
     "channels:read",  # member_joined_channel
-    "chat:write",  # chat.postMessage, chat.update
+    "chat:write",  # chat.postMessage, chat.update, chat.delete
     "commands",  # the slash command
-    "files:write",  # images: files.getUploadURLExternal / files.completeUploadExternal
+    "files:read",  # members' files: url_private downloads
+    "files:write",  # images and files: files.getUploadURLExternal / completeUploadExternal
     "im:write",  # conversations.open for direct messages
     "users:read",  # users.info for display names
 )

@@ -24,6 +24,7 @@ from salon.adapters.telegram.config import (
     TelegramConfig,
 )
 from salon.adapters.telegram.delivery import Sender, TelegramBot
+from salon.adapters.telegram.files import attachments_of
 from salon.adapters.telegram.inbound import PLATFORM, invocation, member_of, space_of
 from salon.adapters.telegram.menu import publish_menu
 from salon.adapters.telegram.polling import ALLOWED_UPDATES, Poller
@@ -87,6 +88,8 @@ class TelegramAdapter(Adapter):
         direct_messages=True,
         rich_text=True,
         max_text_length=MESSAGE_LIMIT,
+        files=True,
+        deletes=True,
     )
     # https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
     rate_limits: ClassVar[RateLimits] = RateLimits(overall=Rate(30, 1.0), per_space=Rate(20, 60.0))
@@ -124,7 +127,7 @@ class TelegramAdapter(Adapter):
             get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
         )
         self.username = ""
-        self.codec = ButtonCodec(bot.storage)
+        self.codec = ButtonCodec(bot.interactions)
         self.sender = Sender(self.ptb, self.codec)
         self.reachability = Reachability(bot)
         self.poller = Poller(
@@ -215,9 +218,11 @@ class TelegramAdapter(Adapter):
         private = chat.type == "private"
         if message.new_chat_members:
             await self._joined(message)
-        text = message.text
-        if not isinstance(text, str):  # a photo, a sticker, a service message
-            return
+        attachments = attachments_of(message, self.ptb)
+        # A document's caption is its message; a photo's or a sticker's is not for the bot.
+        text = message.text if not attachments else (message.caption or "")
+        if not isinstance(text, str) or not (text or attachments):
+            return  # a photo, a sticker, a service message
         called = invocation(text, private=private, bot_username=self.username)
         if called is None:
             return  # a /command for another bot
@@ -241,6 +246,7 @@ class TelegramAdapter(Adapter):
                 thread_id=thread_id,
                 message_id=str(message.message_id),
                 received_at=message.date,
+                attachments=attachments,
             )
         )
         if not private and self.reachability.needs_reminder(member.ref.id):
@@ -277,8 +283,7 @@ class TelegramAdapter(Adapter):
         shown = query.message
         if shown is None:
             return  # a button under an inline-mode message: not ours
-        decoded = await self.codec.decode(query.data or "")
-        action, value = decoded if decoded is not None else ("", "")
+        action, value = await self.codec.decode(query.data or "")
         thread_id = None
         if isinstance(shown, TgMessage) and shown.is_topic_message:
             thread_id = str(shown.message_thread_id)

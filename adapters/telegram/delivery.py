@@ -78,6 +78,8 @@ class Sender:
         self.codec = codec
         # id(outbound) -> (outbound, ids of the parts delivered so far), for multi-part retries.
         self._progress: dict[int, tuple[Outbound, list[int]]] = {}
+        # id(outbound) -> (outbound, the message's id, documents sent), for retries of files.
+        self._documents: dict[int, tuple[Outbound, int, int]] = {}
 
     async def send(self, outbound: Outbound) -> Sent:
         target = outbound.space or outbound.recipient
@@ -90,15 +92,49 @@ class Sender:
         except telegram.error.RetryAfter as error:
             raise RetryAfter(retry_seconds(error)) from None
         except (Forbidden, BadRequest, ChatMigrated, InvalidToken) as error:
-            self._progress.pop(id(outbound), None)
+            self._forget(outbound)
             raise delivery_error(error) from None
         except DeliveryError:
-            self._progress.pop(id(outbound), None)
+            self._forget(outbound)
             raise
-        self._progress.pop(id(outbound), None)
+        self._forget(outbound)
         return Sent(str(message_id), space)
 
+    def _forget(self, outbound: Outbound) -> None:
+        self._progress.pop(id(outbound), None)
+        self._documents.pop(id(outbound), None)
+
     async def _deliver(self, chat_id: int, outbound: Outbound) -> int:
+        if outbound.delete:
+            assert outbound.edit_of is not None
+            if not outbound.edit_of.isdigit():
+                raise DeliveryError(f"{outbound.edit_of!r} is not a Telegram message id")
+            await self.ptb.delete_message(chat_id, int(outbound.edit_of))
+            return int(outbound.edit_of)
+        if outbound.files and outbound.edit_of is None:
+            return await self._with_documents(chat_id, outbound)
+        return await self._message(chat_id, outbound)
+
+    async def _with_documents(self, chat_id: int, outbound: Outbound) -> int:
+        """The message (unless it has no text or image), then each file by ``sendDocument``;
+        a retry after ``RetryAfter`` sends only what is still missing."""
+        entry = self._documents.get(id(outbound))
+        if entry is None or entry[0] is not outbound:
+            has_message = bool(outbound.body) or outbound.image is not None or outbound.buttons
+            message_id = await self._message(chat_id, outbound) if has_message else 0
+            entry = self._documents[id(outbound)] = (outbound, message_id, 0)
+        _, message_id, done = entry
+        thread_id = int(outbound.thread_id) if outbound.thread_id else None
+        for index in range(done, len(outbound.files)):
+            file = outbound.files[index]
+            sent = await self.ptb.send_document(
+                chat_id, file.data, filename=file.name, message_thread_id=thread_id
+            )
+            message_id = message_id or sent.message_id
+            self._documents[id(outbound)] = (outbound, message_id, index + 1)
+        return message_id
+
+    async def _message(self, chat_id: int, outbound: Outbound) -> int:
         text = HTML.render(outbound.body)
         keyboard = await self.codec.keyboard(outbound.buttons) if outbound.buttons else None
         thread_id = int(outbound.thread_id) if outbound.thread_id else None
@@ -178,13 +214,40 @@ class Sender:
                     reply_markup=keyboard if len(parts) == 1 else None,
                 )
             except BadRequest as error:
+                description = error.message.lower()
+                if "no text in the message" in description:
+                    # A photo or a document: its caption is what the message says.
+                    await self._edit_caption(chat_id, message_id, text, keyboard)
+                    return message_id
                 # Pressing the same choice twice edits to the same content; that is fine.
-                if "message is not modified" not in error.message.lower():
+                if "message is not modified" not in description:
                     raise
             self._progress[id(outbound)] = (outbound, [message_id])
         if len(parts) == 1:
             return message_id
         return await self._parts(chat_id, outbound, parts, keyboard, thread_id)
+
+    async def _edit_caption(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None,
+    ) -> None:
+        """``editMessageCaption``, the caption cut to Telegram's 1,024 characters."""
+        if visible_length(text) > CAPTION_LIMIT:
+            text = split_html(text, CAPTION_LIMIT)[0]
+        try:
+            await self.ptb.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=text,
+                parse_mode=HTML_MODE,
+                reply_markup=keyboard,
+            )
+        except BadRequest as error:
+            if "message is not modified" not in error.message.lower():
+                raise
 
     async def _photo(
         self,

@@ -71,6 +71,11 @@ class Storage:
         dialect_insert = postgresql.insert if self.is_postgres else sqlite.insert
         return dialect_insert(table).on_conflict_do_nothing()
 
+    def upsert(self, table: sa.Table, keys: list[str]) -> Any:
+        """An ``INSERT`` that replaces the row's other columns when ``keys`` match one; call
+        ``.values(...)`` on it with every column."""
+        return _Upsert(self.is_postgres, table, keys)
+
     async def record_event(
         self, connection: AsyncConnection, platform: str, event_id: str, now: datetime
     ) -> None:
@@ -109,12 +114,20 @@ class Storage:
             async with self.transaction() as own:
                 await self.set_state(key, value, own)
             return
-        dialect_insert = postgresql.insert if self.is_postgres else sqlite.insert
-        statement = dialect_insert(tables.state).values(key=key, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[tables.state.c.key], set_={"value": statement.excluded.value}
-        )
-        await connection.execute(statement)
+        await connection.execute(self.upsert(tables.state, ["key"]).values(key=key, value=value))
+
+
+class _Upsert:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET`` every other column given to ``values``."""
+
+    def __init__(self, is_postgres: bool, table: sa.Table, keys: list[str]) -> None:
+        self.insert = (postgresql.insert if is_postgres else sqlite.insert)(table)
+        self.keys = keys
+
+    def values(self, **columns: Any) -> Any:
+        statement = self.insert.values(**columns)
+        updated = {name: statement.excluded[name] for name in columns if name not in self.keys}
+        return statement.on_conflict_do_update(index_elements=self.keys, set_=updated)
 
 
 def _options(url: str) -> dict[str, Any]:

@@ -108,3 +108,17 @@ outbox = sa.Table(
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+#: What buttons and forms the adapters sent mean, by the key the platform hands back on a
+#: press; rows expire and are pruned (see ``salon.core.interactions``).
+interactions = sa.Table(
+    "salon_interactions",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("space", sa.String(255), nullable=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    sa.Index("ix_salon_interactions_space", "platform", "space", "created_at"),
+)

@@ -147,7 +147,7 @@ async def test_hostile_text_is_echoed_harmlessly(salon_bot) -> None:  # type: ig
     [
         (
             "!echo " + "x" * 5000,
-            "That message is too long for me (5,006 characters; the limit is 4,000).",
+            "That message is too long for me in a group (5,006 characters; the limit is 4,000).",
         ),
         ("!echo a\x00b", "Your message has invisible control characters I can't read."),
         ("!echo a\u202eb", "Your message has invisible control characters I can't read."),

@@ -36,6 +36,8 @@ def test_the_starter_file_loads(tmp_path: Path) -> None:
         ({"community": {"organisers": ["alice"]}}, "community.organisers: expected 'platform:id'"),
         ({"adapters": {"slack": {"bot_token": "xoxb-1"}}}, "SALON_SLACK_BOT_TOKEN"),
         ({"plugins": {"disabled": "checkins"}}, "plugins.disabled: expected a list"),
+        ({"files": {"max_bytes": 0}}, r"files: .*max_bytes must be a whole number above 0"),
+        ({"interactions": {"expiry_days": -1}}, r"interactions: .*expiry_days must be .*above 0"),
     ],
 )
 def test_errors_name_the_key(raw: dict, message: str) -> None:  # type: ignore[type-arg]

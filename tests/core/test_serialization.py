@@ -42,3 +42,16 @@ def test_an_outbound_without_a_form_round_trips() -> None:
     )
 
     assert round_trip(outbound) == outbound
+
+
+def test_files_and_deletions_round_trip() -> None:
+    from salon.core import File, Sent
+
+    with_file = Outbound(
+        md("Saturday"),
+        space=SpaceRef("telegram", "-100"),
+        files=(File("write-in.ics", "text/calendar", b"BEGIN:VCALENDAR\r\n\x00\xff"),),
+    )
+    assert round_trip(with_file) == with_file
+    deletion = Outbound.deletion(Sent("42", SpaceRef("telegram", "-100")))
+    assert round_trip(deletion) == deletion

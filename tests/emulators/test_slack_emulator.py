@@ -474,3 +474,40 @@ async def test_late_ack_is_retried_with_retry_headers(slack: SlackEmulator) -> N
     assert [a.error for a in attempts] == ["http_timeout", None]
     assert attempts[-1].is_acked
     assert received == [(None, None), ("1", "http_timeout")]
+
+
+# files members share and deletions -----------------------------------------------------------
+
+
+async def test_a_members_file_downloads_only_with_the_bot_token(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    event = slack.share_file_event("C0GENERAL", "ch1.md", b"# One", text="my chapter")
+    [file] = event["files"]
+    assert event["subtype"] == "file_share"
+    assert (file["name"], file["mimetype"], file["size"], file["user"]) == (
+        "ch1.md",
+        "text/markdown",
+        5,
+        "U0ALICE",
+    )
+    async with httpx.AsyncClient() as http:
+        anonymous = await http.get(file["url_private_download"])
+        wrong = await http.get(file["url_private"], headers={"Authorization": "Bearer xoxb-no"})
+        right = await http.get(
+            file["url_private"], headers={"Authorization": f"Bearer {slack.bot_token}"}
+        )
+    assert anonymous.status_code == wrong.status_code == 302  # to the sign-in page
+    assert right.status_code == 200 and right.content == b"# One"
+
+
+async def test_chat_delete_removes_only_the_bots_own_messages(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    posted = await client.chat_postMessage(channel="C0GENERAL", text="bye")
+    await client.chat_delete(channel="C0GENERAL", ts=posted["ts"])
+    assert slack.workspace.find_message("C0GENERAL", posted["ts"]) is None
+    slack.workspace.store_message("C0GENERAL", {"type": "message", "user": "U0ALICE", "ts": "1.5"})
+    with pytest.raises(SlackApiError) as refused:
+        await client.chat_delete(channel="C0GENERAL", ts="1.5")
+    assert refused.value.response["error"] == "cant_delete_message"

@@ -531,3 +531,33 @@ async def test_failed_webhook_delivery_is_retried(tg: TelegramEmulator, bot: Bot
         tg.webhook_deliveries[0].error
         == "Wrong response from the webhook: 500 Internal Server Error"
     )
+
+
+async def test_documents_go_both_ways_and_messages_can_be_deleted(
+    tg: TelegramEmulator, bot: Bot
+) -> None:
+    ana = tg.add_user("Ana", "ana", started=True)
+    sent = await bot.send_document(ana.id, b"BEGIN:VCALENDAR\r\n", filename="write-in.ics")
+    assert sent.document is not None and sent.document.file_name == "write-in.ics"
+    assert sent.document.mime_type == "text/calendar"
+
+    update = tg.user_sends_document(ana, tg.private_chat(ana), "ch1.md", b"# One", caption="mine")
+    document = update["message"]["document"]
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == (
+        "ch1.md",
+        "text/markdown",
+        5,
+    )
+    file = await bot.get_file(document["file_id"])
+    assert bytes(await file.download_as_bytearray()) == b"# One"
+
+    assert await bot.delete_message(ana.id, sent.message_id)
+    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+        await bot.delete_message(ana.id, sent.message_id)
+
+
+async def test_get_file_refuses_files_over_20_mb(tg: TelegramEmulator, bot: Bot) -> None:
+    ana = tg.add_user("Ana", "ana")
+    update = tg.user_sends_document(ana, tg.private_chat(ana), "huge.bin", b"\0" * (20 * 2**20 + 1))
+    with pytest.raises(BadRequest, match="(?i)file is too big"):
+        await bot.get_file(update["message"]["document"]["file_id"])

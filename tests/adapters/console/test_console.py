@@ -78,3 +78,30 @@ def test_end_of_input_ends_salon_only_when_the_console_runs_alone(tmp_path: Path
     beside.add_adapter(ConsoleAdapter(beside, stdin=io.StringIO(""), stdout=io.StringIO()))
     beside.add_adapter(MemoryAdapter(beside))
     assert run_ends_with(beside) == []
+
+
+async def test_a_file_goes_to_the_bot_and_files_come_back_saved(tmp_path: Path) -> None:
+    from documents import docx_bytes
+    from messages_plugin import ICS, MessagesPlugin
+
+    chapter = tmp_path / "chapter.docx"
+    chapter.write_bytes(docx_bytes("It begins.", "It ends."))
+    big = tmp_path / "novel.txt"
+    big.write_bytes(b"x" * (3 * 1024 * 1024))
+    config = config_from_mapping({"database": {"url": f"sqlite:///{tmp_path}/c.db"}})
+    plugins = create_plugin_manager(extra=[("messagestest", MessagesPlugin())])
+    bot = Bot(config, pm=plugins, env={})
+    out = io.StringIO()
+    script = f"/dm\n/file {chapter}\n/file {big}\ninvite\nvote\n2\n"
+    console = ConsoleAdapter(bot, stdin=io.StringIO(script), stdout=out, interactive=False)
+    bot.add_adapter(console)
+    await bot.start(run_scheduler=False)
+    await console.done.wait()
+    await bot.stop()
+    lines = out.getvalue().splitlines()
+
+    assert lines[1] == "read 2 paragraphs, starting It begins."
+    assert "“novel.txt” is 3 MB; the limit is 2 MB" in lines[2]
+    [saved] = [line for line in lines if line.startswith("[file: write-in.ics")]
+    assert Path(saved.rpartition(" saved to ")[2]).read_bytes() == ICS  # noqa: ASYNC240
+    assert lines[-1].endswith("deleted)")

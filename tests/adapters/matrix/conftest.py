@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import struct
 import uuid
@@ -25,6 +26,7 @@ from salon.core import (
     Bot,
     Button,
     ButtonPress,
+    Clock,
     Command,
     Context,
     Image,
@@ -181,6 +183,23 @@ class Human:
         assert isinstance(response, nio.RoomSendResponse), response
         return response.event_id
 
+    async def send_file(self, room_id: str, name: str, data: bytes, mime_type: str) -> str:
+        """Upload ``data`` to the media repository and send it as an ``m.file``."""
+        uploaded, _ = await self.client.upload(
+            io.BytesIO(data), content_type=mime_type, filename=name, filesize=len(data)
+        )
+        assert isinstance(uploaded, nio.UploadResponse), uploaded
+        content = {
+            "msgtype": "m.file",
+            "body": name,
+            "filename": name,
+            "url": uploaded.content_uri,
+            "info": {"mimetype": mime_type, "size": len(data)},
+        }
+        response = await self.client.room_send(room_id, "m.room.message", content)
+        assert isinstance(response, nio.RoomSendResponse), response
+        return response.event_id
+
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
         response = await self.client.room_send(room_id, "m.reaction", content)
@@ -220,16 +239,23 @@ class World:
         self.humans.append(human)
         return human
 
-    async def start_bot(self, db: str = "salon.db", **matrix: Any) -> Bot:
+    async def start_bot(
+        self,
+        db: str = "salon.db",
+        *,
+        plugins: tuple[tuple[str, object], ...] = (),
+        clock: Clock | None = None,
+        **matrix: Any,
+    ) -> Bot:
         config = config_from_mapping(
             {
                 "database": {"url": f"sqlite:///{self.tmp_path / db}"},
                 "adapters": {"matrix": {"homeserver": self.synapse.url, **matrix}},
             }
         )
-        pm = create_plugin_manager(extra=[("matrix_test", TestPlugin)])
+        pm = create_plugin_manager(extra=[("matrix_test", TestPlugin), *plugins])
         env = {"SALON_MATRIX_ACCESS_TOKEN": self.bot_user.access_token}
-        bot = Bot(config, pm=pm, env=env)
+        bot = Bot(config, pm=pm, env=env, clock=clock)
         for adapter in build_adapters(bot, env):
             bot.add_adapter(adapter)
         await bot.start(run_scheduler=False)

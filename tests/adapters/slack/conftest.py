@@ -19,6 +19,7 @@ from salon.core import (
     Bot,
     Button,
     ButtonPress,
+    Clock,
     Command,
     Context,
     Form,
@@ -138,9 +139,25 @@ def slack_env(slack: SlackEmulator) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def extra_plugins() -> list[tuple[str, object]]:
+    """More plugins for the bot (a test module overrides this)."""
+    return []
+
+
+@pytest.fixture
+def bot_clock() -> Clock | None:
+    """The bot's clock (a test module passes a ManualClock to move time)."""
+    return None
+
+
 @pytest_asyncio.fixture
 async def start_bot(
-    slack: SlackEmulator, plugin: SlackTestPlugin, tmp_path: Path
+    slack: SlackEmulator,
+    plugin: SlackTestPlugin,
+    tmp_path: Path,
+    extra_plugins: list[tuple[str, object]],
+    bot_clock: Clock | None,
 ) -> AsyncIterator[StartBot]:
     """``await start_bot(mode="socket")``: a started bot (stopped after the test); several
     calls give restarts on the same database."""
@@ -148,9 +165,10 @@ async def start_bot(
 
     async def start(**settings: Any) -> Bot:
         config = config_from_mapping(slack_config(tmp_path, slack, **settings), source="test")
-        pm = create_plugin_manager(config.disabled_plugins, extra=[("slacktest", plugin)])
+        extra = [("slacktest", plugin), *extra_plugins]
+        pm = create_plugin_manager(config.disabled_plugins, extra=extra)
         env = slack_env(slack)
-        bot = Bot(config, pm=pm, env=env)
+        bot = Bot(config, pm=pm, env=env, clock=bot_clock)
         for adapter in build_adapters(bot, env):
             bot.add_adapter(adapter)
         await bot.start(run_scheduler=False)

@@ -19,6 +19,7 @@ from salon.core import (
     Arg,
     Button,
     ButtonPress,
+    Clock,
     Command,
     Context,
     MemberRef,
@@ -131,6 +132,8 @@ class TelegramSalon:
         telegram: Mapping[str, Any] | None = None,
         organisers: Iterable[str] = (),
         env: Mapping[str, str] | None = None,
+        plugins: Iterable[tuple[str, object]] = (),
+        clock: Clock | None = None,
     ) -> AsyncIterator[Bot]:
         """A started bot with the Telegram adapter (polling unless told) and the probe plugin."""
         config = config_from_mapping(
@@ -148,8 +151,8 @@ class TelegramSalon:
             }
         )
         environment = {"SALON_TELEGRAM_TOKEN": self.tg.token, **(env or {})}
-        pm = create_plugin_manager(extra=[("t", ProbePlugin())])
-        bot = Bot(config, pm=pm, env=environment)
+        pm = create_plugin_manager(extra=[("t", ProbePlugin()), *plugins])
+        bot = Bot(config, pm=pm, env=environment, clock=clock)
         for adapter in build_adapters(bot, environment):
             bot.add_adapter(adapter)
         await bot.start(run_scheduler=False)

@@ -139,6 +139,34 @@ class SlackEmulator:
         """Add a user; see ``Workspace.add_user``."""
         return self.workspace.add_user(name, **kwargs)
 
+    def share_file_event(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        *,
+        user: str = "U0ALICE",
+        text: str = "",
+        mimetype: str | None = None,
+    ) -> dict[str, Any]:
+        """The ``message`` event (subtype ``file_share``) of ``user`` sharing a file in
+        ``channel``; the file is downloadable from its ``url_private`` with the bot token."""
+        file = self.web_api.member_file(user, filename, content, mimetype)
+        file.channels.append(channel)
+        event: dict[str, Any] = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "upload": False,
+            "display_as_bot": False,
+            "files": [file.to_api()],
+        }
+        if channel.startswith("D"):
+            event["channel_type"] = "im"
+        return event
+
     def add_channel(self, name: str, **kwargs: Any) -> Channel:
         """Add a channel; see ``Workspace.add_channel``."""
         return self.workspace.add_channel(name, **kwargs)

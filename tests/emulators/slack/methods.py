@@ -176,6 +176,20 @@ async def chat_update(api: WebApi, args: Args) -> dict[str, Any]:
     return {"channel": channel.id, "ts": ts, "text": updated["text"], "message": updated}
 
 
+@method("chat.delete", is_post=True)
+async def chat_delete(api: WebApi, args: Args) -> dict[str, Any]:
+    """Delete one of the bot's messages (a bot token deletes only its own)."""
+    channel = channel_arg(api, args)
+    ts = required(args, "ts", "message_not_found")
+    message = api.workspace.find_message(channel.id, ts)
+    if message is None:
+        raise ApiError("message_not_found")
+    if message.get("bot_id") != api.workspace.bot_id:
+        raise ApiError("cant_delete_message")
+    del api.workspace.messages[channel.id][ts]
+    return {"channel": channel.id, "ts": ts}
+
+
 @method("reactions.add", is_post=True)
 async def reactions_add(api: WebApi, args: Args) -> dict[str, Any]:
     """Add the bot's reaction ``name`` to the message at ``timestamp``."""

@@ -67,6 +67,7 @@ class WebApi:
         return [
             Route("/api/{method}", self.handle_method, methods=["GET", "POST"]),
             Route("/upload/v1/{key}", self.handle_upload, methods=["POST"]),
+            Route("/files-pri/{team_file}/{name}", self.handle_file_download, methods=["GET"]),
             Route("/response_url/{key}", self.handle_response_url, methods=["POST"]),
         ]
 
@@ -82,6 +83,26 @@ class WebApi:
         )
         self.workspace.files[file.id] = file
         self._uploads[file.upload_key] = file
+        return file
+
+    def member_file(
+        self, user: str, filename: str, content: bytes, mimetype: str | None = None
+    ) -> UploadedFile:
+        """A file ``user`` uploaded from their client, downloadable from its ``url_private``
+        with the bot token (https://api.slack.com/types/file#auth)."""
+        file = UploadedFile(
+            id=self.workspace.new_id("F"),
+            filename=filename,
+            length=len(content),
+            upload_key=uuid.uuid4().hex,
+            content=content,
+            user=user,
+            mimetype=mimetype,
+        )
+        file.url_private = (
+            f"{self.base_url}/files-pri/{self.workspace.team_id}-{file.id}/{filename}"
+        )
+        self.workspace.files[file.id] = file
         return file
 
     def upload_url(self, key: str) -> str:
@@ -130,6 +151,29 @@ class WebApi:
         content_type = request.headers.get("content-type", "")
         file.content = _multipart_file(body, content_type) if "multipart" in content_type else body
         return PlainTextResponse(f"OK - {len(file.content)}")
+
+    async def handle_file_download(self, request: Request) -> Response:
+        """``url_private``: the bytes for a request with the bot token; like Slack, anything
+        else is redirected to the sign-in page rather than refused with a status."""
+        _, _, file_id = request.path_params["team_file"].partition("-")
+        file = self.workspace.files.get(file_id)
+        await self.calls.record(
+            {
+                "method": "files-pri",
+                "args": {"file": file_id},
+                "status": 200,
+                "authorized": _bearer_token(request) == self.bot_token,
+            }
+        )
+        if _bearer_token(request) != self.bot_token:
+            return Response(status_code=302, headers={"Location": f"{self.base_url}/signin"})
+        if file is None or file.content is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        return Response(
+            file.content,
+            media_type=file.to_api()["mimetype"],
+            headers={"Content-Length": str(len(file.content))},
+        )
 
     async def handle_response_url(self, request: Request) -> Response:
         """A ``response_url``: record the JSON as a post of method ``response_url``."""

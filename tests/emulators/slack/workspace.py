@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import mimetypes
 import time
 from typing import Any
 
 import attrs
 
 BOT_SCOPES = (
-    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,"
+    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:read,files:write,"
     "groups:history,im:history,im:read,im:write,reactions:write,users:read"
 )
 
@@ -100,6 +101,11 @@ class UploadedFile:
     channels: list[str] = attrs.field(factory=list)
     thread_ts: str | None = None
     initial_comment: str | None = None
+    #: The user who uploaded it (a member's file); None for the bot's own uploads.
+    user: str | None = None
+    mimetype: str | None = None
+    #: Where ``url_private`` points (set by the Web API, which knows its base URL).
+    url_private: str = ""
 
     @property
     def is_shared(self) -> bool:
@@ -108,13 +114,23 @@ class UploadedFile:
 
     def to_api(self, shared_ts: str | None = None) -> dict[str, Any]:
         """The ``file`` object as ``files.completeUploadExternal`` returns it."""
+        mimetype = (
+            self.mimetype or mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
+        )
         return {
             "id": self.id,
+            "created": int(time.time()),
             "name": self.filename,
             "title": self.title or self.filename,
-            "mimetype": "application/octet-stream",
-            "filetype": "binary",
+            "mimetype": mimetype,
+            "filetype": (self.filename.rpartition(".")[2] or "binary").lower(),
+            "pretty_type": mimetype,
+            "user": self.user,
+            "mode": "hosted",
+            "is_external": False,
             "size": len(self.content or b""),
+            "url_private": self.url_private,
+            "url_private_download": self.url_private + "?download=1" if self.url_private else "",
             "channels": [c for c in self.channels if c.startswith("C")],
             "ims": [c for c in self.channels if c.startswith("D")],
             "shares": {"public": {c: [{"ts": shared_ts}] for c in self.channels}},

@@ -34,6 +34,7 @@ Params = dict[str, Any]
 Files = Mapping[str, UploadedFile]
 Handler = Callable[[Params, Files], Awaitable[Any]]
 
+GET_FILE_LIMIT = 20 * 1024 * 1024
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Calls that only read state are not "sent" by the bot.
 _READ_ONLY = frozenset(
@@ -70,8 +71,11 @@ class BotApi:
                 "getWebhookInfo": self.get_webhook_info,
                 "sendMessage": self.send_message,
                 "editMessageText": self.edit_message_text,
+                "editMessageCaption": self.edit_message_caption,
                 "answerCallbackQuery": self.answer_callback_query,
                 "sendPhoto": self.send_photo,
+                "sendDocument": self.send_document,
+                "deleteMessage": self.delete_message,
                 "getFile": self.get_file,
                 "setMyCommands": self.set_my_commands,
                 "getMyCommands": self.get_my_commands,
@@ -265,8 +269,10 @@ class BotApi:
         message = self.world.message(chat.id, params.get("message_id", 0))
         if message is None:
             raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.world.bot.id or "text" not in message:
+        if message["from"]["id"] != self.world.bot.id:
             raise bad_request("message can't be edited")
+        if "text" not in message:
+            raise bad_request("there is no text in the message to edit")
         formatted = format_text(
             str(params.get("text") or ""),
             params,
@@ -295,6 +301,50 @@ class BotApi:
         edited["text"] = formatted.text
         if formatted.entities:
             edited["entities"] = formatted.entities
+        if keyboard:
+            edited["reply_markup"] = keyboard
+        edited["edit_date"] = max(edited["date"], int(time.time()))
+        self.world.store(edited)
+        return edited
+
+    async def edit_message_caption(self, params: Params, files: Files) -> Any:
+        """editMessageCaption: the caption (and keyboard) of a photo or document message."""
+        if "inline_message_id" in params:
+            raise bad_request("inline messages are not supported by the emulator")
+        chat = self.world.resolve_chat(params.get("chat_id", ""))
+        if chat is None:
+            raise bad_request("chat not found")
+        message = self.world.message(chat.id, params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.world.bot.id or "text" in message:
+            raise bad_request("message can't be edited")
+        caption = format_text(
+            str(params.get("caption") or ""),
+            params,
+            entities_key="caption_entities",
+            limit=CAPTION_LIMIT,
+            what="message caption",
+        )
+        keyboard = inline_keyboard(params)
+        if (
+            (caption.text or None) == message.get("caption")
+            and (caption.entities or None) == message.get("caption_entities")
+            and keyboard == message.get("reply_markup")
+        ):
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        edited = {
+            key: value
+            for key, value in message.items()
+            if key not in {"caption", "caption_entities", "reply_markup"}
+        }
+        if caption.text:
+            edited["caption"] = caption.text
+        if caption.entities:
+            edited["caption_entities"] = caption.entities
         if keyboard:
             edited["reply_markup"] = keyboard
         edited["edit_date"] = max(edited["date"], int(time.time()))
@@ -357,11 +407,64 @@ class BotApi:
             reply_markup=inline_keyboard(params),
         )
 
+    async def send_document(self, params: Params, files: Files) -> Any:
+        """sendDocument: a multipart upload (bytes, file name and type kept) or a known
+        file_id; the caption follows sendPhoto's rules."""
+        chat = self._chat(params)
+        document = params.get("document")
+        upload = files.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            upload = files.get(document.removeprefix("attach://"))
+        if upload is not None:
+            if not upload.data:
+                raise bad_request("file must be non-empty")
+            stored = self.world.store_file(upload.data, upload.filename, upload.content_type)
+        elif isinstance(document, str) and document in self.world.files:
+            stored = self.world.files[document]
+        elif document:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        else:
+            raise bad_request("there is no document in the request")
+        caption = format_text(
+            str(params.get("caption") or ""),
+            params,
+            entities_key="caption_entities",
+            limit=CAPTION_LIMIT,
+            what="message caption",
+        )
+        return self.world.build_message(
+            self.world.bot,
+            chat,
+            message_thread_id=self._thread_id(chat, params),
+            reply_to=self._reply_to(chat, params),
+            document=stored.to_document(),
+            caption=caption.text or None,
+            caption_entities=caption.entities or None,
+            reply_markup=inline_keyboard(params),
+        )
+
+    async def delete_message(self, params: Params, files: Files) -> Any:
+        """deleteMessage: the bot deletes its own messages (and, in groups, others' only as an
+        admin, which the emulated bot is not)."""
+        chat = self.world.resolve_chat(params.get("chat_id", ""))
+        if chat is None:
+            raise bad_request("chat not found")
+        message = self.world.message(chat.id, params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to delete not found")
+        if message["from"]["id"] != self.world.bot.id and chat.type != "private":
+            raise bad_request("message can't be deleted")
+        self.world.delete(chat.id, message["message_id"])
+        return True
+
     async def get_file(self, params: Params, files: Files) -> Any:
-        """getFile: ``file_path`` is downloadable under the emulator's ``base_file_url``."""
+        """getFile: ``file_path`` is downloadable under the emulator's ``base_file_url``;
+        bots may download files of up to 20 MB (https://core.telegram.org/bots/api#getfile)."""
         stored = self.world.files.get(str(params.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.data) > GET_FILE_LIMIT:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import mimetypes
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -168,6 +169,27 @@ class TelegramEmulator:
             reply_to=reply_to,
             text=text,
             entities=bot_command_entities(text) or None,
+        )
+        return self.inject({"message": message})
+
+    def user_sends_document(
+        self,
+        user: User,
+        chat: Chat,
+        filename: str,
+        data: bytes,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """``user`` sends a file as a document (with an optional caption); the bot can fetch
+        it with getFile and download it from ``/file/bot<token>/<file_path>``."""
+        if chat.type == "private":
+            self.mark_started(user)
+        mime_type = mime_type or mimetypes.guess_type(filename)[0]
+        stored = self.world.store_file(data, filename, mime_type)
+        message = self.world.build_message(
+            user, chat, document=stored.to_document(), caption=caption
         )
         return self.inject({"message": message})
 

@@ -109,6 +109,19 @@ class StoredFile:
         """The path ``getFile`` hands out, served under ``/file/bot<token>/``."""
         return f"files/{self.file_unique_id}"
 
+    def to_document(self) -> dict[str, Any]:
+        """The ``Document`` object of a message carrying this file."""
+        document: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+        }
+        if self.filename:
+            document["file_name"] = self.filename
+        if self.content_type:
+            document["mime_type"] = self.content_type
+        return document
+
 
 @attrs.define
 class World:
@@ -231,6 +244,10 @@ class World:
     def store(self, message: dict[str, Any]) -> None:
         """Keep the latest version of a message (for replies, edits and button presses)."""
         self.messages[(message["chat"]["id"], message["message_id"])] = message
+
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """Forget a message (deleteMessage)."""
+        self.messages.pop((chat_id, message_id), None)
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         """The latest stored version of a message, or None."""
