@@ -89,6 +89,9 @@ class People:
             cached = self._by_account.get(member.ref)
             if cached is not None:
                 return cached
+            stored = await self.of(member.ref)  # a read: most misses are a restart's
+            if stored is not None:
+                return stored
             async with self.storage.transaction() as connection:
                 person_id = await self.ensure(connection, member, self.clock.now())
             person = await self._cached_load(person_id)
@@ -107,11 +110,21 @@ class People:
             return cached
         if connection is None:
             async with self.storage.engine.connect() as own:
-                return await self.of(ref, own)
-        person_id = (
+                person_id = await self._person_id(own, ref)
+                if person_id is None:
+                    return None
+                found = (await self._load(own, [person_id])).get(person_id)
+            if found is not None:  # read on a connection of its own: committed, so cached
+                self._remember(found)
+            return found
+        person_id = await self._person_id(connection, ref)
+        return None if person_id is None else await self.get(person_id, connection)
+
+    async def _person_id(self, connection: AsyncConnection, ref: MemberRef) -> int | None:
+        found = (
             await connection.execute(sa.select(tables.members.c.person_id).where(_is(ref)))
         ).scalar()
-        return None if person_id is None else await self.get(int(person_id), connection)
+        return None if found is None else int(found)
 
     async def many(
         self, person_ids: Iterable[int], connection: AsyncConnection | None = None
