@@ -243,7 +243,7 @@ async def remind(ctx: JobContext, job: Job) -> None:
 
 
 #: Plain words that still work as commands while a question is open.
-CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin"})
+CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin", "link", "unlink"})
 
 
 def expect_answers(bot: Any, refs: list[Any]) -> None:

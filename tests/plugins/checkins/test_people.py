@@ -165,3 +165,14 @@ async def test_forget_me_on_one_platform_removes_both_accounts_data(bot: SalonHa
     await bot.press(yes, as_="alice", dm=True, platform="telegram")
     assert await rows(bot, tables.progress) == []
     assert await rows(bot, tables.streaks) == []
+
+
+async def test_linking_works_while_a_check_in_question_is_open(bot: SalonHarness) -> None:
+    await bot.send("!checkin create thu 09:00", as_="olive")
+    await bot.send("checkin join", as_="alice", dm=True, platform="telegram")
+    await bot.send("!checkin join", as_="alice")  # the memory account: another person yet
+    await bot.advance(to=utc(2026, 1, 8, 9, 0))
+    assert any("Check-in time" in d.text for d in bot.sent_to("alice", "telegram"))
+    await link(bot, "alice")  # "link CODE" typed on Telegram is not taken as an answer
+    [participant] = await rows(bot, tables.participants)
+    assert participant.person_id == await person_id(bot, "alice")
