@@ -48,6 +48,7 @@ from salon.core.markup import (
     md,
     mention,
     quote,
+    shorten,
 )
 from salon.core.model import (
     Attachment,
@@ -153,5 +154,6 @@ __all__ = [
     "platform_title",
     "quote",
     "render_plain",
+    "shorten",
     "space_label",
 ]

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 import pluggy
@@ -82,14 +82,9 @@ class Bot:
         self.pm = pm or create_plugin_manager(config.disabled_plugins)
         self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
-        try:
-            default_tz = ZoneInfo(config.community.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(
-                f"community.timezone: {config.community.timezone!r} is not a time zone name"
-            ) from None
         self.storage = Storage(config.database.url)
         #: The people behind the accounts: lookup by account or id, cached (``salon.core.people``).
+        default_tz = ZoneInfo(config.community.timezone)  # checked when the config was loaded
         self.people = People(self.storage, default_tz, config.organiser_refs(), self.clock)
         #: Link codes, linking and unlinking accounts (``salon.core.linking``).
         self.linking = Linking(self.people, self._merge_people)

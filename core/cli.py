@@ -1,4 +1,4 @@
-"""The ``salon`` command line: run, init, check, plugins, hooks, db upgrade."""
+"""The ``salon`` command line: run, init, check, plugins, hooks, db upgrade, jobs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from salon.core.cli_jobs import jobs
 from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
 from salon.core.errors import SalonError
 
@@ -186,6 +187,9 @@ def db_upgrade(config_path: Path | None) -> None:
     applied = _run_async(upgrade())
     assert isinstance(applied, list)
     click.echo(f"Applied: {', '.join(applied)}" if applied else "Already up to date.")
+
+
+main.add_command(jobs)
 
 
 # --- commands contributed by installed packages (e.g. ``salon slack manifest``) ---------------

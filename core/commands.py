@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from salon.core.errors import PluginError, UserError
+from salon.core.markup import shorten as _shorten
+from salon.core.markup import strip_zero_width
 from salon.core.model import ButtonPress, Role
+from salon.core.zones import find_zone
 
 if TYPE_CHECKING:
     from salon.core.context import Context
@@ -61,24 +64,12 @@ def _parse_date(text: str) -> date:
         ) from None
 
 
-def _parse_zone(text: str) -> ZoneInfo:
-    if not re.fullmatch(r"[A-Za-z_+\-0-9]+(/[A-Za-z_+\-0-9]+){0,2}", text):
-        raise ValueError(f"'{_shorten(text)}' is not a time zone name")
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{_shorten(text)}' is not a time zone I know; "
-            "use a name like Europe/Berlin or America/New_York"
-        ) from None
-
-
 WORD = ArgType("word", str)
 TEXT = ArgType("text", str)
 INT = ArgType("number", _parse_int)
 POSITIVE_INT = ArgType("number", _parse_positive_int)
 DATE = ArgType("date", _parse_date)
-ZONE = ArgType("time zone", _parse_zone)
+ZONE = ArgType("time zone", find_zone)
 
 
 def choice(*options: str) -> ArgType:
@@ -212,13 +203,25 @@ class CommandTable:
 
 # --- parsing -------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|(\S+)")
+# Unquoted words end at whitespace or at an invisible separator (zero-width space, word joiner,
+# byte-order mark) that a keyboard or a paste left between them.
+_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|([^\s\u200b\u2060\ufeff]+)")
 
 
 def split_invocation(text: str) -> tuple[str, str]:
-    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text."""
-    head, _, tail = text.strip().partition(" ")
-    return head.lower(), tail.strip()
+    """Split ``"goal 500 words"`` into the command word (lowercased) and the argument text.
+
+    Any whitespace ends the word (a tab, a phone keyboard's no-break space); zero-width
+    characters in it are ignored, and full-width letters (from a CJK keyboard) read as
+    the plain ones.
+    """
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    head = strip_zero_width(parts[0])
+    if not head.isascii():
+        head = unicodedata.normalize("NFKC", head)
+    return head.lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
 def parse_args(command: Command, text: str) -> dict[str, Any]:
@@ -247,7 +250,7 @@ def parse_args(command: Command, text: str) -> dict[str, Any]:
         token = next(group for group in match.groups() if group is not None)
         values[arg.name] = _convert(arg, token)
         position = match.end()
-    extra = text[position:].strip()
+    extra = strip_zero_width(text[position:]).strip()
     if extra:
         raise UserError(f"I didn't expect '{_shorten(extra)}' there.", show_usage=True)
     return values
@@ -257,8 +260,5 @@ def _convert(arg: Arg, token: str) -> Any:
     try:
         return arg.type.parse(token)
     except ValueError as error:
-        raise UserError(f"{arg.name}: {error}.", show_usage=True) from None
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        sentence = str(error) if str(error).endswith((".", "?", "!")) else f"{error}."
+        raise UserError(f"{arg.name}: {sentence}", show_usage=True) from None

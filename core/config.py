@@ -6,23 +6,31 @@ Every error names the key and what was expected. A key that looks like a secret 
 
 from __future__ import annotations
 
+import collections.abc
+import json
 import logging
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NewType, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import is_any_set, is_sequence, list_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.v import format_exception
 
 from salon.core.errors import ConfigError
+from salon.core.markup import shorten
 from salon.core.model import MemberRef, SpaceRef
+from salon.core.zones import zone_name
 
 T = TypeVar("T")
+#: A time zone name, checked against the real zones and stored in its canonical spelling.
+ZoneName = NewType("ZoneName", str)
 DEFAULT_PATH = Path("salon.toml")
 SECRET_KEY = re.compile(r"(token|secret|password|api_key)$", re.IGNORECASE)
 
@@ -35,8 +43,8 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
 @attrs.frozen
 class CommunityConfig:
     name: str = "Writing group"
-    #: Used for members who have not set their own time zone.
-    timezone: str = "UTC"
+    #: Used for members who have not set their own time zone (an IANA name, any case).
+    timezone: ZoneName = ZoneName("UTC")
     #: Members who may run organiser commands, as "platform:id" (e.g. "slack:U024BE7LH").
     #: Naming one account is enough: once linked, the person is an organiser everywhere.
     organisers: tuple[str, ...] = ()
@@ -117,7 +125,120 @@ def _space_ref(text: str) -> SpaceRef:
     return SpaceRef(ref.platform, ref.id)
 
 
+class Invalid(ValueError):
+    """A value of the right kind that is still wrong; the message says why, for the key."""
+
+
+def _structure_zone(value: object, _: object) -> ZoneName:
+    if not isinstance(value, str):
+        raise Invalid("expected a time zone name such as Europe/Berlin")
+    try:
+        return ZoneName(zone_name(value))
+    except ValueError as error:
+        raise Invalid(str(error)) from None
+
+
+# TOML has a type for every value, so a value of the wrong type is a mistake, never something to
+# coerce: cattrs' defaults would turn "no" into True, 3.7 into 3, and the string "abc" given for a
+# list into ["a", "b", "c"].
+_KINDS: dict[type, str] = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+}
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return f"the string {json.dumps(shorten(value), ensure_ascii=False)}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
+
+
+def _scalar_hook(kind: type) -> Callable[[object, object], object]:
+    def structure(value: object, _: object) -> object:
+        fits = isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not fits:
+            raise Invalid(f"expected {_KINDS[kind]}, got {_kind_of(value)}")
+        return value
+
+    return structure
+
+
+def _collection_hook(type_: Any) -> Callable[[object, object], object]:
+    """Lists, tuples and sets in the config: a TOML array, never a string split into letters."""
+    args = typing.get_args(type_)
+    origin = _origin(type_) or type_
+    if origin is tuple and args and args[-1] is not Ellipsis:  # tuple[int, str]: fixed length
+        items = list_structure_factory(list[Any], converter)
+
+        def fixed(value: object, _: object) -> object:
+            values = items(_array(value, type_), list[Any])
+            if len(values) != len(args):
+                raise Invalid(f"expected a list of {len(args)} values, got {len(values)}")
+            return tuple(converter.structure(v, a) for v, a in zip(values, args, strict=True))
+
+        return fixed
+    element = args[0] if args else Any
+    items = list_structure_factory(list[element], converter)  # type: ignore[valid-type]
+    make: Callable[[list[Any]], object] = list
+    if origin in (tuple, collections.abc.Sequence):
+        make = tuple
+    elif origin in (frozenset, collections.abc.Set):
+        make = frozenset
+    elif origin in (set, collections.abc.MutableSet):
+        make = set
+
+    def structure(value: object, _: object) -> object:
+        return make(items(_array(value, type_), list[element]))  # type: ignore[valid-type]
+
+    return structure
+
+
+def _origin(type_: Any) -> Any:
+    return typing.get_origin(type_)
+
+
+def _literal_hook(type_: Any) -> Callable[[object, object], object]:
+    options = typing.get_args(type_)
+
+    def structure(value: object, _: object) -> object:
+        if value not in options or isinstance(value, bool) != isinstance(options[0], bool):
+            shown = ", ".join(json.dumps(option) for option in options)
+            raise Invalid(f"expected one of {shown}, got {_kind_of(value)}")
+        return value
+
+    return structure
+
+
+def _array(value: object, type_: Any) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        example = '["one", "two"]' if str in typing.get_args(type_) else "[1, 2]"
+        raise Invalid(f"expected a list like {example}, got {_kind_of(value)}")
+    return list(value)
+
+
 converter = cattrs.Converter(forbid_extra_keys=True)
+for _kind in _KINDS:
+    converter.register_structure_hook(_kind, _scalar_hook(_kind))
+converter.register_structure_hook_factory(
+    lambda type_: is_sequence(type_) or is_any_set(type_) or _origin(type_) is tuple,
+    _collection_hook,
+)
+converter.register_structure_hook_factory(
+    lambda type_: _origin(type_) is typing.Literal, _literal_hook
+)
+converter.register_structure_hook(ZoneName, _structure_zone)
 
 
 def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
@@ -133,6 +254,8 @@ def structure(data: Mapping[str, Any], cls: type[T], where: str) -> T:
 
 def _format(error: BaseException, expected: type | None) -> str:
     # A validator's own sentence says more than cattrs' generic "invalid value".
+    if isinstance(error, Invalid):
+        return str(error)
     if isinstance(error, ValueError) and expected is None and str(error):
         return f"invalid value: {error}"
     return format_exception(error, expected)
@@ -185,6 +308,12 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Salo
         if not isinstance(table, Mapping):
             raise ConfigError(
                 f"{name}: expected a table like [plugins.{name}] or [adapters.{name}]"
+            )
+    for name, table in adapters.items():
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(
+                f"adapters.{name}.enabled: expected true or false, got {_kind_of(enabled)}"
             )
     if not isinstance(disabled, list | tuple) or not all(isinstance(n, str) for n in disabled):
         raise ConfigError("plugins.disabled: expected a list of plugin names")

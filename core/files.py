@@ -13,6 +13,7 @@ from collections.abc import AsyncIterable, Collection
 from pathlib import PurePosixPath
 
 from salon.core.errors import UserError
+from salon.core.markup import shorten
 from salon.core.model import Attachment
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,7 +53,7 @@ def format_size(size: int) -> str:
 def shown_name(name: str) -> str:
     """A file name quoted for a reply, shortened (it is user text, escaped by the renderer)."""
     name = PurePosixPath(name.replace("\\", "/")).name or "(unnamed)"
-    return f"“{name[:77] + '…' if len(name) > 80 else name}”"
+    return f"“{shorten(name, 80)}”"
 
 
 def file_type(attachment: Attachment) -> str:

@@ -22,7 +22,7 @@ from typing import Any, ParamSpec
 import attrs
 import pluggy
 
-from salon.core.errors import AlreadyHandled, PluginError, UserError
+from salon.core.errors import AlreadyHandled, ConfigError, PluginError, UserError
 
 P = ParamSpec("P")
 #: The plugin whose hook implementation is running (a ``register`` callback reads it).
@@ -218,7 +218,9 @@ def collect(
     results = getattr(pm.hook, name)(register=register_item)
     for result in results if isinstance(results, list) else [results]:
         if isinstance(result, Failed):
-            if isinstance(result.error, PluginError):
+            # The core's own verdict on what was registered (a settings table that does not
+            # fit its class) already names the plugin's key: it is not wrapped.
+            if isinstance(result.error, PluginError | ConfigError):
                 raise result.error
             raise PluginError(
                 f"plugin {result.plugin!r} failed in {name}: {result.error!r}"
@@ -238,7 +240,7 @@ def _run_now(pending: Pending, name: str) -> None:
         steps.send(None)
     except StopIteration:
         return
-    except PluginError:
+    except (PluginError, ConfigError):
         raise
     except RuntimeError as error:
         if "event loop" in str(error):  # it awaited asyncio with no loop running yet

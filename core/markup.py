@@ -238,11 +238,36 @@ def defuse_html(markup: str) -> str:
     return "".join(atoms)
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` on one line, cut to ``limit`` characters (ending in "…"): how a reply echoes
+    what a member typed, so a 4,000-character word does not come back whole."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_safe_url(url: str) -> bool:
     """Whether a link target may be rendered as a link (http, https, mailto)."""
     return bool(SAFE_URL.match(url))
 
 
+#: Characters that take no space: some keyboards and clients put them before or inside words.
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
+
+
+def strip_zero_width(text: str) -> str:
+    """``text`` without zero-width characters (for command words, never for what is stored:
+    zero-width joiners are part of emoji and of some scripts' spelling)."""
+    return ZERO_WIDTH.sub("", text) if not text.isascii() else text
+
+
 def normalize_input(text: str) -> str:
-    """NFC-normalise inbound text so look-alike compositions compare equal."""
-    return unicodedata.normalize("NFC", text)
+    """NFC-normalise inbound text so look-alike compositions compare equal, and drop the
+    zero-width characters before the first visible one (a byte-order mark or a zero-width space
+    some clients send first would otherwise hide the command prefix)."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    start = 0
+    while start < len(text) and (text[start].isspace() or ZERO_WIDTH.match(text, start)):
+        start += 1
+    return text[start:]

@@ -21,7 +21,7 @@ from salon.core.errors import AlreadyHandled, UserError
 from salon.core.files import shown_name
 from salon.core.hookspecs import runtime
 from salon.core.interactions import EXPIRED
-from salon.core.markup import Markup, code, md, normalize_input
+from salon.core.markup import Markup, code, md, normalize_input, shorten
 from salon.core.model import ButtonPress, Member, MemberRef, Message, Person, Role
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ class Router:
                 await self._offer(ctx, message)
             return
         if problem is not None:
+            log.debug("event %s: input refused: %s", message.event_id, problem)
             ctx.reply(problem)
             await ctx.flush()
             return
@@ -202,7 +203,7 @@ class Router:
     def unknown(self, name: str) -> Markup:
         shown = self.prefix + name
         suggestions = self.bot.commands.suggest(name)
-        body = md("I don't know the command ", code(shown[:40]), ".")
+        body = md("I don't know the command ", code(shorten(shown)), ".")
         if suggestions:
             body += md(" Did you mean ", code(self.prefix + suggestions[0]), "?")
         return body + md(" Send ", code(self.prefix + "help"), " to see what I can do.")
@@ -212,6 +213,7 @@ class Router:
 
     async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
         if command.role is Role.ORGANISER and not ctx.member.is_organiser:
+            log.debug("event %s: %s refused: not an organiser", ctx.event_id, command.name)
             ctx.reply("Only organisers can use ", code(self.prefix + command.name), ".")
             await ctx.flush()
             return
@@ -219,6 +221,7 @@ class Router:
             values = parse_args(command, arguments)
             await await_maybe(command.handler(ctx, **values))
         except UserError as error:
+            log.debug("event %s: %s refused: %s", ctx.event_id, command.name, error.message)
             ctx.discard()
             ctx.reply(error.message)
             if error.show_usage:
@@ -259,6 +262,7 @@ class Router:
         try:
             await await_maybe(action.handler(ctx, press))
         except UserError as error:
+            log.debug("event %s: %s refused: %s", ctx.event_id, press.action, error.message)
             ctx.discard()
             ctx.reply(error.message)
         except AlreadyHandled:

@@ -31,6 +31,8 @@ def adapter_class(name: str) -> type[Adapter]:
     for entry in importlib.metadata.entry_points(group=ADAPTER_GROUP, name=name):
         try:
             cls = entry.load()
+        except ModuleNotFoundError as error:
+            raise ConfigError(missing_module(name, entry, error)) from None
         except (ImportError, AttributeError) as error:
             raise ConfigError(
                 f"adapters.{name}: the adapter could not be loaded: {error}"
@@ -40,6 +42,24 @@ def adapter_class(name: str) -> type[Adapter]:
         return cls
     known = ", ".join(installed_adapters()) or "none"
     raise ConfigError(f"adapters.{name}: no such adapter is installed (installed: {known})")
+
+
+def missing_module(
+    name: str, entry: importlib.metadata.EntryPoint, error: ModuleNotFoundError
+) -> str:
+    """What to ``pip install`` for adapter ``name`` whose import found a module missing: the
+    extra of the same name when its package declares one (``salon[slack]``)."""
+    module = (error.name or str(error)).split(".")[0]
+    dist = entry.dist
+    if dist is not None and name in (dist.metadata.get_all("Provides-Extra") or []):
+        install = f"`pip install '{dist.name}[{name}]'`"
+        if dist.name == "salon":
+            install += f" (in a clone of salon: `pip install '.[{name}]'`)"
+    else:
+        install = f"`pip install {module}`"
+    return (
+        f"adapters.{name}: the {name} adapter needs {module}, which is not installed; run {install}"
+    )
 
 
 def enabled_adapters(config: SalonConfig) -> Mapping[str, Mapping[str, Any]]:

@@ -77,6 +77,39 @@ class JobHandler:
 RunJob = Callable[[JobHandler, Job, AsyncConnection], Awaitable[Callable[[], Awaitable[None]]]]
 
 
+@attrs.frozen
+class ScheduledJob:
+    """A stored job, as ``salon jobs`` lists it.
+
+    :param next_run_at: the next run (UTC); ``None`` only for a job that will not run again.
+    :param tz: the zone name its recurrence is computed in.
+    """
+
+    id: int
+    kind: str
+    key: str
+    payload: Mapping[str, Any]
+    tz: str
+    next_run_at: datetime | None
+    rrule: str | None = None
+    runs: int = 0
+    last_run_at: datetime | None = None
+
+
+def _scheduled(row: sa.RowMapping) -> ScheduledJob:
+    return ScheduledJob(
+        id=row["id"],
+        kind=row["kind"],
+        key=row["key"],
+        payload=row["payload"] or {},
+        tz=row["tz"],
+        next_run_at=row["next_run_at"],
+        rrule=row["rrule"],
+        runs=row["runs"],
+        last_run_at=row["last_run_at"],
+    )
+
+
 class Scheduler:
     """Stores jobs and runs the due ones.
 
@@ -192,6 +225,39 @@ class Scheduler:
             tables.jobs.delete().where(tables.jobs.c.key.like(escaped + "%", escape="\\"))
         )
         return result.rowcount
+
+    async def scheduled(self) -> list[ScheduledJob] | None:
+        """Every stored job, the next to run first; ``None`` if the database has no jobs
+        table yet (never migrated)."""
+        async with self.storage.engine.connect() as connection:
+            exists = await connection.run_sync(
+                lambda sync: sa.inspect(sync).has_table(tables.jobs.name)
+            )
+            if not exists:
+                return None
+            rows = (
+                await connection.execute(
+                    sa.select(tables.jobs).order_by(
+                        tables.jobs.c.next_run_at.is_(None),
+                        tables.jobs.c.next_run_at,
+                        tables.jobs.c.id,
+                    )
+                )
+            ).mappings()
+            return [_scheduled(row) for row in rows]
+
+    async def cancel_id(self, job_id: int) -> ScheduledJob | None:
+        """Delete the job with this id (as ``salon jobs`` shows it); return it, or ``None``."""
+        async with self.storage.transaction() as connection:
+            row = (
+                (await connection.execute(sa.select(tables.jobs).where(tables.jobs.c.id == job_id)))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            await connection.execute(tables.jobs.delete().where(tables.jobs.c.id == job_id))
+        return _scheduled(row)
 
     async def next_run(self, key: str) -> datetime | None:
         async with self.storage.engine.connect() as connection:

@@ -39,6 +39,11 @@ class Storage:
             self.engine: AsyncEngine = create_async_engine(
                 self.url, echo=echo, **_options(self.url)
             )
+        except ModuleNotFoundError as error:
+            missing = f"database.url: cannot use {self.safe_url!r}: {error.name} is not installed"
+            if error.name == "asyncpg":
+                missing += "; run `pip install 'salon[postgres]'`"
+            raise ConfigError(missing) from None
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
             raise ConfigError(f"database.url: cannot use {self.safe_url!r}: {error}") from None
         if self.is_sqlite:

@@ -18,6 +18,7 @@ from salon.core import (
     italic,
     lines,
     md,
+    shorten,
 )
 from salon.core.hookspecs import runtime
 
@@ -44,7 +45,7 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
     if found is None:
         suggestions = ctx.bot.commands.suggest(name)
         hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
-        ctx.reply(md("There is no command ", code(name[:40]), ".") + hint)
+        ctx.reply(md("There is no command ", code(shorten(name)), ".") + hint)
         return
     rows: list[Part] = [md(bold(found.usage(prefix))), md(found.help)]
     if found.details:

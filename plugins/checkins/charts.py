@@ -1,7 +1,12 @@
-"""Rendering progress: a matplotlib bar chart (PNG, Agg, no pyplot) or a text sparkline."""
+"""Rendering progress: a matplotlib bar chart (PNG, Agg, no pyplot) or a text sparkline.
+
+matplotlib is the optional ``salon[charts]`` extra: it is imported only to draw, and without it
+``stats`` shows the sparkline, as on platforms without images.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +18,16 @@ _EPOCH = date(1970, 1, 1).toordinal()
 def _day_number(day: date) -> float:
     """Matplotlib's date number (days since its default 1970 epoch)."""
     return float(day.toordinal() - _EPOCH)
+
+
+@functools.cache
+def can_draw_charts() -> bool:
+    """Whether matplotlib is installed (checked once)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def render_chart(
@@ -35,8 +50,9 @@ def render_chart(
     axes.xaxis_date()
     if goal_line:
         axes.axhline(goal_line, color="#dd8452", linestyle="--", label=f"goal {goal_line:,.0f}")
-    # The title holds a member's name: "$…$" must not be read as mathtext (it can fail to parse).
-    axes.set_title(title, parse_math=False)
+    # The title holds a member's name: "$…$" must not be read as mathtext (it can fail to parse),
+    # and control or format characters have no glyph (matplotlib warns for each).
+    axes.set_title("".join(ch for ch in title if ch.isprintable()), parse_math=False)
     axes.set_ylabel(unit)
     axes.legend(loc="upper left", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 import attrs
 
-from salon.core import DATE, INT, UserError
+from salon.core import DATE, INT, UserError, shorten
 
 UNITS = {
     "word": "words",
@@ -39,12 +39,6 @@ WC_EXAMPLES = "wc 1200, wc +300, wc total 23400 or wc 1200 finished chapter 3"
 MAX_AMOUNT = 10_000_000
 #: How far ahead a total goal's deadline may be.
 MAX_GOAL_AHEAD = timedelta(days=10 * 366)
-
-
-def shorten(text: str, limit: int = 30) -> str:
-    """User text echoed back in an error, cut to a readable length."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @attrs.frozen

@@ -24,6 +24,7 @@ from salon.core import (
     italic,
     lines,
     md,
+    shorten,
 )
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
@@ -196,8 +197,8 @@ async def checkin_command(ctx: Context, action: str | None = None, rest: str | N
     handler = handlers.get(action.lower())
     if handler is None:
         raise UserError(
-            f"I don't know 'checkin {action}'. Try checkin join, checkin leave, or (organisers) "
-            "checkin create, checkin questions, checkin delete."
+            f"I don't know 'checkin {shorten(action)}'. Try checkin join, checkin leave, "
+            "or (organisers) checkin create, checkin questions, checkin delete."
         )
     if action.lower() in ("create", "questions", "delete") and not ctx.member.is_organiser:
         raise UserError(f"Only organisers can use checkin {action.lower()}.")

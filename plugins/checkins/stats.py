@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from salon.core import Context, Goal, Image, bold, code, lines, md
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
-from salon.plugins.checkins.charts import render_chart, sparkline
+from salon.plugins.checkins.charts import can_draw_charts, render_chart, sparkline
 from salon.plugins.checkins.goals import describe_progress, load_goal
 from salon.plugins.checkins.store import PLUGIN, is_person, plural
 from salon.plugins.checkins.streaks import load_streak
@@ -82,7 +82,7 @@ async def stats_command(ctx: Context) -> None:
         )
     )
     goal_line = _goal_line(goal, today)
-    if ctx.bot.capabilities(ctx.space.ref.platform).images:
+    if ctx.bot.capabilities(ctx.space.ref.platform).images and can_draw_charts():
         title = f"{person.display_name}: {unit} per day"
         png = await asyncio.to_thread(render_chart, days, amounts, goal_line, unit, title)
         alt = f"Bar chart of {unit} per day, {days[0]:%d %b} to {days[-1]:%d %b}"

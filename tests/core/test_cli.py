@@ -97,3 +97,87 @@ def test_run_refuses_pending_migrations_without_auto_migrate(tmp_path: Path) -> 
 def test_help_and_hooks_print(tmp_path: Path, args: list[str]) -> None:
     result = salon(*args, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout
+
+
+def test_jobs_lists_what_is_scheduled_and_cancel_deletes_one(tmp_path: Path) -> None:
+    assert salon("jobs", cwd=tmp_path).stdout == "No jobs: there is no database at salon.db yet.\n"
+    script = "!tz Europe/Berlin\n!checkin create mon,thu 09:00 digest 17:00\n!checkin join\n"
+    assert salon("run", cwd=tmp_path, stdin=script).returncode == 0
+    listed = salon("jobs", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split() == ["ID", "PLUGIN", "KIND", "NEXT", "RUN", "PAYLOAD"]
+    ask = next(row for row in rows if "checkins.ask" in row)
+    assert ask.split()[1] == "checkins"
+    assert "09:00 Europe/Berlin (in " in ask and "weekly on Mon, Thu" in ask
+    assert ask.endswith("checkin=1")
+    job_id = ask.split()[0]
+    cancelled = salon("jobs", "cancel", job_id, cwd=tmp_path)
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert cancelled.stdout.startswith(f"Cancelled job {job_id} (checkins.ask, key checkins:ask:")
+    assert "checkins.ask" not in salon("jobs", cwd=tmp_path).stdout
+
+
+def test_jobs_cancel_of_an_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
+    assert salon("db", "upgrade", cwd=tmp_path).returncode == 0
+    assert salon("jobs", cwd=tmp_path).stdout == "No jobs are scheduled.\n"
+    result = salon("jobs", "cancel", "42", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no scheduled job has id 42; `salon jobs` lists them with their ids" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "is not a valid integer" in salon("jobs", "cancel", "x", cwd=tmp_path).stderr
+
+
+def test_jobs_of_a_disabled_plugin_are_listed_without_a_handler(tmp_path: Path) -> None:
+    script = "!checkin create mon,thu 09:00\n"
+    assert salon("run", cwd=tmp_path, stdin=script).returncode == 0
+    (tmp_path / "salon.toml").write_text('[plugins]\ndisabled = ["checkins"]\n')
+    listed = salon("jobs", cwd=tmp_path).stdout
+    assert "(none: disabled or uninstalled?)  checkins.buddies" in listed
+
+
+# As if the platform's extra were not installed: an import of its SDK fails as a missing module
+# would (None in sys.modules), without uninstalling anything.
+WITHOUT = "import sys; sys.modules[{module!r}] = None; sys.argv = ['salon', *{args!r}]; " + (
+    "from salon.core.cli import main; main()"
+)
+
+
+@pytest.mark.parametrize(
+    ("adapter", "module"), [("slack", "slack_bolt"), ("telegram", "telegram"), ("matrix", "nio")]
+)
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_configured_adapter_without_its_extra_names_the_pip_install(
+    tmp_path: Path, adapter: str, module: str, command: str
+) -> None:
+    (tmp_path / "salon.toml").write_text(f"[adapters.{adapter}]\n")
+    code = WITHOUT.format(module=module, args=[command])
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert (
+        f"adapters.{adapter}: the {adapter} adapter needs {module}, which is not installed; "
+        f"run `pip install 'salon[{adapter}]'`"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_console_needs_no_platform_sdk(tmp_path: Path) -> None:
+    sdks = ("slack_bolt", "slack_sdk", "aiohttp", "telegram", "nio", "matplotlib")
+    blocked = "; ".join(f"sys.modules[{m!r}] = None" for m in sdks)
+    code = f"import sys; {blocked}; sys.argv = ['salon', 'run']; " + (
+        "from salon.core.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        input="!ping\n!wc 500\n!stats\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("pong\nLogged *500 words*")
+    assert "▁▁▁█" in result.stdout  # stats: the sparkline
+    assert result.stderr == ""

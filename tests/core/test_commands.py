@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from salon.core import DATE, INT, Arg, Command, Context, Role, UserError, choice, hookimpl
-from salon.core.commands import CommandTable, parse_args
+from salon.core.commands import CommandTable, parse_args, split_invocation
 from salon.core.errors import PluginError
 
 
@@ -195,3 +195,40 @@ def test_a_title_names_the_command_and_covers_its_leading_arguments() -> None:
     assert mine.usage("!") == "!my data <n>"
     assert [a.name for a in mine.open_args] == ["n"]
     assert GOAL.label == "goal" and GOAL.usage("!") == "!goal <amount> <unit> [by]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!echo\thi",
+        "!echo\u00a0hi",
+        "!\u200becho hi",
+        "!echo\u200b hi",
+        "\ufeff!echo hi",
+        "!ECHO\u3000hi",
+    ],
+)
+async def test_any_whitespace_ends_the_command_word_and_zero_width_is_ignored(
+    salon_bot, text: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert salon_bot.texts(await salon_bot.send(text)) == ["You said: hi"]
+
+
+def test_split_invocation_splits_on_any_whitespace() -> None:
+    assert split_invocation("wc\t500") == ("wc", "500")
+    assert split_invocation("wc\u00a0500 words") == ("wc", "500 words")
+    assert split_invocation("\u200bWC\u2060 500") == ("wc", "500")
+    assert split_invocation(" \u200b ") == ("", "")
+    assert split_invocation("ＥＣＨＯ　hi") == ("echo", "hi")
+
+
+async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # type: ignore[no-untyped-def]
+    [reply] = salon_bot.texts(await salon_bot.send("q" * 3990, dm=True))
+    assert reply.startswith("I don't know the command `!" + "q" * 38 + "…`.")
+    assert len(reply) < 120
+    [missing] = salon_bot.texts(await salon_bot.send("!help " + "z" * 3900))
+    assert missing == "There is no command `" + "z" * 39 + "…`."
+
+
+def test_invisible_separators_between_arguments_are_ignored() -> None:
+    assert parse_args(GOAL, "500\u200b words\ufeff") == {"amount": 500, "unit": "words", "by": None}

@@ -226,3 +226,35 @@ async def test_a_jobs_messages_survive_a_crash_before_they_were_sent(
     finally:
         await again.stop()
     assert len(reminders.runs) == 1
+
+
+async def test_scheduled_lists_jobs_next_first_and_cancel_id_deletes_one(database_url: str) -> None:
+    clock = ManualClock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    storage = Storage(database_url)
+
+    async def run_job(handler, job, connection):  # type: ignore[no-untyped-def]
+        raise AssertionError("not run here")
+
+    scheduler = Scheduler(storage, clock, run_job)
+    scheduler.add_handler(JobHandler("test.list", lambda ctx, job: None))
+    try:
+        assert await scheduler.scheduled() is None  # never migrated: no jobs table
+        await migrate.upgrade(storage, [])
+        assert await scheduler.scheduled() == []
+        await scheduler.schedule("later", "test.list", at=clock.now() + timedelta(days=2))
+        await scheduler.schedule(
+            "daily", "test.list", rrule="FREQ=DAILY", start=datetime(2026, 11, 27, 9, 0), tz=BERLIN
+        )
+        jobs = await scheduler.scheduled()
+        assert jobs is not None
+        assert [(job.key, job.tz, job.rrule) for job in jobs] == [
+            ("daily", "Europe/Berlin", "FREQ=DAILY"),
+            ("later", "UTC", None),
+        ]
+        assert jobs[0].next_run_at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+        cancelled = await scheduler.cancel_id(jobs[1].id)
+        assert cancelled is not None and cancelled.key == "later"
+        assert await scheduler.cancel_id(jobs[1].id) is None
+        assert [job.key for job in await scheduler.scheduled() or []] == ["daily"]
+    finally:
+        await storage.dispose()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from salon.core import Command, Context, hookimpl
-from salon.core.errors import AlreadyHandled
+from salon.core.errors import AlreadyHandled, ConfigError
 from salon.core.storage import Storage, migrate, tables
 from salon.core.testing import SalonHarness
 
@@ -113,3 +114,13 @@ async def test_a_failing_handler_changes_nothing(database_url: str, salon_clock)
         assert harness.texts(await harness.send("!count", event_id="Ev7")) == ["counted"]
     finally:
         await harness.stop()
+
+
+def test_postgres_without_its_driver_names_the_pip_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if salon[postgres] were not installed
+    with pytest.raises(ConfigError) as raised:
+        Storage("postgresql://salon:secret@db.example.org/salon")
+    assert str(raised.value) == (
+        "database.url: cannot use 'postgresql+asyncpg://salon:***@db.example.org/salon': "
+        "asyncpg is not installed; run `pip install 'salon[postgres]'`"
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from plugins.checkins.helpers import last, plain, snapshot
 from salon.core import Capabilities
 from salon.core.testing import SalonHarness
@@ -121,3 +123,12 @@ async def test_my_data_is_grammatical_and_lists_past_pairings(salon_bot: SalonHa
     await salon_bot.send("!buddy pair", as_="olive")
     text = last(await salon_bot.send("!my data", dm=True))
     assert "- with bob (paired 2026-01-05, current)" in text
+
+
+@pytest.mark.parametrize(
+    "text", ["!wc\t500", "!wc\u00a0500", "!\u200bwc 500", "\ufeff!wc 500", "!ｗｃ 500"]
+)
+async def test_a_phone_keyboards_whitespace_still_logs_the_words(
+    salon_bot: SalonHarness, text: str
+) -> None:
+    assert "Logged 500 words" in last(await salon_bot.send(text))

@@ -107,7 +107,7 @@ async def test_streak_with_grace_day(salon_bot: SalonHarness) -> None:
         ("!my stuff", "is not one of: data"),
         ("!goal 50000 words by 2040-01-01", "too far away"),
         ("!away until 2030-01-01", "more than a year away"),
-        ("!wc " + "x" * 500, "'" + "x" * 29 + "…' is not a number of words"),
+        ("!wc " + "x" * 500, "'" + "x" * 39 + "…' is not a number of words"),
         ("!wc total -5", "can't be negative"),
     ],
 )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
 from datetime import timedelta
+
+import pytest
 
 from plugins.checkins.helpers import join, last, person_id, setup_checkin, snapshot
 from salon.core import Capabilities
 from salon.core.storage import sa
 from salon.core.testing import SalonHarness
 from salon.plugins.checkins import tables
+from salon.plugins.checkins.charts import can_draw_charts
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -30,12 +35,36 @@ async def test_stats_sends_a_chart(salon_bot: SalonHarness) -> None:
     assert "The group this week: 1,550 words from 2 writers" in text
 
 
+async def test_a_name_with_invisible_characters_draws_cleanly(salon_bot: SalonHarness) -> None:
+    await salon_bot.send("!wc 800", as_="Ann\x00\u202e\u200b")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        replies = await salon_bot.send("!stats", as_="Ann\x00\u202e\u200b")
+    assert replies[-1].outbound.image is not None
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+
+
 async def test_stats_without_images_is_a_sparkline(salon_bot: SalonHarness) -> None:
     salon_bot.adapter.capabilities = Capabilities(images=False)  # type: ignore[misc]
     await salon_bot.send("!wc 800")
     replies = await salon_bot.send("!stats")
     assert replies[-1].outbound.image is None
     assert "▁" * 29 + "█" in last(replies)
+
+
+async def test_stats_without_matplotlib_is_a_sparkline(
+    salon_bot: SalonHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if salon[charts] were not installed
+    can_draw_charts.cache_clear()
+    try:
+        await salon_bot.send("!wc 800")
+        replies = await salon_bot.send("!stats")
+    finally:
+        can_draw_charts.cache_clear()
+    assert replies[-1].outbound.image is None
+    assert "▁" * 29 + "█" in last(replies)
+    assert "Something went wrong" not in last(replies)
 
 
 async def test_my_data_and_forget_me(salon_bot: SalonHarness) -> None:
