@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from salon.core import Bot, ManualClock, MemberRef, Outbound
 from salon.core.config import config_from_mapping
@@ -87,12 +88,12 @@ async def main(count: int) -> None:
         last_question = 0.0
         enqueue = bot.outbound.enqueue
 
-        def counting(outbound: Outbound, outbox_id: str | None = None) -> None:
+        def counting(outbound: Outbound, outbox_id: str | None = None, handle: Any = None) -> None:
             nonlocal last_question
             if outbound.recipient is not None and "Check-in time" in outbound.body.plain():
                 asked[outbound.recipient] += 1
                 last_question = time.perf_counter()
-            enqueue(outbound, outbox_id)
+            enqueue(outbound, outbox_id, handle)
 
         bot.outbound.enqueue = counting  # type: ignore[method-assign]
         clock.set(DUE)

@@ -69,6 +69,7 @@ from salon.core.model import (
     Space,
     SpaceRef,
 )
+from salon.core.outbound import SendHandle
 from salon.core.people import mention_person
 from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
@@ -132,6 +133,7 @@ __all__ = [
     "RetryAfter",
     "Role",
     "SalonError",
+    "SendHandle",
     "Sent",
     "Space",
     "SpaceRef",

@@ -58,10 +58,22 @@ class Rate:
 
 @attrs.frozen
 class RateLimits:
-    """A platform's pacing: overall, and per space (Telegram: 20 a minute in one group)."""
+    """A platform's pacing, which the send queue keeps.
+
+    Messages go out in lanes, one per space and one per recipient's DM; each lane keeps its
+    order and its own pace, and the platform's lanes share ``overall`` and ``in_flight``.
+
+    :param overall: all messages of the bot (Telegram: 30 a second).
+    :param per_space: each group space (Telegram: 20 a minute in one group).
+    :param per_chat: each lane, group or DM (Telegram: about one a second per chat).
+    :param in_flight: sends running at once on this platform. After a crash, at most this many
+        messages the platform accepted may be sent again (see ``salon.core.outbox``).
+    """
 
     overall: Rate | None = None
     per_space: Rate | None = None
+    per_chat: Rate | None = None
+    in_flight: int = 8
 
 
 class Adapter(abc.ABC):
@@ -105,8 +117,20 @@ class Adapter(abc.ABC):
         """Render and deliver one message.
 
         Raise ``RetryAfter`` when the platform asks to slow down (the queue retries the same
-        message), ``DeliveryError`` when retrying cannot help.
+        message), ``DeliveryError`` when retrying cannot help. ``outbound.key``, when set, is
+        the same on every attempt and after a restart: a platform that deduplicates requests
+        (Matrix transaction ids) should derive its request id from it.
         """
+
+    def lane(self, outbound: Outbound) -> tuple[str, bool]:
+        """The send lane of ``outbound`` and whether it is a group space (paced ``per_space``).
+
+        The default: a space's messages share its lane, and a DM to a recipient has the lane
+        of that recipient. Adapters that can tell a DM space from a group override this.
+        """
+        if outbound.space is not None:
+            return f"space:{outbound.space.id}", True
+        return f"dm:{outbound.recipient}", False
 
     def routes(self) -> Sequence[BaseRoute]:
         """Routes to mount on salon's web server (webhooks); none by default."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -45,7 +45,7 @@ from salon.core.model import (
     Space,
     SpaceRef,
 )
-from salon.core.outbound import Dispatcher, SendQueue
+from salon.core.outbound import Dispatcher, SendHandle, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.people import People
 from salon.core.plugins import create_plugin_manager
@@ -83,9 +83,14 @@ class Bot:
         self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
         self.storage = Storage(config.database.url)
+        if not config.database.outbox_lease > 0:
+            raise ConfigError("database.outbox_lease: give a number of seconds above 0")
+        self.outbox = Outbox(self.storage, lease=config.database.outbox_lease)
         #: The people behind the accounts: lookup by account or id, cached (``salon.core.people``).
         default_tz = ZoneInfo(config.community.timezone)  # checked when the config was loaded
-        self.people = People(self.storage, default_tz, config.organiser_refs(), self.clock)
+        self.people = People(
+            self.storage, default_tz, config.organiser_refs(), self.clock, self.outbox
+        )
         #: Link codes, linking and unlinking accounts (``salon.core.linking``).
         self.linking = Linking(self.people, self._merge_people)
         #: The community's spaces on every platform, by name (``salon.core.spaces``).
@@ -93,7 +98,6 @@ class Bot:
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
-        self.outbox = Outbox(self.storage)
         #: What the buttons and forms adapters sent mean (see ``salon.core.interactions``).
         self.interactions = Interactions(
             self.storage, self.clock, timedelta(days=config.interactions.expiry_days)
@@ -152,9 +156,7 @@ class Bot:
         if adapter.platform in self.adapters:
             raise ConfigError(f"adapters.{adapter.platform}: configured twice")
         self.adapters[adapter.platform] = adapter
-        self.outbound.add(
-            SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox.mark_done)
-        )
+        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox))
 
     async def name_of_space(self, space: SpaceRef) -> str:
         """Ask the space's adapter for its name (``""`` if it cannot say)."""
@@ -194,11 +196,8 @@ class Bot:
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
         await self.spaces.fill_names(self.name_of_space)
-        owed = await self.outbox.pending()
-        if owed:
-            log.info("sending %d messages owed from before the last stop", len(owed))
-        for outbox_id, outbound in owed:
-            self.outbound.enqueue(outbound, outbox_id)
+        await self._send_owed(await self.outbox.claim(), "from before the last stop")
+        self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
         await self._startup_plugins()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
@@ -242,8 +241,30 @@ class Bot:
                 await self.report_error(error, f"stopping adapter {adapter.platform}")
         await self.outbound.stop()
         await self.outbox.close()
+        try:
+            if released := await self.outbox.release():
+                log.info("%d owed messages left for the next start (or another worker)", released)
+        except Exception as error:
+            await self.report_error(error, "releasing the outbox rows")
         await self.storage.dispose()
         self.started = False
+
+    async def _send_owed(self, owed: Sequence[tuple[str, Outbound]], why: str) -> None:
+        if owed:
+            log.info("sending %d owed messages %s", len(owed), why)
+        for outbox_id, outbound in owed:
+            self.outbound.enqueue(outbound, outbox_id)
+
+    async def _keep_outbox_leases(self) -> None:
+        """Renew this worker's outbox leases; take over rows whose worker is gone."""
+        interval = self.outbox.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.outbox.renew()
+                await self._send_owed(await self.outbox.claim(), "taken over from a stopped worker")
+            except Exception as error:
+                await self.report_error(error, "renewing the outbox leases")
 
     async def _prune_hourly(self) -> None:
         while True:
@@ -277,9 +298,15 @@ class Bot:
             runtime.member_joined, member=member, space=space, community=self.community
         )
 
-    def send(self, outbound: Outbound) -> None:
-        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one)."""
-        self.outbound.enqueue(outbound)
+    def send(self, outbound: Outbound) -> SendHandle:
+        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one).
+
+        Returns a handle: ``await handle.sent()`` gives the ``Sent`` (platform message id and
+        space) once delivered, to edit (``Outbound(edit_of=...)``) or delete it later.
+        """
+        handle = SendHandle()
+        self.outbound.enqueue(outbound, handle=handle)
+        return handle
 
     # --- hooks -----------------------------------------------------------------------------
     async def notify(
@@ -382,7 +409,8 @@ class Bot:
         try:
             async with connection.begin_nested():
                 await await_maybe(handler.run(ctx, job))
-                ctx.outbox_ids = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+                stored = await self.outbox.store(connection, ctx.outbox, self.clock.now())
+            ctx.outbox_ids = stored  # only once the savepoint holds them
         except Exception as error:
             ctx.discard()
             await self.report_error(error, f"job {job.kind} ({job.key})")

@@ -2,7 +2,8 @@
 
 Replies and other effects are buffered and leave only after the handler's transaction commits,
 so a member is never told "saved" about something that rolled back, and a redelivered event
-that turns out to be a duplicate sends nothing.
+that turns out to be a duplicate sends nothing. Each send method returns a ``SendHandle``:
+``await handle.sent()`` (after the handler) gives the ``Sent``, to edit or delete it later.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salon.core.errors import SalonError
 from salon.core.markup import Markup, Part, md
 from salon.core.model import (
     Attachment,
@@ -30,6 +32,7 @@ from salon.core.model import (
     Sent,
     Space,
 )
+from salon.core.outbound import SendHandle
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -50,16 +53,30 @@ def _body(parts: tuple[Part, ...]) -> Markup:
 class Effects:
     """Buffered outbound messages and after-commit callbacks, flushed together."""
 
-    __slots__ = ("_after", "bot", "outbox")
+    __slots__ = ("_after", "bot", "handles", "outbox", "outbox_ids")
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.outbox: list[Outbound] = []
+        #: One handle per message of ``outbox``, in the same order.
+        self.handles: list[SendHandle] = []
+        #: Outbox row ids of the first messages of ``outbox``: those stored in a committed
+        #: transaction, so they are sent even after a crash.
+        self.outbox_ids: list[str] = []
         self._after: list[AfterCommit] = []
 
-    def send(self, outbound: Outbound) -> None:
-        """Queue a message; it leaves after the transaction commits."""
+    def _buffer(self, outbound: Outbound) -> SendHandle:
+        handle = SendHandle()
         self.outbox.append(outbound)
+        self.handles.append(handle)
+        return handle
+
+    def send(self, outbound: Outbound) -> SendHandle:
+        """Queue a message; it leaves after the transaction commits.
+
+        ``await`` the returned handle's ``sent()`` after the handler to get the ``Sent``.
+        """
+        return self._buffer(outbound)
 
     def send_direct(
         self,
@@ -69,12 +86,13 @@ class Effects:
         image: Image | None = None,
         form: Form | None = None,
         files: tuple[File, ...] = (),
-    ) -> None:
+    ) -> SendHandle:
         """Queue a direct message to ``member`` (the adapter opens the DM).
 
-        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        ``form`` is shown only where the platform has ``Capabilities.forms``. Returns the
+        message's ``SendHandle``.
         """
-        self.outbox.append(
+        return self._buffer(
             Outbound(
                 _body(parts),
                 recipient=member,
@@ -85,9 +103,9 @@ class Effects:
             )
         )
 
-    def delete(self, sent: Sent) -> None:
+    def delete(self, sent: Sent) -> SendHandle:
         """Delete a message the bot sent earlier (where the platform can)."""
-        self.outbox.append(Outbound.deletion(sent))
+        return self._buffer(Outbound.deletion(sent))
 
     async def read_file(
         self, attachment: Attachment, *, allowed: Collection[str] | None = None
@@ -147,17 +165,28 @@ class Effects:
         self._after.append(callback)
 
     def _enqueue(self) -> None:
-        for outbound in self.outbox:
-            self.bot.outbound.enqueue(outbound)
+        for index, outbound in enumerate(self.outbox):
+            outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
+            self.bot.outbound.enqueue(outbound, outbox_id, self._handle(index))
+
+    def _handle(self, index: int) -> SendHandle | None:
+        return self.handles[index] if index < len(self.handles) else None
 
     def discard(self) -> None:
-        self.outbox.clear()
+        """Drop what is buffered, except messages already stored by a committed transaction."""
+        kept = len(self.outbox_ids)
+        for handle in self.handles[kept:]:
+            handle._settle(None, SalonError("not sent: the transaction rolled back"))
+        del self.outbox[kept:]
+        del self.handles[kept:]
         self._after.clear()
 
     async def flush(self) -> None:
         """Hand the buffered messages to the send queues, then run the callbacks."""
         self._enqueue()
         self.outbox = []
+        self.handles = []
+        self.outbox_ids = []
         after, self._after = self._after, []
         for callback in after:
             try:
@@ -219,13 +248,14 @@ class Context(Effects):
         image: Image | None = None,
         form: Form | None = None,
         files: tuple[File, ...] = (),
-    ) -> None:
+    ) -> SendHandle:
         """Reply where the event came from (in its thread, if any).
 
         ``form`` is shown only where the platform has ``Capabilities.forms``; ``files`` are
-        uploaded where it has ``Capabilities.files`` and named in the text elsewhere.
+        uploaded where it has ``Capabilities.files`` and named in the text elsewhere. Returns
+        the reply's ``SendHandle``.
         """
-        self.outbox.append(
+        return self._buffer(
             Outbound(
                 _body(parts),
                 space=self.space.ref,
@@ -237,10 +267,10 @@ class Context(Effects):
             )
         )
 
-    def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> None:
+    def edit(self, message_id: str, *parts: Part, buttons: tuple[Button, ...] = ()) -> SendHandle:
         """Replace an earlier bot message in this space (e.g. after a button was pressed);
         the message shows ``buttons`` afterwards (none if none are given)."""
-        self.outbox.append(
+        return self._buffer(
             Outbound(_body(parts), space=self.space.ref, buttons=buttons, edit_of=message_id)
         )
 
@@ -252,33 +282,34 @@ class Context(Effects):
         """One transaction that also records this event in the inbound ledger.
 
         If the platform delivered this event before, ``AlreadyHandled`` is raised inside and
-        the router drops the event quietly, replies included.
+        the router drops the event quietly, replies included. The replies buffered by the end
+        of the block are stored in the durable outbox in the same transaction (unless
+        ``commands.durable_replies`` is off): an event the ledger marks as handled has its
+        answer sent even if salon crashes right after.
         """
+        stored: list[str] = []
         async with self.bot.storage.transaction() as connection:
             if not self._recorded:
                 await self.bot.storage.record_event(
                     connection, self.space.ref.platform, self.event_id, self.now()
                 )
             yield connection
+            if self.bot.config.commands.durable_replies:
+                owed = self.outbox[len(self.outbox_ids) :]
+                stored = await self.bot.outbox.store(connection, owed, self.now())
+        self.outbox_ids += stored
         self._recorded = True
 
 
 class JobContext(Effects):
     """The context of one scheduled run. ``db`` is the run's transaction, already open."""
 
-    __slots__ = ("db", "job", "outbox_ids")
+    __slots__ = ("db", "job")
 
     def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
         super().__init__(bot)
         self.job = job
         self.db = db
-        #: Ids of the durable outbox rows of ``outbox`` (set when the run's rows are stored).
-        self.outbox_ids: list[str] = []
-
-    def _enqueue(self) -> None:
-        for index, outbound in enumerate(self.outbox):
-            outbox_id = self.outbox_ids[index] if index < len(self.outbox_ids) else None
-            self.bot.outbound.enqueue(outbound, outbox_id)
 
     def now(self) -> datetime:
         return self.bot.clock.now()

@@ -40,12 +40,16 @@ class AlreadyHandled(SalonError):
 class RetryAfter(SalonError):
     """A platform asked us to slow down; the send queue waits ``seconds`` and retries.
 
-    Adapters raise it from ``send``; features never see it.
+    Only the lane of the message (its space, or its recipient's DM) waits, unless
+    ``platform_wide``: the platform said the limit is on the whole bot, so every lane of that
+    platform waits. Adapters raise it from ``send``; features never see it.
     """
 
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"rate limited, retry after {seconds:.3g}s")
+    def __init__(self, seconds: float, *, platform_wide: bool = False) -> None:
+        where = " (whole platform)" if platform_wide else ""
+        super().__init__(f"rate limited{where}, retry after {seconds:.3g}s")
         self.seconds = seconds
+        self.platform_wide = platform_wide
 
 
 class DeliveryError(SalonError):

@@ -321,6 +321,8 @@ class Outbound:
     :param files: files to attach, uploaded where ``Capabilities.files`` is true.
     :param delete: remove the message ``edit_of`` instead of replacing it (where
         ``Capabilities.deletes``); build one with ``Outbound.deletion``.
+    :param key: an idempotency key, the same on every attempt and after a restart (the send
+        queue sets it to the outbox row's id for durable messages).
     """
 
     body: Markup
@@ -334,6 +336,7 @@ class Outbound:
     form: Form | None = None
     files: tuple[File, ...] = ()
     delete: bool = False
+    key: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.space is None) == (self.recipient is None):

@@ -1,46 +1,93 @@
-"""The durable outbox: what a scheduled job sends survives a crash between commit and send.
+"""The durable outbox: what a scheduled job sends survives a crash, and is sent once.
 
 A job's messages are written to ``salon_outbox`` inside the job's own transaction, so the job
-advancing and its messages being owed commit together. The send queue reports each delivery
-(or final failure) and the row is deleted, in small batches; at startup, rows still there are
-sent again. Delivery is therefore at-least-once across a crash, exactly once otherwise.
-Command replies do not go through here: they answer a live message and stay in memory.
+advancing and its messages being owed commit together. Each row belongs to the worker that
+wrote (or claimed) it, for a lease it renews while it sends; another worker takes a row over
+only once the lease has run out (or, on the same host, once the owning process has died), and
+claims go through ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two live workers never send the
+same row.
+
+A row is deleted as soon as its message is delivered: the send queue awaits ``delivered``
+before it sends the next message of that lane, and concurrent lanes share one commit (group
+commit). So after a crash at most the messages in flight at that instant (one per lane being
+sent, at most ``RateLimits.in_flight`` per platform) can be sent again: the platform accepted
+them but the process died before the delete committed. That window cannot be closed on a
+platform with no idempotency key (Telegram, Slack, a terminal): accepting the message and
+committing the delete are two systems, and either order loses or repeats the one message
+between them. Matrix closes it: its transaction id is derived from the row's id
+(``Outbound.key``), and the homeserver stores a repeated transaction once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salon.core.model import Outbound
+from salon.core.model import MemberRef, Outbound, SpaceRef
 from salon.core.serialization import outbound_from_json, outbound_to_json
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 
+#: How many rows one claim takes at most (the rest wait for the next pass).
+CLAIM_BATCH = 5000
+
+
+def _pid_namespace() -> str:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "-"
+
+
+def _wall_now() -> datetime:
+    # Leases measure real time passing between processes, not the bot's (possibly manual) clock.
+    return datetime.now(UTC)
+
 
 class Outbox:
-    """Stores owed messages and forgets them once delivered."""
+    """Stores owed messages, leases them to this worker, and deletes each once delivered.
 
-    def __init__(self, storage: Storage) -> None:
+    :param lease: seconds a worker holds the rows it sends; renewed every third of it.
+    """
+
+    def __init__(self, storage: Storage, *, lease: float = 60.0) -> None:
         self.storage = storage
-        self._done: list[str] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self.lease = timedelta(seconds=lease)
+        #: Where this worker runs: the host and its process-id namespace (containers that share
+        #: a host name have their own), so a process id means the same process only there.
+        self.host = f"{socket.gethostname()[:24]}/{_pid_namespace()}"
+        #: This worker's name on its rows: host, process id and a random part.
+        self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        #: Ids of rows this worker has queued and not yet settled.
+        self.held: set[str] = set()
+        self._deleting: list[str] = []
+        self._commit: asyncio.Future[None] | None = None
+        self._committer: asyncio.Task[None] | None = None
+        self._deleter: AsyncConnection | None = None
+        #: Rows deleted by ``forget_addressed_to`` whose messages may still be queued here.
+        self.cancelled: set[str] = set()
 
+    # --- writing ---------------------------------------------------------------------------
     async def store(
         self, connection: AsyncConnection, outbounds: Sequence[Outbound], now: datetime
     ) -> list[str]:
-        """Write ``outbounds`` in the caller's transaction; return their ids, in order."""
+        """Write ``outbounds`` in the caller's transaction, owned by this worker; return their
+        ids, in order."""
         if not outbounds:
             return []
         ids = [uuid.uuid4().hex for _ in outbounds]
+        lease_until = _wall_now() + self.lease
         rows = [
             {
                 "id": outbox_id,
@@ -48,49 +95,190 @@ class Outbox:
                 "platform": outbound.platform,
                 "payload": outbound_to_json(outbound),
                 "created_at": now,
+                "owner": self.owner,
+                "lease_until": lease_until,
+                "recipient": str(outbound.recipient) if outbound.recipient else None,
+                "space": str(outbound.space) if outbound.space else None,
             }
             for position, (outbox_id, outbound) in enumerate(zip(ids, outbounds, strict=True))
         ]
         await connection.execute(tables.outbox.insert(), rows)
         return ids
 
-    def mark_done(self, outbox_id: str) -> None:
-        """The message was delivered (or given up on): delete its row soon, with others."""
-        self._done.append(outbox_id)
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+    def hold(self, outbox_id: str) -> None:
+        """The row's message has been handed to a send queue (after its transaction committed)."""
+        self.held.add(outbox_id)
 
-    async def _flush(self) -> None:
-        while self._done:
-            batch, self._done = self._done[:500], self._done[500:]
+    # --- settling --------------------------------------------------------------------------
+    async def delivered(self, outbox_id: str) -> None:
+        """The message was delivered (or given up on): delete its row; return once committed.
+
+        Rows settled while a commit is running share the next one.
+        """
+        self._deleting.append(outbox_id)
+        if self._commit is None:
+            self._commit = asyncio.get_running_loop().create_future()
+        commit = self._commit
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.get_running_loop().create_task(self._delete_settled())
+        await asyncio.shield(commit)
+
+    async def _delete_settled(self) -> None:
+        while self._deleting:
+            await asyncio.sleep(0)  # let the lanes finishing this very moment join the batch
+            batch, self._deleting = self._deleting, []
+            commit, self._commit = self._commit, None
             try:
-                async with self.storage.transaction() as connection:
-                    await connection.execute(
-                        tables.outbox.delete().where(tables.outbox.c.id.in_(batch))
-                    )
+                await self._delete(batch)
             except Exception:
-                log.exception("could not clear %d delivered outbox rows", len(batch))
-                return
+                log.exception("could not delete %d delivered outbox rows", len(batch))
+            finally:
+                self.held.difference_update(batch)
+                if commit is not None and not commit.done():
+                    commit.set_result(None)
+
+    async def _delete(self, ids: list[str]) -> None:
+        # One connection kept for these deletes: a commit per delivery is the hot path, and a
+        # pool checkout and reset cost as much again as the delete itself.
+        if self._deleter is None:
+            self._deleter = await self.storage.engine.connect()
+        connection = self._deleter
+        try:
+            async with connection.begin():
+                for start in range(0, len(ids), 500):
+                    chunk = tables.outbox.c.id.in_(ids[start : start + 500])
+                    await connection.execute(tables.outbox.delete().where(chunk))
+        except Exception:
+            self._deleter = None
+            with contextlib.suppress(Exception):
+                await connection.close()
+            raise
 
     async def settle(self) -> None:
-        """Wait until every delivered message's row is deleted."""
-        if self._flusher is not None:
-            await self._flusher
-        if self._done:
-            await self._flush()
+        """Wait until every settled message's row is deleted."""
+        while self._committer is not None and not self._committer.done():
+            await asyncio.shield(self._committer)
 
-    close = settle
+    # --- leases ----------------------------------------------------------------------------
+    async def claim(self) -> list[tuple[str, Outbound]]:
+        """Take the rows no live worker holds (never owned, lease run out, owner dead on this
+        host), oldest first, and lease them to this worker."""
+        now = _wall_now()
+        async with self.storage.transaction() as connection:
+            await self._expire_dead_owners(connection, now)
+            free = sa.or_(tables.outbox.c.owner.is_(None), tables.outbox.c.lease_until < now)
+            query = (
+                sa.select(tables.outbox.c.id, tables.outbox.c.payload)
+                .where(free, tables.outbox.c.owner.is_distinct_from(self.owner))
+                .order_by(tables.outbox.c.created_at, tables.outbox.c.position)
+                .limit(CLAIM_BATCH)
+            )
+            if self.storage.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = (await connection.execute(query)).all()
+            ids = [row.id for row in rows]
+            for start in range(0, len(ids), 500):
+                await connection.execute(
+                    tables.outbox.update()
+                    .where(tables.outbox.c.id.in_(ids[start : start + 500]))
+                    .values(owner=self.owner, lease_until=now + self.lease)
+                )
+        owed = []
+        for row in rows:
+            try:
+                owed.append((row.id, outbound_from_json(row.payload)))
+            except Exception:
+                log.exception("outbox row %s cannot be read; dropped", row.id)
+                await self.delivered(row.id)
+        return owed
 
-    async def pending(self) -> list[tuple[str, Outbound]]:
-        """Messages owed from before the last stop, oldest first."""
-        order = (tables.outbox.c.created_at, tables.outbox.c.position)
-        async with self.storage.engine.connect() as connection:
-            rows = await connection.execute(sa.select(tables.outbox).order_by(*order))
-            owed = []
-            for row in rows:
-                try:
-                    owed.append((row.id, outbound_from_json(row.payload)))
-                except Exception:
-                    log.exception("outbox row %d cannot be read; dropped", row.id)
-                    self.mark_done(row.id)
-            return owed
+    async def _expire_dead_owners(self, connection: AsyncConnection, now: datetime) -> None:
+        owners = await connection.execute(
+            sa.select(tables.outbox.c.owner)
+            .where(tables.outbox.c.owner.is_not(None), tables.outbox.c.lease_until >= now)
+            .distinct()
+        )
+        dead = [owner for (owner,) in owners if owner != self.owner and self._is_dead(owner)]
+        if dead:
+            log.info("taking over the outbox rows of %d stopped workers on this host", len(dead))
+            await connection.execute(
+                tables.outbox.update().where(tables.outbox.c.owner.in_(dead)).values(owner=None)
+            )
+
+    def _is_dead(self, owner: str) -> bool:
+        host, _, rest = owner.partition(":")
+        pid_text = rest.partition(":")[0]
+        if host != self.host or not pid_text.isdigit():
+            return False  # another machine's worker: only its lease tells
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+
+    async def renew(self) -> int:
+        """Extend the lease of every row this worker holds; return how many."""
+        async with self.storage.transaction() as connection:
+            result = await connection.execute(
+                tables.outbox.update()
+                .where(tables.outbox.c.owner == self.owner)
+                .values(lease_until=_wall_now() + self.lease)
+            )
+        return result.rowcount
+
+    async def release(self) -> int:
+        """Give up this worker's unsent rows (on stop), so another worker need not wait."""
+        async with self.storage.transaction() as connection:
+            result = await connection.execute(
+                tables.outbox.update()
+                .where(tables.outbox.c.owner == self.owner)
+                .values(owner=None, lease_until=None)
+            )
+        self.held.clear()
+        return result.rowcount
+
+    async def close(self) -> None:
+        """Wait for the last deletes and close their connection."""
+        await self.settle()
+        if self._deleter is not None:
+            connection, self._deleter = self._deleter, None
+            await connection.close()
+
+    # --- privacy ---------------------------------------------------------------------------
+    async def forget_addressed_to(
+        self,
+        connection: AsyncConnection,
+        members: Sequence[MemberRef] = (),
+        spaces: Sequence[SpaceRef] = (),
+    ) -> int:
+        """Delete owed messages addressed to ``members`` (DMs) or posted in ``spaces`` (their DM
+        spaces), in the caller's transaction; return how many. Used by ``forget me``."""
+        targets = []
+        if members:
+            targets.append(tables.outbox.c.recipient.in_([str(ref) for ref in members]))
+        if spaces:
+            targets.append(tables.outbox.c.space.in_([str(ref) for ref in spaces]))
+        if not targets:
+            return 0
+        addressed = sa.or_(*targets)
+        ids = [
+            row.id
+            for row in await connection.execute(sa.select(tables.outbox.c.id).where(addressed))
+        ]
+        if not ids:
+            return 0
+        await connection.execute(tables.outbox.delete().where(addressed))
+        # The queue skips these if they are still waiting (a rollback would leave them owed
+        # until this worker's next start).
+        self.cancelled.update(ids)
+        return len(ids)
+
+    def is_cancelled(self, outbox_id: str) -> bool:
+        """Whether the row was forgotten while its message waited in a send queue."""
+        if outbox_id in self.cancelled:
+            self.cancelled.discard(outbox_id)
+            self.held.discard(outbox_id)
+            return True
+        return False

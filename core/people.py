@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from salon.core.clock import Clock
 from salon.core.markup import Markup, md, mention
 from salon.core.model import Member, MemberRef, Person, Role
+from salon.core.outbox import Outbox
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
 
@@ -41,8 +42,11 @@ class People:
         default_tz: ZoneInfo,
         organisers: frozenset[MemberRef],
         clock: Clock,
+        outbox: Outbox | None = None,
     ) -> None:
         self.storage = storage
+        #: Messages still owed to a person's accounts are deleted when they are forgotten.
+        self.outbox = outbox
         self.default_tz = default_tz
         self.organisers = organisers
         self.clock = clock
@@ -286,11 +290,13 @@ class People:
         self.invalidate(person.id)
 
     async def forget(self, connection: AsyncConnection, person: Person) -> None:
-        """Delete what the core keeps about a person: accounts, link codes, the person row.
+        """Delete what the core keeps about a person: accounts, link codes, the person row,
+        and the messages still owed to any of their accounts in the outbox.
 
-        Features delete their own rows in ``forget_person``; the outbox keeps only messages
-        already on their way.
+        Features delete their own rows in ``forget_person``.
         """
+        if self.outbox is not None:
+            await self.outbox.forget_addressed_to(connection, members=list(person.accounts))
         await connection.execute(
             tables.link_codes.delete().where(tables.link_codes.c.person_id == person.id)
         )

@@ -21,6 +21,8 @@ organisers = ["console:you"]
 url = "sqlite:///salon.db"
 # Apply migrations at `salon run`; set to false to run `salon db upgrade` yourself.
 auto_migrate = true
+# Workers sharing one PostgreSQL database: seconds a worker holds the messages it is sending.
+# outbox_lease = 60
 
 [commands]
 # Commands in group spaces start with this; in direct messages it is optional.

@@ -33,6 +33,7 @@ from salon.core import (
     MemberRef,
     Message,
     Outbound,
+    RateLimits,
     Role,
     Sent,
     Space,
@@ -73,6 +74,8 @@ class ConsoleAdapter(Adapter):
     capabilities: ClassVar[Capabilities] = Capabilities(
         buttons=True, images=True, direct_messages=True, edits=True, files=True, deletes=True
     )
+    # A terminal shows one message at a time; so after a crash at most one may show twice.
+    rate_limits: ClassVar[RateLimits] = RateLimits(in_flight=1)
     config_class: ClassVar[type[Any] | None] = ConsoleConfig
 
     def __init__(

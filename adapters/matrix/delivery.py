@@ -1,8 +1,9 @@
 """Delivering one ``Outbound``: room (or DM room), relations, image upload, choices, errors.
 
-The core's send queue calls this one message at a time and retries the *same* ``Outbound``
-object after ``RetryAfter`` or a transient error. Each message gets its transaction ids on its
-first attempt and keeps them for every retry, so the homeserver, which deduplicates by
+The core's send queue calls this for several rooms at once (one message per room at a time) and
+retries the *same* ``Outbound`` object after ``RetryAfter`` or a transient error. Each message
+gets its transaction ids on its first attempt and keeps them for every retry (a durable one
+derives them from its outbox row, so also after a restart), so the homeserver, which deduplicates by
 transaction id per device (https://spec.matrix.org/v1.11/client-server-api/#transaction-identifiers),
 stores each event once however often the request is repeated. Parts already delivered (the
 text, the uploaded image) are not sent again.
@@ -21,7 +22,13 @@ import attrs
 import nio
 
 from salon.adapters.matrix.buttons import Pending
-from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
+from salon.adapters.matrix.render import (
+    HTML_FORMAT,
+    PLATFORM,
+    keycap,
+    message_content,
+    msgtype_for,
+)
 from salon.core import DeliveryError, File, Image, Outbound, RetryAfter, Sent, SpaceRef
 from salon.core.markup import defuse
 
@@ -55,13 +62,23 @@ class Sender:
         self.adapter = adapter
         self._run = f"{time.time_ns():x}"
         self._seq = itertools.count(1)
-        self._attempt: Attempt | None = None
+        #: Attempts under way, by message: the send queue runs several lanes at once.
+        self._attempts: dict[int, Attempt] = {}
 
     def attempt_for(self, outbound: Outbound) -> Attempt:
-        """The attempt of this very object (a retry), or a new one with fresh txn ids."""
-        attempt = self._attempt
+        """The attempt of this very object (a retry), or a new one.
+
+        A durable message's txn ids come from its ``key`` (its outbox row), so a resend after
+        a crash is stored once by the homeserver; other messages get fresh ones.
+        """
+        attempt = self._attempts.get(id(outbound))
         if attempt is None or attempt.outbound is not outbound:
-            attempt = self._attempt = Attempt(outbound, f"salon.{self._run}.{next(self._seq)}")
+            txn = (
+                f"salon.{outbound.key}" if outbound.key else f"salon.{self._run}.{next(self._seq)}"
+            )
+            attempt = self._attempts[id(outbound)] = Attempt(outbound, txn)
+            while len(self._attempts) > 256:  # given up (DeliveryError): forget the oldest
+                del self._attempts[next(iter(self._attempts))]
         return attempt
 
     async def send(self, outbound: Outbound) -> Sent:
@@ -73,13 +90,15 @@ class Sender:
             assert outbound.edit_of is not None
             await self._redact(attempt, outbound.edit_of)
             await self.adapter.pending.remove(room_id, outbound.edit_of)
-            self._attempt = None
+            self._attempts.pop(id(outbound), None)
             return Sent(outbound.edit_of, SpaceRef(PLATFORM, room_id))
         first: str | None = None
         if outbound.edit_of is not None:
             first = await self._send_part(attempt, 0, "m.room.message", _edit(outbound))
         elif outbound.body or outbound.buttons:
-            content = message_content(outbound.body, outbound.buttons)
+            content = message_content(
+                outbound.body, outbound.buttons, msgtype=msgtype_for(outbound)
+            )
             _relate(content, outbound)
             first = await self._send_part(attempt, 0, "m.room.message", content)
         if outbound.image is not None:
@@ -103,7 +122,7 @@ class Sender:
                     }
                 }
                 await self._send_part(attempt, 10 + number, "m.reaction", reaction)
-        self._attempt = None
+        self._attempts.pop(id(outbound), None)
         assert first is not None, "an Outbound always has a body, buttons, an image or files"
         # An edit is reported as the message it edits: a later edit must replace the original
         # (https://spec.matrix.org/v1.11/client-server-api/#validity-of-replacement-events).

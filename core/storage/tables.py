@@ -99,6 +99,7 @@ spaces = sa.Table(
 
 #: Messages that scheduled jobs sent, written in the job's transaction and deleted once
 #: delivered: a crash between the commit and the send loses nothing (see ``salon.core.outbox``).
+#: ``owner`` holds a row until ``lease_until``; ``recipient``/``space`` are "platform:id".
 outbox = sa.Table(
     "salon_outbox",
     metadata,
@@ -107,6 +108,10 @@ outbox = sa.Table(
     sa.Column("platform", sa.String(32), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("owner", sa.String(64), nullable=True, index=True),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("recipient", sa.String(300), nullable=True, index=True),
+    sa.Column("space", sa.String(300), nullable=True),
 )
 
 #: What buttons and forms the adapters sent mean, by the key the platform hands back on a

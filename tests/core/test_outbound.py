@@ -99,3 +99,102 @@ def test_window_allows_bursts_up_to_the_count() -> None:
     window.record(0.1)
     assert window.delay(0.5) == 0.5
     assert window.delay(1.05) == 0.0
+
+
+class Throttled(Flaky):
+    """Space ``slow`` answers every first attempt with RetryAfter (one chat's flood control)."""
+
+    def __init__(self, seconds: float, *, platform_wide: bool = False) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.platform_wide = platform_wide
+        self.refused: set[str] = set()
+
+    async def send(self, outbound: Outbound) -> Sent:
+        text = outbound.body.plain()
+        if outbound.space == SpaceRef("flaky", "slow") and text not in self.refused:
+            self.refused.add(text)
+            raise RetryAfter(self.seconds, platform_wide=self.platform_wide)
+        return await super().send(outbound)
+
+
+async def _quiet(*args: object) -> None:
+    return None
+
+
+async def test_a_throttled_lane_does_not_delay_the_others() -> None:
+    adapter = Throttled(0.5)
+    queue = SendQueue(adapter, _quiet, _quiet)
+    queue.start()
+    started = time.monotonic()
+    for n in range(3):
+        queue.put(message(n, "slow"))
+    for n in range(10):
+        queue.put(message(100 + n, f"dm{n}"))
+    await asyncio.wait_for(queue.drain(), 10)
+    await queue.stop()
+    at = dict(adapter.delivered)
+    assert max(at[f"m{100 + n}"] for n in range(10)) - started < 0.2
+    slow = [text for text, _ in adapter.delivered if int(text[1:]) < 100]
+    assert slow == ["m0", "m1", "m2"]  # order kept in the throttled lane
+    assert at["m0"] - started >= 0.49
+
+
+async def test_a_platform_wide_retry_after_pauses_every_lane() -> None:
+    adapter = Throttled(0.3, platform_wide=True)
+    queue = SendQueue(adapter, _quiet, _quiet)
+    queue.start()
+    queue.put(message(0, "slow"))
+    await asyncio.sleep(0.05)  # the refusal has come back
+    started = time.monotonic()
+    queue.put(message(1, "other"))
+    await asyncio.wait_for(queue.drain(), 10)
+    await queue.stop()
+    assert dict(adapter.delivered)["m1"] - started >= 0.2
+
+
+async def test_sending_yields_so_other_work_runs_during_a_long_queue() -> None:
+    adapter = Flaky()  # no pacing, and send never awaits anything
+    adapter.rate_limits = RateLimits()  # type: ignore[misc]
+    queue = SendQueue(adapter, _quiet, _quiet)
+    seen: list[int] = []
+
+    async def ticker() -> None:
+        while True:
+            seen.append(len(adapter.delivered))
+            await asyncio.sleep(0)
+
+    for n in range(500):
+        queue.put(message(n, f"dm{n % 50}"))
+    queue.start()
+    tick = asyncio.get_running_loop().create_task(ticker())
+    await asyncio.wait_for(queue.drain(), 10)
+    tick.cancel()
+    await queue.stop()
+    assert len(adapter.delivered) == 500
+    assert any(0 < count < 500 for count in seen)
+
+
+async def test_the_handle_gives_the_sent_message() -> None:
+    from salon.core import SendHandle
+
+    adapter = Flaky()
+    failures: list[str] = []
+
+    async def on_failure(outbound: Outbound, error: DeliveryError) -> None:
+        failures.append(error.reason)
+
+    queue = SendQueue(adapter, on_failure, _quiet)
+    queue.start()
+    delivered, refused = SendHandle(), SendHandle()
+    adapter.script = [None, DeliveryError("blocked")]
+    queue.put(message(0), handle=delivered)
+    queue.put(message(1), handle=refused)
+    assert await asyncio.wait_for(delivered.sent(), 5) == Sent("1", SpaceRef("flaky", "c1"))
+    try:
+        await asyncio.wait_for(refused.sent(), 5)
+    except DeliveryError as error:
+        assert error.reason == "blocked"
+    else:
+        raise AssertionError("a refused message has no Sent")
+    await queue.stop()

@@ -200,21 +200,26 @@ async def test_a_jobs_messages_survive_a_crash_before_they_were_sent(
     from salon.core.storage import sa, tables
     from salon.core.testing import SalonHarness
 
-    at = salon_bot.clock.now() + timedelta(minutes=5)
-    await salon_bot.bot.scheduler.schedule(
-        "once:bob", "test.remind", at=at, payload={"member": "bob"}
-    )
+    # A short lease: the crashed worker runs in this very process, so only its lease tells.
+    config = {**salon_config, "database": {**salon_config["database"], "outbox_lease": 0.3}}
+    await salon_bot.stop()
+    first = SalonHarness(config, salon_bot.clock, salon_plugins)
+    await first.start()
+    at = first.clock.now() + timedelta(minutes=5)
+    await first.bot.scheduler.schedule("once:bob", "test.remind", at=at, payload={"member": "bob"})
     # the send queue dies before delivering: the job has committed, its message is owed
-    await salon_bot.bot.outbound.queues["memory"].stop()
-    salon_bot.clock.advance(timedelta(minutes=10))
-    await salon_bot.bot.scheduler.run_due()
-    assert salon_bot.sent_to("bob") == []
-    await salon_bot.bot.storage.dispose()  # the process is gone: nothing drained, nothing stopped
-    salon_bot.bot.started = False  # so the fixture does not try to stop it
+    await first.bot.outbound.queues["memory"].stop()
+    first.clock.advance(timedelta(minutes=10))
+    await first.bot.scheduler.run_due()
+    assert first.sent_to("bob") == []
+    await first.bot.loops.close()  # the process is gone: nothing drained, nothing stopped
+    await first.bot.storage.dispose()
 
-    again = SalonHarness(salon_config, salon_bot.clock, salon_plugins)
+    again = SalonHarness(config, first.clock, salon_plugins)
     await again.start()
     try:
+        assert again.sent_to("bob") == []  # still leased to the crashed worker
+        await asyncio.sleep(0.5)  # the lease runs out; the renewal pass takes the row over
         await again.bot.outbound.drain()
         await again.bot.outbox.settle()
         assert again.texts(again.sent_to("bob")) == ["Time to write!"]

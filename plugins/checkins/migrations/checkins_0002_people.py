@@ -1,6 +1,6 @@
 """Check-ins belong to people: every ``(platform, member_id)`` becomes ``person_id``.
 
-Each account already has a person (core revision ``core_0004_people``); an account the core never
+Each account already has a person (core revision ``core_0005_people``); an account the core never
 stored gets one here. Nothing is lost: every goal, progress row, streak, pause, participation,
 answer, buddy sign-up and pairing moves to the account's person. Before this revision an
 account was its own person, so no two rows collide.
@@ -21,7 +21,7 @@ from salon.core.storage import UTCDateTime, sa
 revision = "checkins_0002"
 down_revision = "checkins_0001"
 branch_labels = None
-depends_on = "core_0004_people"
+depends_on = "core_0005_people"
 
 members = sa.table(
     "salon_members",

@@ -88,3 +88,18 @@ async def test_forbidden_is_a_delivery_error(bot: Bot) -> None:
 
     with pytest.raises(DeliveryError, match="M_FORBIDDEN"):
         raise_for(error, "sending")
+
+
+async def test_a_durable_message_keeps_its_transaction_id_across_a_restart(bot: Bot) -> None:
+    from salon.adapters.matrix.delivery import Sender
+
+    fake = FakeRoomSend({"event_id": "$1"}, {"event_id": "$1"})
+    adapter = bot.adapters["matrix"]
+    adapter.client.room_send = fake  # type: ignore[method-assign]
+    # The same outbox row, sent before a crash and again by the next process (a new Sender,
+    # a new Outbound object): the homeserver sees one transaction id and stores one event.
+    before = Outbound(md("Check-in time"), space=ROOM, key="0f3c9a")
+    after = Outbound(md("Check-in time"), space=ROOM, key="0f3c9a")
+    await Sender(adapter).send(before)
+    await Sender(adapter).send(after)
+    assert fake.calls[0][3] == fake.calls[1][3] == "salon.0f3c9a.0"

@@ -274,3 +274,19 @@ def test_a_member_of_another_platform_is_not_a_telegram_username() -> None:
     parsed = parse_html(HTML.render(md("hi ", mention(MemberRef("slack", "U1"), "durov"))))
     assert parsed.text == "hi @\u2060durov"
     assert parsed.entities == []
+
+
+def test_a_private_chat_shares_the_members_dm_lane_and_a_group_is_paced_per_group(
+    tmp_path: Path,
+) -> None:
+    from salon.adapters.telegram import TelegramAdapter
+    from salon.core import Outbound, SpaceRef
+
+    config = config_from_mapping({"database": {"url": f"sqlite:///{tmp_path / 's.db'}"}})
+    env = {"SALON_TELEGRAM_TOKEN": "7000000001:AAEmulatorTokenForSalonTests_0123456"}
+    adapter = TelegramAdapter(Bot(config, env=env), env=env)
+    reply_in_dm = Outbound(md("hi"), space=SpaceRef("telegram", "10001"))
+    direct = Outbound(md("hi"), recipient=MemberRef("telegram", "10001"))
+    group = Outbound(md("hi"), space=SpaceRef("telegram", "-100123"))
+    assert adapter.lane(reply_in_dm) == adapter.lane(direct) == ("dm:telegram:10001", False)
+    assert adapter.lane(group) == ("space:-100123", True)

@@ -104,7 +104,7 @@ class BotApi:
         files = files or {}
         try:
             for limit in self.rate_limits:
-                if limit.applies_to(method):
+                if limit.applies_to(method, params):
                     limit.times -= 1
                     raise ApiError(
                         429,

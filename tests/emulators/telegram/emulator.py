@@ -279,9 +279,17 @@ class TelegramEmulator:
 
     # -- fault injection ---------------------------------------------------------------------
 
-    def rate_limit(self, method: str | None = None, times: int = 1, retry_after: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method`` (any if None) with 429 retry_after."""
-        self.api.rate_limits.append(RateLimit(method, times, retry_after))
+    def rate_limit(
+        self,
+        method: str | None = None,
+        times: int = 1,
+        retry_after: int = 1,
+        *,
+        chat_id: int | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` (any if None; to ``chat_id`` only, if
+        given) with 429 retry_after."""
+        self.api.rate_limits.append(RateLimit(method, times, retry_after, chat_id))
 
     def fail(self, method: str | None = None, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` (any if None) with an HTML 502 page,

@@ -44,9 +44,13 @@ class RateLimit:
     method: str | None
     times: int
     retry_after: int
+    #: Only calls to this chat (one group's flood control), or any chat if None.
+    chat_id: int | None = None
 
-    def applies_to(self, method: str) -> bool:
-        """Whether this limit still bites calls of ``method``."""
+    def applies_to(self, method: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Whether this limit still bites calls of ``method`` (with ``params``)."""
+        if self.chat_id is not None and (params or {}).get("chat_id") != self.chat_id:
+            return False
         return self.times > 0 and (self.method is None or self.method.lower() == method.lower())
 
 

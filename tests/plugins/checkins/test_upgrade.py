@@ -1,6 +1,6 @@
 """Upgrading a database made by the previous release (accounts, not people) loses nothing.
 
-The fixture builds the old schema with the old revisions (up to core_0003_interactions and
+The fixture builds the old schema with the old revisions (up to core_0004 and
 checkins_0001), fills
 it as that release would have, then upgrades to the current heads.
 """
@@ -202,7 +202,7 @@ async def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     else:
         url = str(request.getfixturevalue("postgres_db_url"))
     storage = Storage(url)
-    assert await migrate.upgrade(storage, MIGRATIONS, target="core_0003_interactions")
+    assert await migrate.upgrade(storage, MIGRATIONS, target="core_0004")
     assert await migrate.upgrade(storage, MIGRATIONS, target="checkins_0001")
     async with storage.transaction() as db:
         old = sa.MetaData()
@@ -220,7 +220,7 @@ async def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
                     sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), 10)")
                 )
     applied = await migrate.upgrade(storage, MIGRATIONS)
-    assert sorted(applied) == ["checkins_0002", "core_0004_people"]
+    assert sorted(applied) == ["checkins_0002", "core_0005_people"]
     try:
         yield storage
     finally:

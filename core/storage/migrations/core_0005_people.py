@@ -3,8 +3,8 @@
 Accounts without a person get one each; a person's time zone is the one any of their
 accounts had. Adds the one-time link codes and the community's spaces.
 
-Revision ID: core_0004_people
-Revises: core_0003_interactions
+Revision ID: core_0005_people
+Revises: core_0004
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from salon.core.storage.types import UTCDateTime
 
-revision = "core_0004_people"
-down_revision = "core_0003_interactions"
+revision = "core_0005_people"
+down_revision = "core_0004"
 branch_labels = None
 depends_on = None
 
