@@ -108,7 +108,7 @@ def show(ctx: Context) -> None:
 async def schedule_daily(ctx: Context, at: time) -> None:
     if ctx.space.is_direct:
         raise UserError("Run this in the space that should get the message.")
-    tz = await ctx.bot.profiles.timezone(ctx.member.ref)
+    tz = ctx.person.tz
     space = ctx.space.ref
     async with ctx.transaction() as db:
         here = (daily.c.platform == space.platform) & (daily.c.space_id == space.id)

@@ -209,7 +209,7 @@ class SalonHarness:
             raise KeyError(f"no platform {name!r} in this harness (see salon_platforms)")
         return self.adapters[name]
 
-    def member(self, name: str, *, platform: str | None = None) -> Member:
+    def member(self, name: str, platform: str | None = None) -> Member:
         """Member ``name`` on ``platform`` (default: the first), an organiser if configured."""
         adapter = self._adapter(platform)
         organisers = self.bot.config.organiser_refs()
@@ -336,7 +336,7 @@ class SalonHarness:
         return self.replies[before:]
 
     # --- looking at what was sent ----------------------------------------------------------
-    def sent_to(self, name: str, *, platform: str | None = None) -> list[Delivered]:
+    def sent_to(self, name: str, platform: str | None = None) -> list[Delivered]:
         """Direct messages the bot sent to member ``name``."""
         ref = self.member(name, platform=platform).ref
         return [d for d in self.replies if d.recipient == ref]

@@ -23,7 +23,7 @@ def show(ctx: Context) -> None:
 
 
 async def schedule(ctx: Context, at: time) -> None:
-    tz, space = await ctx.bot.profiles.timezone(ctx.member.ref), ctx.space.ref
+    tz, space = ctx.person.tz, ctx.space.ref
     start = datetime.combine(ctx.now().astimezone(tz).date(), at)
     rule = {"rrule": "FREQ=DAILY", "start": start, "tz": tz, "payload": attrs.asdict(space)}
     await ctx.bot.scheduler.schedule(f"daily_prompt:{space}", "daily_prompt.post", **rule)
