@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from salon.core import (
     DATE,
     TEXT,
+    TIME,
     Action,
     Arg,
     Bot,
@@ -24,6 +25,7 @@ from salon.core import (
     Markup,
     Message,
     Person,
+    Role,
     choice,
     hookimpl,
 )
@@ -32,6 +34,7 @@ from salon.plugins.checkins import buddies, conversation, digest, privacy, sched
 from salon.plugins.checkins.config import CheckinsConfig
 from salon.plugins.checkins.goals import GOAL_HELP, goal_command
 from salon.plugins.checkins.merge import merge_people
+from salon.plugins.checkins.parsing import DAYS, DIGEST_WORD
 from salon.plugins.checkins.stats import stats_command
 from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 
@@ -89,21 +92,54 @@ def register_commands(register: Callable[[Command], None]) -> None:
     register(
         Command(
             "checkin",
-            schedule.checkin_command,
+            schedule.checkin_status,
             help="Join or leave this space's scheduled check-in (organisers: create it).",
-            args=(
-                Arg("action", optional=True, help="join, leave, create, questions or delete"),
-                Arg("rest", TEXT, optional=True, rest=True, help="what the action needs"),
-            ),
-            details=(
-                "Members: checkin join, checkin leave, checkin (see the schedule). Organisers: "
-                "checkin create <days> <HH:MM> [digest <HH:MM>], checkin questions Q1 | Q2 | …, "
-                "checkin questions default, checkin delete."
-            ),
-            examples=(
-                "checkin join",
-                "checkin create mon,thu 09:00 digest 17:00",
-                "checkin questions What did you write? | What's next?",
+            args=(Arg("word", optional=True, help="a subcommand: join, leave, create, ..."),),
+            details="checkin alone shows this space's schedule and whether you take part.",
+            examples=("checkin", "checkin join", "checkin create mon,thu 09:00 digest 17:00"),
+            subcommands=(
+                Command(
+                    "join",
+                    schedule.join,
+                    help="Take part: I'll ask you the questions in a DM, at your local time.",
+                ),
+                Command("leave", schedule.leave, help="Stop being asked the check-in questions."),
+                Command(
+                    "create",
+                    schedule.create,
+                    help="Start (or change) this space's check-in: days, time, optional digest.",
+                    args=(
+                        Arg("days", DAYS, help="mon,thu, weekdays or daily"),
+                        Arg("at", TIME, help="when members are asked, each at their own time"),
+                        Arg("digest", DIGEST_WORD, optional=True, help="the word digest"),
+                        Arg(
+                            "digest_at", TIME, optional=True, help="when the space gets the digest"
+                        ),
+                    ),
+                    role=Role.ORGANISER,
+                    examples=(
+                        "checkin create mon,thu 09:00 digest 17:00",
+                        "checkin create daily 9am",
+                    ),
+                ),
+                Command(
+                    "questions",
+                    schedule.questions,
+                    help="See or set the questions, separated by | (or: default).",
+                    args=(Arg("questions", TEXT, optional=True, rest=True, help="Q1 | Q2 | …"),),
+                    role=Role.ORGANISER,
+                    examples=(
+                        "checkin questions",
+                        "checkin questions What did you write? | What's next?",
+                        "checkin questions default",
+                    ),
+                ),
+                Command(
+                    "delete",
+                    schedule.delete,
+                    help="Delete this space's check-in; nobody is asked any more.",
+                    role=Role.ORGANISER,
+                ),
             ),
         )
     )

@@ -1,4 +1,4 @@
-"""Parsing what members type: goal specs, word counts, weekdays and clock times.
+"""Parsing what members type: goal specs, word counts, weekdays.
 
 Every parser raises ``UserError`` with a sentence that says how to write it instead.
 """
@@ -6,11 +6,11 @@ Every parser raises ``UserError`` with a sentence that says how to write it inst
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import attrs
 
-from salon.core import DATE, INT, UserError, shorten
+from salon.core import DATE, INT, ArgType, UserError, shorten
 
 UNITS = {
     "word": "words",
@@ -153,22 +153,29 @@ def parse_days(text: str) -> tuple[str, ...]:
             continue
         code = DAY_NAMES.get(part[:3])
         if code is None:
-            raise UserError(
-                f"'{shorten(part)}' is not a weekday; write days like mon,thu (or daily, weekdays)."
+            raise ValueError(
+                f"'{shorten(part)}' is not a weekday; write days like mon,thu (or daily, weekdays)"
             )
         if code not in days:
             days.append(code)
     if not days:
-        raise UserError("Say which days, like mon,thu (or daily, weekdays).")
+        raise ValueError("Say which days, like mon,thu (or daily, weekdays)")
     return tuple(sorted(days, key=WEEKDAYS.index))
 
 
-def parse_clock(text: str) -> time:
-    """``09:00`` or ``9:00`` → ``time(9, 0)``."""
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", text.strip())
-    if match is None:
-        raise UserError(f"'{shorten(text)}' is not a time of day; write it like 09:00 or 17:30.")
-    return time(int(match.group(1)), int(match.group(2)))
+def _parse_digest_word(text: str) -> str:
+    if text.lower() != "digest":
+        raise ValueError(
+            f"Write it like: checkin create mon,thu 09:00 digest 17:00 (digest optional), "
+            f"not '{shorten(text)}'"
+        )
+    return "digest"
+
+
+#: Weekdays (``mon,thu``, ``daily``, ``weekdays``); the handler gets ``("MO", "TH")``.
+DAYS = ArgType("days", parse_days)
+#: The word ``digest`` before a check-in's digest time.
+DIGEST_WORD = ArgType("digest", _parse_digest_word)
 
 
 def describe_days(days: tuple[str, ...]) -> str:

@@ -28,7 +28,7 @@ from salon.core import (
 )
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
-from salon.plugins.checkins.parsing import describe_days, parse_clock, parse_days
+from salon.plugins.checkins.parsing import describe_days
 from salon.plugins.checkins.store import checkin_label, is_person
 
 DEFAULT_QUESTIONS = (
@@ -183,42 +183,42 @@ def describe_checkin(checkin: Any, default_tz: ZoneInfo) -> str:
 # --- the checkin command -----------------------------------------------------------------------
 
 
-async def checkin_command(ctx: Context, action: str | None = None, rest: str | None = None) -> None:
-    handlers = {
-        "create": _create,
-        "questions": _questions,
-        "delete": _delete,
-        "join": _join,
-        "leave": _leave,
-    }
-    if action is None:
-        await _status(ctx)
-        return
-    handler = handlers.get(action.lower())
-    if handler is None:
-        raise UserError(
-            f"I don't know 'checkin {shorten(action)}'. Try checkin join, checkin leave, "
-            "or (organisers) checkin create, checkin questions, checkin delete."
+def unknown_subcommand(path: str, word: str, members: str, organisers: str = "") -> UserError:
+    """The reply to ``checkin frobnicate``: the subcommands there are."""
+    extra = f", or (organisers) {organisers}" if organisers else ""
+    return UserError(f"I don't know '{shorten(path + ' ' + word)}'. Try {members}{extra}.")
+
+
+async def checkin_status(ctx: Context, word: str | None = None) -> None:
+    """``checkin`` alone: this space's schedule and whether you take part."""
+    if word is not None:
+        raise unknown_subcommand(
+            "checkin",
+            word,
+            "checkin join, checkin leave",
+            "checkin create, checkin questions, checkin delete",
         )
-    if action.lower() in ("create", "questions", "delete") and not ctx.member.is_organiser:
-        raise UserError(f"Only organisers can use checkin {action.lower()}.")
-    await handler(ctx, rest or "")
+    await _status(ctx)
 
 
-async def _create(ctx: Context, rest: str) -> None:
+async def create(
+    ctx: Context,
+    days: tuple[str, ...],
+    at: time,
+    digest: str | None = None,
+    digest_at: time | None = None,
+) -> None:
     if ctx.space.is_direct:
         raise UserError("Create a check-in in the group space it is for, not in a direct message.")
-    words = rest.split()
-    if len(words) not in (2, 4) or (len(words) == 4 and words[2].lower() != "digest"):
+    if digest is not None and digest_at is None:
         raise UserError(
-            "Write it like: checkin create mon,thu 09:00 digest 17:00 (digest optional)."
+            "Give the digest's time too, e.g. checkin create mon,thu 09:00 digest 17:00."
         )
-    days = ",".join(parse_days(words[0]))
-    ask_time = f"{parse_clock(words[1]):%H:%M}"
-    digest_time = f"{parse_clock(words[3]):%H:%M}" if len(words) == 4 else None
+    ask_time = f"{at:%H:%M}"
+    digest_time = f"{digest_at:%H:%M}" if digest_at is not None else None
     async with ctx.transaction() as db:
         existing = await checkin_of_space(db, ctx.space.ref)
-        values = {"days": days, "ask_time": ask_time, "digest_time": digest_time}
+        values = {"days": ",".join(days), "ask_time": ask_time, "digest_time": digest_time}
         if existing is None:
             await db.execute(
                 tables.checkins.insert().values(
@@ -256,7 +256,8 @@ async def _create(ctx: Context, rest: str) -> None:
     )
 
 
-async def _questions(ctx: Context, rest: str) -> None:
+async def questions(ctx: Context, questions: str | None = None) -> None:
+    rest = questions or ""
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
         if not rest.strip():
@@ -282,7 +283,7 @@ async def _questions(ctx: Context, rest: str) -> None:
     ctx.reply(lines(heading, *[md(f"{i}. ", q) for i, q in enumerate(current, 1)]))
 
 
-async def _delete(ctx: Context, rest: str) -> None:
+async def delete(ctx: Context) -> None:
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
         await ctx.bot.scheduler.cancel_prefix(f"checkins:ask:{checkin.id}:", db)
@@ -331,7 +332,7 @@ async def checkin_chosen(ctx: Context, press: ButtonPress) -> None:
         _reply_left(ctx)
 
 
-async def _join(ctx: Context, rest: str) -> None:
+async def join(ctx: Context) -> None:
     if await _offer_choice(ctx, "join"):
         return
     async with ctx.transaction() as db:
@@ -381,7 +382,7 @@ def _reply_joined(ctx: Context, checkin: Any) -> None:
     )
 
 
-async def _leave(ctx: Context, rest: str) -> None:
+async def leave(ctx: Context) -> None:
     if await _offer_choice(ctx, "leave"):
         return
     async with ctx.transaction() as db:
