@@ -26,7 +26,6 @@ from salon.core import (
     Message,
     Person,
     Role,
-    choice,
     hookimpl,
 )
 from salon.core.storage import AsyncConnection
@@ -94,7 +93,13 @@ def register_commands(register: Callable[[Command], None]) -> None:
             "checkin",
             schedule.checkin_status,
             help="Join or leave this space's scheduled check-in (organisers: create it).",
-            args=(Arg("word", optional=True, help="a subcommand: join, leave, create, ..."),),
+            args=(
+                Arg(
+                    "subcommand",
+                    optional=True,
+                    help="join or leave (organisers: create, questions, delete)",
+                ),
+            ),
             details="checkin alone shows this space's schedule and whether you take part.",
             examples=("checkin", "checkin join", "checkin create mon,thu 09:00 digest 17:00"),
             subcommands=(
@@ -157,11 +162,29 @@ def register_commands(register: Callable[[Command], None]) -> None:
     register(
         Command(
             "buddy",
-            buddies.buddy_command,
+            buddies.buddy_status,
             help="Writing buddies: buddy join, buddy leave, or see your buddy.",
-            args=(Arg("action", choice("join", "leave", "pair"), optional=True),),
-            details="Organisers can pair everyone now with buddy pair.",
+            args=(Arg("subcommand", optional=True, help="join or leave (organisers: pair)"),),
+            details="buddy alone shows whether you signed up and who your buddies are.",
             examples=("buddy join", "buddy", "buddy leave"),
+            subcommands=(
+                Command(
+                    "join",
+                    buddies.buddy_join,
+                    help="Sign up: each week I pair you with another writer to check in with.",
+                ),
+                Command(
+                    "leave",
+                    buddies.buddy_leave,
+                    help="Stop being paired; your buddy gets a new one next round.",
+                ),
+                Command(
+                    "pair",
+                    buddies.buddy_pair,
+                    help="Pair everyone who signed up now, instead of at the weekly round.",
+                    role=Role.ORGANISER,
+                ),
+            ),
         )
     )
 

@@ -21,6 +21,7 @@ from salon.core import (
     lines,
     md,
     mention_person,
+    shorten,
 )
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
@@ -290,85 +291,94 @@ def describe_pairing(formed: Sequence[BuddyPair]) -> str:
 # --- the buddy command -------------------------------------------------------------------------
 
 
-async def buddy_command(ctx: Context, action: str | None = None) -> None:
+async def buddy_join(ctx: Context) -> None:
+    """``buddy join``: sign up for the weekly pairing."""
+    person_id = ctx.person.id
+    async with ctx.transaction() as db:
+        exists = (
+            await db.execute(sa.select(tables.buddies).where(is_person(tables.buddies, person_id)))
+        ).first()
+        if exists is not None:
+            raise UserError("You're already signed up for writing buddies.")
+        await db.execute(tables.buddies.insert().values(person_id=person_id, joined_at=ctx.now()))
+    ctx.reply(
+        "You're signed up! I'll pair you with a writing buddy at the next weekly round "
+        "and introduce you in a direct message."
+    )
+
+
+async def buddy_leave(ctx: Context) -> None:
+    """``buddy leave``: stop being paired; a partner left alone is told."""
     person_id = ctx.person.id
     prefix = ctx.bot.config.commands.prefix
-    if action == "join":
-        async with ctx.transaction() as db:
-            exists = (
-                await db.execute(
-                    sa.select(tables.buddies).where(is_person(tables.buddies, person_id))
-                )
-            ).first()
-            if exists is not None:
-                raise UserError("You're already signed up for writing buddies.")
-            await db.execute(
-                tables.buddies.insert().values(person_id=person_id, joined_at=ctx.now())
-            )
-        ctx.reply(
-            "You're signed up! I'll pair you with a writing buddy at the next weekly round "
-            "and introduce you in a direct message."
+    async with ctx.transaction() as db:
+        removed = await db.execute(
+            tables.buddies.delete().where(is_person(tables.buddies, person_id))
         )
-    elif action == "leave":
-        async with ctx.transaction() as db:
-            removed = await db.execute(
-                tables.buddies.delete().where(is_person(tables.buddies, person_id))
+        if not removed.rowcount:
+            raise UserError("You're not signed up for writing buddies.")
+        alone = await leave_pairs(db, person_id, ctx.now())
+        for other in (await people(ctx, db, alone)).values():
+            ctx.send_to(
+                other,
+                "Your writing buddy has stepped back; I'll pair you with someone new at the "
+                "next weekly round.",
             )
-            if not removed.rowcount:
-                raise UserError("You're not signed up for writing buddies.")
-            alone = await leave_pairs(db, person_id, ctx.now())
-            for other in (await people(ctx, db, alone)).values():
-                ctx.send_to(
-                    other,
-                    "Your writing buddy has stepped back; I'll pair you with someone new at the "
-                    "next weekly round.",
-                )
+    ctx.reply(
+        md(
+            "You've left writing buddies. Rejoin any time with ",
+            code(f"{prefix}buddy join"),
+            ".",
+        )
+    )
+
+
+async def buddy_pair(ctx: Context) -> None:
+    """``buddy pair`` (organisers): pair everyone who signed up now."""
+    async with ctx.transaction() as db:
+        formed = await pair_members(ctx, db, only_unpaired=False)
+    if not formed:
+        raise UserError(
+            "Fewer than two members are signed up (and not away), so nobody was paired."
+        )
+    ctx.reply(f"{describe_pairing(formed)}; everyone got an introduction.")
+
+
+async def buddy_status(ctx: Context, subcommand: str | None = None) -> None:
+    """``buddy`` alone: whether you signed up and who your buddies are."""
+    if subcommand is not None:
+        raise UserError(
+            f"I don't know 'buddy {shorten(subcommand)}'. Try buddy join, buddy leave, "
+            "or (organisers) buddy pair."
+        )
+    person_id = ctx.person.id
+    prefix = ctx.bot.config.commands.prefix
+    async with ctx.bot.read() as db:
+        opted = (
+            await db.execute(sa.select(tables.buddies).where(is_person(tables.buddies, person_id)))
+        ).first()
+        mine = [g for g in (await current_pairs(db)).values() if person_id in g]
+        found = await people(ctx, db, [o for g in mine for o in g if o != person_id])
+        names = {pid: person.display_name for pid, person in found.items()}
+    if opted is None:
         ctx.reply(
             md(
-                "You've left writing buddies. Rejoin any time with ",
+                "Writing buddies check in with each other every week. Join with ",
                 code(f"{prefix}buddy join"),
                 ".",
             )
         )
-    elif action == "pair":
-        if not ctx.member.is_organiser:
-            raise UserError("Only organisers can use buddy pair.")
-        async with ctx.transaction() as db:
-            formed = await pair_members(ctx, db, only_unpaired=False)
-        if not formed:
-            raise UserError(
-                "Fewer than two members are signed up (and not away), so nobody was paired."
-            )
-        ctx.reply(f"{describe_pairing(formed)}; everyone got an introduction.")
+    elif not mine:
+        ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
     else:
-        async with ctx.bot.read() as db:
-            opted = (
-                await db.execute(
-                    sa.select(tables.buddies).where(is_person(tables.buddies, person_id))
-                )
-            ).first()
-            mine = [g for g in (await current_pairs(db)).values() if person_id in g]
-            found = await people(ctx, db, [o for g in mine for o in g if o != person_id])
-            names = {pid: person.display_name for pid, person in found.items()}
-        if opted is None:
-            ctx.reply(
-                md(
-                    "Writing buddies check in with each other every week. Join with ",
-                    code(f"{prefix}buddy join"),
-                    ".",
-                )
+        buddies = list(names.values())
+        label = "Your writing buddy: " if len(buddies) == 1 else "Your writing buddies: "
+        ctx.reply(
+            md(
+                label,
+                bold(" and ".join(buddies)),
+                ". Leave with ",
+                code(f"{prefix}buddy leave"),
+                ".",
             )
-        elif not mine:
-            ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
-        else:
-            buddies = list(names.values())
-            label = "Your writing buddy: " if len(buddies) == 1 else "Your writing buddies: "
-            ctx.reply(
-                md(
-                    label,
-                    bold(" and ".join(buddies)),
-                    ". Leave with ",
-                    code(f"{prefix}buddy leave"),
-                    ".",
-                )
-            )
+        )

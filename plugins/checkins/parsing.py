@@ -166,8 +166,8 @@ def parse_days(text: str) -> tuple[str, ...]:
 def _parse_digest_word(text: str) -> str:
     if text.lower() != "digest":
         raise ValueError(
-            f"Write it like: checkin create mon,thu 09:00 digest 17:00 (digest optional), "
-            f"not '{shorten(text)}'"
+            f"'{shorten(text)}' is not the word digest; write it like "
+            "checkin create mon,thu 09:00 digest 17:00 (the digest is optional)"
         )
     return "digest"
 

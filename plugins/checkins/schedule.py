@@ -189,12 +189,12 @@ def unknown_subcommand(path: str, word: str, members: str, organisers: str = "")
     return UserError(f"I don't know '{shorten(path + ' ' + word)}'. Try {members}{extra}.")
 
 
-async def checkin_status(ctx: Context, word: str | None = None) -> None:
+async def checkin_status(ctx: Context, subcommand: str | None = None) -> None:
     """``checkin`` alone: this space's schedule and whether you take part."""
-    if word is not None:
+    if subcommand is not None:
         raise unknown_subcommand(
             "checkin",
-            word,
+            subcommand,
             "checkin join, checkin leave",
             "checkin create, checkin questions, checkin delete",
         )

@@ -101,7 +101,7 @@ async def test_streak_with_grace_day(salon_bot: SalonHarness) -> None:
         ("!checkin frobnicate", "I don't know 'checkin frobnicate'"),
         ("!checkin create mon,thu 09:00", "Only organisers"),
         ("!checkin join", "no check-in yet"),
-        ("!buddy dance", "is not one of: join, leave, pair"),
+        ("!buddy dance", "I don't know 'buddy dance'. Try buddy join"),
         ("!buddy pair", "Only organisers"),
         ("!skip", "nothing to skip"),
         ("!my stuff", "is not one of: data"),
@@ -128,7 +128,7 @@ async def test_bad_organiser_input_changes_nothing(salon_bot: SalonHarness) -> N
     for text, expected in [
         ("!checkin create someday 09:00", "'someday' is not a weekday"),
         ("!checkin create mon 25:00", "not a time of day"),
-        ("!checkin create mon 09:00 summary 17:00", "Write it like"),
+        ("!checkin create mon 09:00 summary 17:00", "write it like"),
         ("!checkin create ,, 09:00", "Say which days"),
     ]:
         replies = await salon_bot.send(text, as_="olive")
