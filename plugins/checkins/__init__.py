@@ -31,7 +31,7 @@ from salon.core import (
 from salon.core.storage import AsyncConnection
 from salon.plugins.checkins import buddies, conversation, digest, privacy, schedule, streaks, zones
 from salon.plugins.checkins.config import CheckinsConfig
-from salon.plugins.checkins.goals import GOAL_HELP, goal_command
+from salon.plugins.checkins.goals import GOAL_HELP, end_goal, goal_command
 from salon.plugins.checkins.merge import merge_people
 from salon.plugins.checkins.parsing import DAYS, DIGEST_WORD
 from salon.plugins.checkins.stats import stats_command
@@ -69,6 +69,7 @@ def register_commands(register: Callable[[Command], None]) -> None:
                 "goal 3 sessions weekly",
                 "goal end",
             ),
+            subcommands=(Command("end", end_goal, help="End your current goal."),),
         )
     )
     register(

@@ -157,16 +157,6 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         else:
             ctx.reply(describe_progress(goal, today))
         return
-    if spec.strip().lower() == "end":
-        async with ctx.transaction() as db:
-            row = await current_goal_row(db, person.id)
-            if row is None:
-                raise UserError("You have no goal to end.")
-            await db.execute(
-                tables.goals.update().where(tables.goals.c.id == row.id).values(ended_at=ctx.now())
-            )
-        ctx.reply("Goal ended. Set a new one whenever you like — every word still counts.")
-        return
     async with ctx.transaction() as db:
         today = local_today(ctx, person)
         parsed = parse_goal(spec, today)
@@ -196,6 +186,18 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
     ctx.reply(
         lines(md(f"Goal {verb}: ", bold(describe_goal(goal)), "."), describe_progress(goal, today))
     )
+
+
+async def end_goal(ctx: Context) -> None:
+    """``goal end``: stop the current goal (its history stays)."""
+    async with ctx.transaction() as db:
+        row = await current_goal_row(db, ctx.person.id)
+        if row is None:
+            raise UserError("You have no goal to end.")
+        await db.execute(
+            tables.goals.update().where(tables.goals.c.id == row.id).values(ended_at=ctx.now())
+        )
+    ctx.reply("Goal ended. Set a new one whenever you like — every word still counts.")
 
 
 GOAL_HELP = (
