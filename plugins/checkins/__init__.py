@@ -51,8 +51,6 @@ __all__ = [
     "timezone_changed",
 ]
 
-_ = DATE  # the away command parses its own dates, with "until" in front
-
 
 @hookimpl
 def register_commands(register: Callable[[Command], None]) -> None:
@@ -155,8 +153,17 @@ def register_commands(register: Callable[[Command], None]) -> None:
             "away",
             schedule.away_command,
             help="Pause check-ins and buddy nudges until a date.",
-            args=(Arg("until", TEXT, optional=True, rest=True, help="until YYYY-MM-DD"),),
+            args=(Arg("day", DATE, optional=True, help="the day you're back, YYYY-MM-DD"),),
+            details="away alone shows your pause; away 2026-12-03 works too.",
             examples=("away until 2026-12-03", "away"),
+            subcommands=(
+                Command(
+                    "until",
+                    schedule.away_command,
+                    help="Pause until a date (YYYY-MM-DD): you are asked again from that day.",
+                    args=(Arg("day", DATE, help="the day you're back, YYYY-MM-DD"),),
+                ),
+            ),
         )
     )
     register(Command("back", schedule.back_command, help="End a pause early."))

@@ -8,7 +8,7 @@ queries instead of thousands of job runs.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -508,13 +508,12 @@ async def skip_command(ctx: Context) -> None:
     ctx.reply(message)
 
 
-async def away_command(ctx: Context, until: str | None = None) -> None:
-    from salon.core import DATE
-
+async def away_command(ctx: Context, day: date | None = None) -> None:
+    """``away [until] <date>``: pause check-ins and buddy nudges; ``away`` alone: the pause."""
     person = ctx.person
     prefix = ctx.bot.config.commands.prefix
     today = ctx.now().astimezone(person.tz).date()
-    if until is None:
+    if day is None:
         async with ctx.bot.read() as db:
             row = (
                 await db.execute(
@@ -534,15 +533,7 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
                 )
             )
         return
-    words = until.split()
-    if words and words[0].lower() == "until":
-        words = words[1:]
-    if len(words) != 1:
-        raise UserError(f"Write it like: {prefix}away until 2026-12-03.")
-    try:
-        back_on = DATE.parse(words[0])
-    except ValueError as error:
-        raise UserError(f"{error}.") from None
+    back_on = day
     async with ctx.transaction() as db:
         if back_on <= today:
             raise UserError(f"{back_on:%d %B %Y} is not in the future; pick a later date.")
