@@ -183,24 +183,6 @@ def describe_checkin(checkin: Any, default_tz: ZoneInfo) -> str:
 # --- the checkin command -----------------------------------------------------------------------
 
 
-def unknown_subcommand(path: str, word: str, members: str, organisers: str = "") -> UserError:
-    """The reply to ``checkin frobnicate``: the subcommands there are."""
-    extra = f", or (organisers) {organisers}" if organisers else ""
-    return UserError(f"I don't know '{shorten(path + ' ' + word)}'. Try {members}{extra}.")
-
-
-async def checkin_status(ctx: Context, subcommand: str | None = None) -> None:
-    """``checkin`` alone: this space's schedule and whether you take part."""
-    if subcommand is not None:
-        raise unknown_subcommand(
-            "checkin",
-            subcommand,
-            "checkin join, checkin leave",
-            "checkin create, checkin questions, checkin delete",
-        )
-    await _status(ctx)
-
-
 async def create(
     ctx: Context,
     days: tuple[str, ...],
@@ -417,7 +399,13 @@ def _reply_left(ctx: Context) -> None:
     ctx.reply("You've left the check-in. Come back any time with checkin join.")
 
 
-async def _status(ctx: Context) -> None:
+async def checkin_status(ctx: Context, subcommand: str | None = None) -> None:
+    """``checkin`` alone: this space's schedule and whether you take part."""
+    if subcommand is not None:
+        raise UserError(
+            f"I don't know 'checkin {shorten(subcommand)}'. Try checkin join, checkin leave, "
+            "or (organisers) checkin create, checkin questions, checkin delete."
+        )
     prefix = ctx.bot.config.commands.prefix
     async with ctx.bot.read() as db:
         try:
