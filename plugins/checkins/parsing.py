@@ -64,6 +64,11 @@ def _number(text: str, what: str) -> int:
     try:
         value = int(INT.parse(text))
     except ValueError:
+        if re.fullmatch(r"[+-]?[\d,_]+", text):
+            raise UserError(
+                f"'{shorten(text)}' is more than I can count (at most {MAX_AMOUNT:,}); "
+                "please check the number."
+            ) from None
         raise UserError(f"'{shorten(text)}' is not a number of {what}.") from None
     if value < -MAX_AMOUNT:
         raise UserError(f"I can take away at most {MAX_AMOUNT:,} at once; please check the number.")

@@ -41,6 +41,7 @@ def test_parse_args_converts_types() -> None:
     [
         ("", "Please give amount."),
         ("lots words", "amount: 'lots' is not a whole number."),
+        ("9999999999999999999 words", "amount: '9999999999999999999' is too large a number."),
         ("5 lines", "unit: 'lines' is not one of: words, pages."),
         ("5 words tomorrow", "by: 'tomorrow' is not a date"),
         ("5 words 2026-01-01 extra", "I didn't expect 'extra' there."),
@@ -51,6 +52,12 @@ def test_parse_errors_are_friendly_sentences(text: str, message: str) -> None:
         parse_args(GOAL, text)
     assert raised.value.message.startswith(message)
     assert raised.value.show_usage
+
+
+def test_a_missing_argument_says_what_to_type_from_its_help() -> None:
+    wc = Command("wc", _noop, help="", args=(Arg("entry", rest=True, help="a number, +number"),))
+    with pytest.raises(UserError, match=r"^Please give entry \(a number, \+number\)\.$"):
+        parse_args(wc, "")
 
 
 def test_rest_argument_takes_the_remaining_text_and_quotes_group_words() -> None:
