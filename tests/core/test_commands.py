@@ -234,7 +234,7 @@ async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # t
     assert reply.startswith("I don't know the command `!" + "q" * 38 + "…`.")
     assert len(reply) < 120
     [missing] = salon_bot.texts(await salon_bot.send("!help " + "z" * 3900))
-    assert missing == "There is no command `" + "z" * 39 + "…`."
+    assert missing == "There is no command `" + "z" * 39 + "…`. Send `!help` to see them all."
 
 
 def test_invisible_separators_between_arguments_are_ignored() -> None:
