@@ -109,7 +109,10 @@ def check(config_path: Path | None) -> None:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"{config.source}: ok")
+    if config.source == "defaults":
+        click.echo("no salon.toml here: the built-in defaults are ok (`salon init` writes one)")
+    else:
+        click.echo(f"{config.source}: ok")
 
 
 @main.command()
