@@ -248,6 +248,16 @@ async def schedule_weekly(bot: Any) -> None:
         await bot.storage.set_state("checkins:buddy_schedule", signature, db)
 
 
+async def _next_round(ctx: Context) -> str:
+    """`` (Mon 07 Dec, 10:00 Europe/Berlin)``: when the weekly round is next, in the member's
+    own time, so a sign-up knows when to expect a buddy; empty if it is not scheduled."""
+    following = await ctx.bot.scheduler.next_run(BUDDY_KEY)
+    if following is None:
+        return ""
+    tz = await ctx.bot.profiles.timezone(ctx.member.ref)
+    return f" ({following.astimezone(tz):%a %d %b, %H:%M} {tz.key})"
+
+
 async def leave_pairs(db: AsyncConnection, ref: MemberRef, now: datetime) -> list[MemberRef]:
     """Take ``ref`` out of their current pair; a pair left with one member ends.
 
@@ -301,8 +311,8 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
                 )
             )
         ctx.reply(
-            "You're signed up! I'll pair you with a writing buddy at the next weekly round "
-            "and introduce you in a direct message."
+            "You're signed up! I'll pair you with a writing buddy at the next weekly round"
+            f"{await _next_round(ctx)} and introduce you in a direct message."
         )
     elif action == "leave":
         async with ctx.transaction() as db:
@@ -351,7 +361,10 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
                 )
             )
         elif not mine:
-            ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
+            ctx.reply(
+                "You're signed up and waiting to be paired at the next weekly round"
+                f"{await _next_round(ctx)}."
+            )
         else:
             buddies = list(names.values())
             label = "Your writing buddy: " if len(buddies) == 1 else "Your writing buddies: "
