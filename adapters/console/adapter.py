@@ -211,7 +211,9 @@ class ConsoleAdapter(Adapter):
         (and then no more than its limit)."""
         found = await asyncio.to_thread(_file_at, argument) if argument else None
         if found is None:
-            self._write(f"(no file at {argument!r})" if argument else CONSOLE_HELP)
+            self._write(
+                f"(no file at {argument!r})" if argument else "(type /file PATH, e.g. /file ch1.md)"
+            )
             return
         path, size = found
 
@@ -241,6 +243,8 @@ class ConsoleAdapter(Adapter):
         if command == "/as" and argument:
             self.member_name = argument.split()[0][:64]
             self._write(f"(you are now {self.member_name})")
+        elif command == "/as":
+            self._write("(type /as NAME, e.g. /as bob)")
         elif command == "/dm":
             self.direct = True
             self._write("(direct messages with the bot; no prefix needed)")

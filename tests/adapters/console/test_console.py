@@ -133,3 +133,12 @@ async def test_who_names_the_space_or_the_direct_message(tmp_path: Path) -> None
         "(direct messages with the bot; no prefix needed)",
         "(you are you, in a direct message with the bot)",
     ]
+
+
+async def test_a_console_command_missing_its_argument_shows_how_to_write_it(
+    tmp_path: Path,
+) -> None:
+    assert await run_script("/as\n/file\n", tmp_path) == [
+        "(type /as NAME, e.g. /as bob)",
+        "(type /file PATH, e.g. /file ch1.md)",
+    ]
