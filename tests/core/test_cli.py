@@ -65,6 +65,16 @@ def test_check_without_a_config_says_it_checked_the_defaults(tmp_path: Path) -> 
     )
 
 
+def test_check_warns_about_disabling_a_plugin_that_is_not_installed(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text('[plugins]\ndisabled = ["chekins"]\n')
+    checked = salon("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "warning: plugins.disabled: no installed plugin is named 'chekins' (installed: " in (
+        checked.stderr
+    )
+    assert "checkins" in checked.stderr
+
+
 def test_check_names_missing_secrets(tmp_path: Path) -> None:
     (tmp_path / "salon.toml").write_text("[adapters.telegram]\n")
     result = salon("check", cwd=tmp_path, env={"SALON_TELEGRAM_TOKEN": ""})
