@@ -53,3 +53,42 @@ class TaskOwner:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def until_reachable(
+    connect: Callable[[], Awaitable[T]],
+    *,
+    unreachable: tuple[type[BaseException], ...],
+    what: str,
+    logger: logging.Logger,
+    first_delay: float = 1.0,
+    max_delay: float = 30.0,
+) -> T:
+    """``await connect()`` until it stops failing with one of ``unreachable``.
+
+    Retries with exponential backoff (``first_delay`` doubling up to ``max_delay``) and says so
+    once, in one warning line, however long it takes; then, once, that it is reachable. Any
+    other exception propagates, and so does cancellation (``salon run`` stopped meanwhile).
+
+    :param what: the platform and address, for the log line ("Telegram at https://…").
+    """
+    delay = first_delay
+    told = False
+    while True:
+        try:
+            result = await connect()
+        except unreachable as error:
+            if not told:
+                logger.warning(
+                    "%s is not reachable (%s: %s); retrying with backoff until it is",
+                    what,
+                    type(error).__name__,
+                    str(error)[:200] or "no details",
+                )
+                told = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
+            continue
+        if told:
+            logger.info("%s is reachable now", what)
+        return result

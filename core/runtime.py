@@ -123,7 +123,10 @@ async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        await bot.start()  # inside the try: a half-started bot is stopped and closed too
+        # Inside the try: a half-started bot is stopped and closed too. A signal during the
+        # start (an adapter still waiting for its platform to be reachable) ends it cleanly.
+        if not await _start_unless_stopped(bot, stop):
+            return
         if routes:
             web = WebServer(bot, config.web.host, config.web.port)
             web.add_routes(routes)
@@ -138,3 +141,18 @@ async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None
         if web is not None:
             await web.stop()
         await bot.stop()
+
+
+async def _start_unless_stopped(bot: Bot, stop: asyncio.Event) -> bool:
+    """``bot.start()``, given up if ``stop`` is set first; whether it started."""
+    starting = asyncio.ensure_future(bot.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((starting, stopping), return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        log.info("stopping before salon finished starting")
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        return False
+    starting.result()  # a startup error propagates
+    return True

@@ -10,24 +10,29 @@ See docs/adapters/matrix.md.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import aiohttp
 import nio
 
-from salon.adapters.matrix import schemas
+from salon.adapters.matrix import nio_patch
 from salon.adapters.matrix.buttons import PendingButtons
 from salon.adapters.matrix.config import MatrixConfig
 from salon.adapters.matrix.delivery import Sender
 from salon.adapters.matrix.direct import DirectRooms
 from salon.adapters.matrix.inbound import Inbound
-from salon.adapters.matrix.login import log_in
+from salon.adapters.matrix.login import HomeserverUnavailable, log_in
 from salon.adapters.matrix.media import Media
 from salon.adapters.matrix.render import PLATFORM
 from salon.adapters.matrix.rooms import Rooms
 from salon.adapters.matrix.syncing import Syncer
 from salon.core import Adapter, Bot, Capabilities, Outbound, RateLimits, Sent
+from salon.core.aio import until_reachable
 from salon.core.config import structure
+
+log = logging.getLogger(__name__)
 
 
 class MatrixAdapter(Adapter):
@@ -56,7 +61,7 @@ class MatrixAdapter(Adapter):
         config.check()
         super().__init__(bot, config, env)
         self.config: MatrixConfig = config
-        schemas.install()  # nio's validation, compiled: same results, a tenth of the time
+        nio_patch.install()  # nio's validation, compiled: same results, a fraction of the time
         self.client = nio.AsyncClient(
             config.homeserver,
             config.user_id,
@@ -93,6 +98,15 @@ class MatrixAdapter(Adapter):
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        # The homeserver down or the network not up yet: keep trying, say so once.
+        await until_reachable(
+            self._connect,
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError, HomeserverUnavailable),
+            what=f"the Matrix homeserver at {self.config.homeserver}",
+            logger=log,
+        )
+
+    async def _connect(self) -> None:
         await log_in(self)
         await self.rooms.load()
         await self.direct.load(self.client)
@@ -123,6 +137,7 @@ class MatrixAdapter(Adapter):
         for room_id in rooms.leave:
             self.inbound.forget_space(room_id)
         client_rooms = self.client.rooms
+        handled = False
         for room_id, joined in rooms.join.items():
             room = client_rooms.get(room_id)
             if room is None:
@@ -133,17 +148,22 @@ class MatrixAdapter(Adapter):
                 await self.rooms.note_encrypted(room_id)
             if history:
                 continue
-            for event in joined.timeline.events:
+            # A room the bot has just joined comes with its history: only what follows the
+            # bot's own join is for it.
+            for event in self.inbound.after_own_join(joined.timeline.events):
                 try:
-                    await self.inbound.on_event(room, event)
+                    handled = await self.inbound.on_event(room, event) or handled
                 except Exception as error:  # one bad event must not cost the rest of the batch
+                    handled = True
                     await self.bot.report_error(error, f"matrix event in {room_id}")
         for event in response.account_data_events:
             source = getattr(event, "source", None) or {}
             if source.get("type") == "m.direct":
                 self.direct.update(source.get("content") or {})
                 self.inbound.forget_spaces()
-        await self.syncer.remember(response.next_batch, now=history)
+        # A batch that carried something for the core is saved at once, so a restart does not
+        # hand it over again (read-only commands are not in the core's event ledger).
+        await self.syncer.remember(response.next_batch, now=history or handled)
 
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:

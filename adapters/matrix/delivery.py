@@ -22,7 +22,13 @@ import attrs
 import nio
 
 from salon.adapters.matrix.buttons import Pending
-from salon.adapters.matrix.render import HTML_FORMAT, PLATFORM, keycap, message_content
+from salon.adapters.matrix.render import (
+    HTML_FORMAT,
+    PLATFORM,
+    keycap,
+    message_content,
+    msgtype_for,
+)
 from salon.core import DeliveryError, File, Image, Outbound, RetryAfter, Sent, SpaceRef
 from salon.core.markup import defuse
 
@@ -90,7 +96,9 @@ class Sender:
         if outbound.edit_of is not None:
             first = await self._send_part(attempt, 0, "m.room.message", _edit(outbound))
         elif outbound.body or outbound.buttons:
-            content = message_content(outbound.body, outbound.buttons)
+            content = message_content(
+                outbound.body, outbound.buttons, msgtype=msgtype_for(outbound)
+            )
             _relate(content, outbound)
             first = await self._send_part(attempt, 0, "m.room.message", content)
         if outbound.image is not None:

@@ -51,14 +51,32 @@ class Inbound:
             )
         return space
 
-    async def on_event(self, room: nio.MatrixRoom, event: Any) -> None:
-        """One timeline event of a joined room, as nio parsed it."""
+    def after_own_join(self, events: list[Any]) -> list[Any]:
+        """The events after the bot's own join, if it joined in this batch; else all of them.
+
+        On joining, the homeserver sends the room's recent history in the same batch: it was
+        written before the bot was there and is not answered.
+        """
+        user_id = self.adapter.user_id
+        for index in range(len(events) - 1, -1, -1):
+            event = events[index]
+            if (
+                isinstance(event, nio.RoomMemberEvent)
+                and event.state_key == user_id
+                and event.membership == "join"
+                and event.prev_membership != "join"
+            ):
+                return events[index + 1 :]
+        return events
+
+    async def on_event(self, room: nio.MatrixRoom, event: Any) -> bool:
+        """One timeline event of a joined room, as nio parsed it; whether the core got it."""
         sender = getattr(event, "sender", None)
         event_id = getattr(event, "event_id", None)
         if sender is None or event_id is None:  # nio's UnknownBadEvent: nothing to act on
-            return
+            return False
         if sender == self.adapter.user_id or self._seen.check_and_add(PLATFORM, event_id):
-            return
+            return False
         if isinstance(event, nio.RoomMessageText):
             await self._on_text(room, event)
         elif isinstance(event, nio.RoomMessageFile):
@@ -73,8 +91,12 @@ class Inbound:
                 await self.adapter.bot.receive_join(member, self.space(room))
         elif isinstance(event, nio.MegolmEvent):
             await self.adapter.rooms.note_encrypted(room.room_id)
-        elif getattr(event, "source", {}).get("state_key") is not None:
-            self.forget_space(room.room_id)  # name or topic changed
+            return False
+        else:
+            if getattr(event, "source", {}).get("state_key") is not None:
+                self.forget_space(room.room_id)  # name or topic changed
+            return False
+        return True
 
     async def _on_text(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         adapter = self.adapter

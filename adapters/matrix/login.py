@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nio
 
@@ -13,10 +13,23 @@ if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
 
 
+class HomeserverUnavailable(Exception):
+    """The homeserver, or the reverse proxy in front of it, answered 5xx: down or restarting."""
+
+
+def raise_if_unavailable(response: Any) -> None:
+    """Raise ``HomeserverUnavailable`` for nio's error response to a 5xx answer."""
+    transport = getattr(response, "transport_response", None)
+    status = getattr(transport, "status", None)
+    if isinstance(status, int) and status >= 500:
+        raise HomeserverUnavailable(f"HTTP {status}")
+
+
 async def log_in(adapter: MatrixAdapter) -> None:
     """Authenticate ``adapter.client`` from the environment and settle ``adapter.user_id``.
 
     :raises ConfigError: no secret is set, or the homeserver refused it.
+    :raises HomeserverUnavailable: it answered 5xx (the caller retries).
     """
     token = read_secret(adapter.env, "SALON_MATRIX_ACCESS_TOKEN")
     password = read_secret(adapter.env, "SALON_MATRIX_PASSWORD")
@@ -24,6 +37,7 @@ async def log_in(adapter: MatrixAdapter) -> None:
     if token is not None:
         client.access_token = token.reveal()
         whoami = await client.whoami()
+        raise_if_unavailable(whoami)
         if not isinstance(whoami, nio.WhoamiResponse):
             raise ConfigError(
                 f"adapters.matrix: {adapter.config.homeserver} refused the access token in "
@@ -44,6 +58,7 @@ async def log_in(adapter: MatrixAdapter) -> None:
         device_key = adapter.state_key("device_id")
         client.device_id = await storage.get_state(device_key) or ""
         login = await client.login(password.reveal(), device_name=adapter.config.device_name)
+        raise_if_unavailable(login)
         if not isinstance(login, nio.LoginResponse):
             raise ConfigError(
                 f"adapters.matrix: logging in as {adapter.user_id} failed ({login}); "

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from salon.core import Button, Markup, PlainRenderer, Renderer
+from salon.core import Button, Markup, Outbound, PlainRenderer, Renderer
 from salon.core.markup import Mention, Node, defuse, defuse_html
 
 PLATFORM = "matrix"
@@ -135,8 +135,23 @@ def choice_number(text: str, count: int) -> int | None:
     return number if 1 <= number <= count else None
 
 
-def message_content(body: Markup, buttons: Sequence[Button] = ()) -> dict[str, Any]:
-    """The content of an ``m.notice`` with ``body`` and, below it, the numbered choices.
+def msgtype_for(outbound: Outbound) -> str:
+    """``m.text`` for a direct message salon starts itself, ``m.notice`` for everything else.
+
+    Matrix's default push rules never notify for notices (``.m.rule.suppress_notices``), which
+    is right for replies and room posts, but a check-in question or a buddy introduction that
+    salon sends a member on its own (an ``Outbound`` to a ``recipient``) must reach them: those
+    are ``m.text``. Replies to a member, even in a DM, stay notices; they answer what the member
+    just wrote.
+    """
+    return "m.text" if outbound.recipient is not None else "m.notice"
+
+
+def message_content(
+    body: Markup, buttons: Sequence[Button] = (), *, msgtype: str = "m.notice"
+) -> dict[str, Any]:
+    """The content of an ``m.notice`` (or ``msgtype``) with ``body`` and, below it, the
+    numbered choices.
 
     ``m.mentions`` is always present, listing exactly the mentioned members: its presence
     switches off the legacy push rules that match display names or ``@room`` in the body
@@ -152,7 +167,7 @@ def message_content(body: Markup, buttons: Sequence[Button] = ()) -> dict[str, A
         formatted = f"{formatted}<ol>{items}</ol><em>{hint}</em>"
     users = mentioned_users(body.nodes)
     return {
-        "msgtype": "m.notice",
+        "msgtype": msgtype,
         "body": plain,
         "format": HTML_FORMAT,
         "formatted_body": formatted,

@@ -9,6 +9,8 @@ already defaulted exactly as jsonschema would have left it; when it fails, or a 
 keyword not compiled here, the defaults the check added are taken out again and nio's own
 ``validate_json`` runs: it raises its usual error and leaves the instance as it always did
 (jsonschema stops at the first error, so it fills in fewer defaults on invalid data).
+
+nio_patch.py is what makes nio call it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import nio.events.misc
-import nio.responses
 import nio.schemas
 
 Check = Callable[[Any], bool]
@@ -68,12 +68,6 @@ def validate_json(instance: Any, schema: Any) -> None:
             del container[key]
         _added.clear()
     _original(instance, schema)
-
-
-def install() -> None:
-    """Make nio's response and event parsing use the compiled checks (idempotent)."""
-    nio.responses.validate_json = validate_json
-    nio.events.misc.validate_json = validate_json
 
 
 def _compile(schema: Any) -> Check:

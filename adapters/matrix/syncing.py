@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import nio
 
+from salon.adapters.matrix.login import raise_if_unavailable
 from salon.core import ConfigError
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ SYNC_FILTER: dict[str, Any] = {
         "timeline": {"limit": 50},
     },
 }
-#: The since token is written at most this often while events stream in (and always on stop):
-#: a crash re-reads at most this much, and state-changing commands are deduplicated anyway.
+#: A batch with nothing for the core (the bot's own echoes, typing-free quiet polls) moves the
+#: stored token at most this often (and always on stop); one that carried events is saved at
+#: once (``remember(now=True)``).
 SAVE_SINCE_EVERY = 1.0
 SINCE_KEY = "since"
 
@@ -45,6 +47,8 @@ class Syncer:
         self.synced = asyncio.Event()
         self._saved_since: str | None = None
         self._saved_at = 0.0
+        self._wanted: str | None = None
+        self._saver: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -55,10 +59,11 @@ class Syncer:
         if self.since is None:
             # First start: join what we were invited to, but answer nothing from before now.
             response = await adapter.client.sync(timeout=0, sync_filter=SYNC_FILTER)
+            raise_if_unavailable(response)
             if not isinstance(response, nio.SyncResponse):
                 raise ConfigError(f"adapters.matrix: the first sync failed: {response}")
             await adapter.process(response, history=True)
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="matrix-sync")
+        self._task = adapter.bot.loops.spawn(self._run(), "matrix-sync")
 
     async def stop(self) -> None:
         """Cancel the long poll and write the latest token."""
@@ -66,15 +71,33 @@ class Syncer:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+        await self.flush()
         if self.since is not None and self.since != self._saved_since:
             await self._save(self.since)
 
     async def remember(self, token: str, *, now: bool) -> None:
-        """The batch up to ``token`` is handled; store it now or when next due."""
+        """The batch up to ``token`` is handled; store it now or when next due.
+
+        The write runs beside the sync loop, not in its way: the next batch is read and
+        handled meanwhile, and batches handled during a write are stored together by the
+        next one, so a burst costs a write per write's duration rather than per batch.
+        """
         self.since = token
         if now or time.monotonic() - self._saved_at >= SAVE_SINCE_EVERY:
-            await self._save(token)
+            self._wanted = token
+            if self._saver is None or self._saver.done():
+                self._saver = self.adapter.bot.loops.spawn(self._save_wanted(), "matrix-since")
         self.synced.set()
+
+    async def flush(self) -> None:
+        """Wait until the write of the last position due to be stored (if any) is done."""
+        saver = self._saver
+        if saver is not None:
+            await asyncio.gather(saver, return_exceptions=True)
+
+    async def _save_wanted(self) -> None:
+        while self._wanted is not None and self._wanted != self._saved_since:
+            await self._save(self._wanted)
 
     async def _save(self, token: str) -> None:
         self._saved_at = time.monotonic()

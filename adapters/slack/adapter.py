@@ -1,25 +1,22 @@
 """``SlackAdapter``: slack-bolt (async) in Socket Mode or on salon's web server (Events API).
 
-Every request is acknowledged at once and its work handed to an owned background task
-(``bot.tasks.spawn``; see dispatch.py), so Slack always gets its ack inside the 3-second window
-however slow a command is. Redelivered events keep their ``event_id``, which becomes
-``Message.event_id``; the core applies each one once.
+Every request's work runs in an owned background task; the ack waits for it, or for a slow
+command until it is durably recorded (dispatch.py, inbox.py), so Slack always gets its ack
+inside the 3-second window and a crash after the ack loses nothing. Redelivered events keep
+their ``event_id``, which becomes ``Message.event_id``; the core applies each one once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import aiohttp
 import attrs
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from salon.adapters.slack.buttons import SlackButtons
@@ -41,6 +38,7 @@ from salon.adapters.slack.forms import (
     modal_view,
     press_from_submission,
 )
+from salon.adapters.slack.http_route import EventsRoute
 from salon.adapters.slack.inbound import (
     is_id,
     is_member_message,
@@ -49,6 +47,7 @@ from salon.adapters.slack.inbound import (
     press_from_action,
     space_for,
 )
+from salon.adapters.slack.inbox import INBOX_KEY, Inbox, Work
 from salon.adapters.slack.render import action_of
 from salon.core import (
     Adapter,
@@ -59,6 +58,7 @@ from salon.core import (
     RateLimits,
     Sent,
 )
+from salon.core.aio import until_reachable
 from salon.core.config import read_secret
 from salon.core.interactions import EXPIRED
 
@@ -120,6 +120,7 @@ class SlackAdapter(Adapter):
         self._own_mention = "\0"  # set at start; matches nothing before
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
+        self.inbox = Inbox(bot.storage, bot.tasks)
         self.app = self._build_app()
 
     def _build_app(self) -> AsyncApp:
@@ -131,20 +132,20 @@ class SlackAdapter(Adapter):
             request_verification_enabled=http,
             logger=_leveled_logger("salon.adapters.slack.bolt"),
         )
-        app.use(
-            AckAndHandOver(
-                events={
-                    "message": self._on_message,
-                    "app_mention": self._on_mention,
-                    "member_joined_channel": self._on_member_joined,
-                },
-                slash_command=self.config.slash_command,
-                on_command=self._on_command,
-                on_block_actions=self._on_block_actions,
-                view_prefix=FORM_PREFIX,
-                on_view_submission=self._on_view_submission,
-            )
+        self.dispatch = AckAndHandOver(
+            events={
+                "message": self._on_message,
+                "app_mention": self._on_mention,
+                "member_joined_channel": self._on_member_joined,
+            },
+            slash_command=self.config.slash_command,
+            on_command=self._on_command,
+            on_block_actions=self._on_block_actions,
+            view_prefix=FORM_PREFIX,
+            on_view_submission=self._on_view_submission,
+            inbox=self.inbox,
         )
+        app.use(self.dispatch)
         return app
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -153,23 +154,38 @@ class SlackAdapter(Adapter):
             # One HTTP session for every Web API call (slack_sdk opens one per call otherwise).
             self._session = self.client.session = aiohttp.ClientSession()
         self.files.session = self.client.session
+        # Slack down or the network not up yet: keep trying, say so once.
+        await until_reachable(
+            self._connect,
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError, SlackUnavailable),
+            what=f"Slack at {self.config.api_url}",
+            logger=log,
+        )
+
+    async def _connect(self) -> None:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
+            raise_if_unavailable(error)
             raise ConfigError(
                 f"adapters.slack: Slack refused {BOT_TOKEN}: {error.response.get('error')}"
             ) from None
         self.bot_user_id = str(auth["user_id"])
         self._own_mention = f"<@{self.bot_user_id}>"
+        if self.inbox.state_key == INBOX_KEY:
+            self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
+            await self.inbox.replay(self.dispatch.work_for)
         if self.config.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(
-                self.app, self._mode_secret, web_client=self.client
-            )
+            if self._socket is None:
+                self._socket = AsyncSocketModeHandler(
+                    self.app, self._mode_secret, web_client=self.client
+                )
             try:
                 await self._socket.connect_async()  # type: ignore[no-untyped-call]
             except SlackApiError as error:
+                raise_if_unavailable(error)
                 raise ConfigError(
                     f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
                 ) from None
@@ -189,34 +205,28 @@ class SlackAdapter(Adapter):
     def routes(self) -> Sequence[BaseRoute]:
         if self.config.mode != "http":
             return ()
-        handler = AsyncSlackRequestHandler(self.app)
-
-        async def events(request: Request) -> Response:
-            # bolt checks X-Slack-Signature and the timestamp (401 if forged or stale) and
-            # answers url_verification; events, commands and interactions share this URL.
-            return await handler.handle(request)
-
-        return (Route(self.config.events_path, events, methods=["POST"]),)
+        # The signature is checked before bolt parses anything (http_route.py); bolt answers
+        # url_verification; events, commands and interactions share this URL.
+        endpoint = EventsRoute(self.app, self._mode_secret)
+        return (Route(self.config.events_path, endpoint.handle, methods=["POST"]),)
 
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:
         return await self.delivery.send(outbound)
 
-    # --- inbound: look, spawn, return (see dispatch.py) ------------------------------------
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        self.bot.tasks.spawn(work, "slack-inbound")
-
-    def _on_message(self, body: dict[str, Any]) -> None:
+    # --- inbound: look, return the work (see dispatch.py) ----------------------------------
+    def _on_message(self, body: dict[str, Any]) -> Work | None:
         event = body["event"]
         if not is_member_message(event, self.bot_user_id):
-            return
+            return None
         if event.get("channel_type") != "im" and self._own_mention in (event.get("text") or ""):
-            return  # Slack also sends this as an app_mention; answer that one only
-        self._spawn(self._receive_event(body, mention=False))
+            return None  # Slack also sends this as an app_mention; answer that one only
+        return self._receive_event(body, mention=False)
 
-    def _on_mention(self, body: dict[str, Any]) -> None:
+    def _on_mention(self, body: dict[str, Any]) -> Work | None:
         if is_member_message(body["event"], self.bot_user_id):
-            self._spawn(self._receive_event(body, mention=True))
+            return self._receive_event(body, mention=True)
+        return None
 
     async def _receive_event(self, body: dict[str, Any], *, mention: bool) -> None:
         event = body["event"]
@@ -226,28 +236,30 @@ class SlackAdapter(Adapter):
         )
         await self.bot.receive(message)
 
-    def _on_command(self, command: dict[str, Any]) -> None:
+    def _on_command(self, command: dict[str, Any]) -> Work | None:
         text = command.get("text")
         if (
             is_id(command.get("user_id"))
             and is_id(command.get("channel_id"))
             and isinstance(text or "", str)
         ):
-            self._spawn(self._receive_command(command))
+            return self._receive_command(command)
+        return None
 
     async def _receive_command(self, command: dict[str, Any]) -> None:
         member = await self.directory.member(command["user_id"])
         await self.bot.receive(message_from_command(command, member))
 
-    def _on_block_actions(self, body: dict[str, Any]) -> None:
+    def _on_block_actions(self, body: dict[str, Any]) -> Work | None:
         user = body.get("user")
         if not isinstance(user, dict) or not is_id(user.get("id")):
-            return
+            return None
         key = form_key(action_of(_first_action_id(body)))
         if key is None:
-            self._spawn(self._receive_press(body))
-        elif is_id(body.get("trigger_id")):
-            self._spawn(self._open_form(key, body["trigger_id"], body))
+            return self._receive_press(body)
+        if is_id(body.get("trigger_id")):
+            return self._open_form(key, body["trigger_id"], body)
+        return None
 
     async def _receive_press(self, body: dict[str, Any]) -> None:
         press = press_from_action(body, await self.directory.member(body["user"]["id"]))
@@ -269,11 +281,12 @@ class SlackAdapter(Adapter):
         except SlackApiError as error:
             log.warning("views.open for form %s failed: %s", key, error.response.get("error"))
 
-    def _on_view_submission(self, body: dict[str, Any]) -> None:
+    def _on_view_submission(self, body: dict[str, Any]) -> Work | None:
         user = body.get("user")
         key = form_key(str(body["view"]["callback_id"]))
         if key is not None and isinstance(user, dict) and is_id(user.get("id")):
-            self._spawn(self._receive_submission(key, body))
+            return self._receive_submission(key, body)
+        return None
 
     async def _receive_submission(self, key: str, body: dict[str, Any]) -> None:
         sent = await self.forms.get(key)
@@ -285,14 +298,26 @@ class SlackAdapter(Adapter):
         if press is not None:
             await self.bot.receive_press(press)
 
-    def _on_member_joined(self, body: dict[str, Any]) -> None:
+    def _on_member_joined(self, body: dict[str, Any]) -> Work | None:
         event = body["event"]
         user, channel = event.get("user"), event.get("channel")
         if is_id(user) and is_id(channel) and user != self.bot_user_id:
-            self._spawn(self._receive_join(user, channel))
+            return self._receive_join(user, channel)
+        return None
 
     async def _receive_join(self, user: str, channel: str) -> None:
         await self.bot.receive_join(await self.directory.member(user), space_for(channel))
+
+
+class SlackUnavailable(Exception):
+    """Slack (or a proxy in front of it) answered 5xx: down or restarting."""
+
+
+def raise_if_unavailable(error: SlackApiError) -> None:
+    """Raise ``SlackUnavailable`` if ``error`` is a 5xx answer rather than a refusal."""
+    status = getattr(error.response, "status_code", None)
+    if isinstance(status, int) and status >= 500:
+        raise SlackUnavailable(f"HTTP {status}") from None
 
 
 def _first_action_id(body: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
 from salon.adapters.telegram.buttons import ButtonCodec
@@ -23,11 +23,12 @@ from salon.adapters.telegram.config import (
     WEBHOOK_SECRET_VARIABLE,
     TelegramConfig,
 )
-from salon.adapters.telegram.delivery import Sender, TelegramBot
+from salon.adapters.telegram.delivery import Sender
 from salon.adapters.telegram.files import attachments_of
 from salon.adapters.telegram.inbound import PLATFORM, invocation, member_of, space_of
 from salon.adapters.telegram.menu import publish_menu
 from salon.adapters.telegram.polling import ALLOWED_UPDATES, Poller
+from salon.adapters.telegram.raw_bot import TelegramBot
 from salon.adapters.telegram.reachability import Reachability
 from salon.adapters.telegram.split import MESSAGE_LIMIT
 from salon.adapters.telegram.webhook import WebhookEndpoint
@@ -46,6 +47,7 @@ from salon.core import (
     code,
     md,
 )
+from salon.core.aio import until_reachable
 from salon.core.config import REDACTOR, read_secret
 
 if TYPE_CHECKING:
@@ -122,13 +124,14 @@ class TelegramAdapter(Adapter):
         self.bot_id = token.reveal().partition(":")[0]
         redact_sdk_logs()  # before PTB's Bot logs its URL
         request = request or HTTPXRequest(connection_pool_size=8)
+        get_updates_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
         # PTB's plain Bot has no rate limiter: the core's send queue does the pacing.
         self.ptb = TelegramBot(
             token.reveal(),
             base_url=self.config.base_url,
             base_file_url=self.config.base_file_url,
             request=request,
-            get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+            get_updates_request=get_updates_request,
         )
         self.username = ""
         self.codec = ButtonCodec(bot.interactions)
@@ -141,6 +144,7 @@ class TelegramAdapter(Adapter):
             bot.report_error,
             state_key=f"telegram:{self.bot_id}:offset",
             timeout=self.config.poll_timeout,
+            read_timeout=get_updates_request.read_timeout,
         )
         self.webhook = WebhookEndpoint(
             self.config.webhook_path,
@@ -153,6 +157,16 @@ class TelegramAdapter(Adapter):
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        # Telegram down or the network not up yet: keep trying, say so once (not a traceback).
+        await until_reachable(
+            self._connect,
+            unreachable=(NetworkError,),
+            what=f"Telegram at {self.config.base_url}",
+            logger=log,
+        )
+        self.webhook.ready = True
+
+    async def _connect(self) -> None:
         rejected = False
         try:
             await self.ptb.initialize()  # getMe: who we are, and a check of the token
@@ -180,7 +194,6 @@ class TelegramAdapter(Adapter):
                 "from %s yourself",
                 WEBHOOK_SECRET_VARIABLE,
             )
-        self.webhook.ready = True
 
     async def set_webhook(self, url: str) -> None:
         """Point Telegram at ``url`` (which must reach this adapter's webhook route)."""

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import warnings
-from collections.abc import Sequence
-from typing import Any
 
 import telegram
 from telegram import InlineKeyboardMarkup, ReplyParameters
@@ -21,6 +19,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Te
 from telegram.warnings import PTBDeprecationWarning
 
 from salon.adapters.telegram.buttons import ButtonCodec
+from salon.adapters.telegram.raw_bot import TelegramBot
 from salon.adapters.telegram.render import HTML, PLATFORM
 from salon.adapters.telegram.split import CAPTION_LIMIT, split_html, visible_length
 from salon.core import DeliveryError, Outbound, RetryAfter, Sent, SpaceRef
@@ -34,36 +33,6 @@ _UNREACHABLE = {
     "bot was blocked by the user": "they blocked the bot",
     "user is deactivated": "their account is deleted",
 }
-
-
-class TelegramBot(telegram.Bot):
-    """PTB's ``Bot`` plus a ``sendMessage`` that returns only the new message's id."""
-
-    def __repr__(self) -> str:
-        # PTB's own repr is ``Bot[token=…]``: the whole secret, in every log of a local.
-        user = self._bot_user
-        return f"TelegramBot[id={self.token.partition(':')[0]}, username={user and user.username}]"
-
-    async def send_html(self, parameters: dict[str, Any]) -> int:
-        """``sendMessage`` through the same path as ``Bot.send_message`` (parameter
-        serialisation, HTTP, the mapping of errors to ``RetryAfter``/``Forbidden``/
-        ``BadRequest``), without building a ``telegram.Message`` from the answer: salon needs
-        only its id, and that object costs more than the rest of the send
-        (benchmarks/telegram_path.py). ``None`` parameters are left out.
-        """
-        result = await self._post("sendMessage", parameters)
-        return int(result["message_id"])
-
-    async def get_raw_updates(
-        self, offset: int | None, poll_seconds: int, allowed_updates: Sequence[str]
-    ) -> list[Any]:
-        """``getUpdates`` as Telegram sent it, not yet parsed: ``Bot.get_updates`` parses the
-        whole batch at once, so one update PTB cannot read would fail every poll after it and
-        stop the stream for good. The read timeout covers the long poll, as PTB's does."""
-        read_timeout = (self._request[0].read_timeout or 0) + poll_seconds
-        data = {"timeout": poll_seconds, "offset": offset, "allowed_updates": allowed_updates}
-        result = await self._post("getUpdates", data, read_timeout=read_timeout)
-        return result if isinstance(result, list) else []
 
 
 class Sender:

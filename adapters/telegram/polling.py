@@ -16,7 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from salon.adapters.telegram.delivery import TelegramBot, retry_seconds
+from salon.adapters.telegram.delivery import retry_seconds
+from salon.adapters.telegram.raw_bot import TelegramBot
 from salon.core.storage.engine import Storage
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,16 @@ class Poller:
         *,
         state_key: str,
         timeout: int,
+        read_timeout: float | None = None,
     ) -> None:
+        """:param read_timeout: that of the ``get_updates_request`` (the long poll is added)."""
         self.ptb = ptb
         self.storage = storage
         self.handle = handle
         self.report_error = report_error
         self.state_key = state_key
         self.timeout = timeout
+        self.read_timeout = read_timeout
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._waiting = False
@@ -70,7 +74,9 @@ class Poller:
         while not self._stopping:
             self._waiting = True
             try:
-                raw_updates = await self.ptb.get_raw_updates(offset, self.timeout, ALLOWED_UPDATES)
+                raw_updates = await self.ptb.get_raw_updates(
+                    offset, self.timeout, ALLOWED_UPDATES, read_timeout=self.read_timeout
+                )
             except RetryAfter as error:
                 await asyncio.sleep(retry_seconds(error))
                 continue

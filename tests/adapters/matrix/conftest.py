@@ -262,6 +262,27 @@ class World:
         self.bots.append(bot)
         return bot
 
+    async def crash_bot(self, bot: Bot) -> None:
+        """Stop ``bot`` as ``kill -9`` would, as far as the database can tell: the sync loop
+        dies mid-poll and nothing more is written (no graceful stop, no last save)."""
+        self.bots.remove(bot)
+        await bot.loops.close()
+        await bot.tasks.close()
+        await bot.outbound.stop()
+        await bot.adapters["matrix"].client.close()  # type: ignore[attr-defined]
+        await bot.storage.dispose()
+
+    async def bot_joins_before_salon_runs(self, room_id: str) -> None:
+        """Join ``room_id`` with the bot's account from another client, as a person would."""
+        client = nio.AsyncClient(
+            self.synapse.url, self.bot_user.user_id, device_id=self.bot_user.device_id
+        )
+        client.access_token = self.bot_user.access_token
+        try:
+            assert isinstance(await client.join(room_id), nio.JoinResponse)
+        finally:
+            await client.close()
+
     async def stop_bot(self, bot: Bot) -> None:
         self.bots.remove(bot)
         await bot.stop()

@@ -64,6 +64,7 @@ class SlackTestPlugin:
         )
         register(Command("choose", self.choose, help="Offer two buttons."))
         register(Command("slow", self.slow, help="Answer once the test lets go."))
+        register(Command("slowcount", self.slowcount, help="Count once the test lets go."))
         register(Command("survey", self.survey, help="Offer a form."))
 
     @hookimpl
@@ -100,10 +101,28 @@ class SlackTestPlugin:
         self.submissions.append(press)
         ctx.reply(f"thanks, {press.values['words']} words")
 
+    async def slowcount(self, ctx: Context) -> None:
+        self.slow_started.set()
+        await self.release.wait()
+        await self.count(ctx)
+
     async def slow(self, ctx: Context) -> None:
         self.slow_started.set()
         await self.release.wait()
         ctx.reply("finally")
+
+
+async def crash(bot: Bot) -> None:
+    """Stop ``bot`` as ``kill -9`` would, as far as the database can tell: the work under way
+    is abandoned and nothing more is written (the connections are closed only so the test
+    process does not leak them)."""
+    await bot.tasks.close()
+    await bot.loops.close()
+    await bot.outbound.stop()
+    for adapter in bot.adapters.values():
+        await adapter.stop()
+    await bot.storage.dispose()
+    bot.started = False
 
 
 async def read_count(bot: Bot) -> int:

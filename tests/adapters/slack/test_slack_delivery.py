@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from emulators.slack import SlackEmulator
 
 from salon.core import Bot, Image, MemberRef, Outbound, SpaceRef, md
+from salon.core.web import WebServer
 
-from .conftest import StartBot, channel_event, dm_event, posts, read_count
+from .conftest import (
+    SlackTestPlugin,
+    StartBot,
+    channel_event,
+    crash,
+    dm_event,
+    posts,
+    read_count,
+)
+
+
+@contextlib.asynccontextmanager
+async def serving(bot: Bot) -> AsyncIterator[str]:
+    """Mount the bot's Slack route on a web server; yields the events URL."""
+    web = WebServer(bot, "127.0.0.1", 0)
+    web.add_routes(bot.adapters["slack"].routes())
+    await web.start()
+    try:
+        yield f"http://127.0.0.1:{web.port}/slack/events"
+    finally:
+        await web.stop()
 
 
 async def test_socket_mode_retry_is_applied_once_even_after_a_restart(
@@ -183,3 +206,43 @@ async def test_unreachable_channel_is_reported_not_retried(
 
     calls = [c for c in slack.calls if c["method"] == "chat.postMessage"]
     assert [c["response"]["error"] for c in calls] == ["channel_not_found"]
+
+
+@pytest.mark.parametrize("mode", ["socket", "http"])
+async def test_a_command_acked_before_a_crash_is_finished_once_after_the_restart(
+    slack: SlackEmulator, start_bot: StartBot, plugin: SlackTestPlugin, mode: str
+) -> None:
+    bot = await start_bot(mode=mode)
+    if mode == "socket":
+        envelope = await slack.send_slash_command("/salon", "slowcount")
+        await slack.wait_for_ack(envelope["envelope_id"])
+    else:
+        async with serving(bot) as url:
+            attempts = await slack.deliver_event_http(url, dm_event(slack, "slowcount"))
+        assert len(attempts) == 1 and attempts[0].is_acked  # Slack will not send it again
+    assert plugin.slow_started.is_set()
+    await crash(bot)  # acked, not yet done
+
+    plugin.release.set()
+    bot = await start_bot(mode=mode)
+    await slack.wait_for_post(lambda p: p["args"].get("text") == "count is 1")
+    await bot.stop()
+    bot = await start_bot(mode=mode)  # a second restart does not run it again
+    await bot.stop()
+
+    assert [p["args"]["text"] for p in posts(slack)] == ["count is 1"]
+    bot = await start_bot(mode=mode)
+    assert await read_count(bot) == 1
+
+
+async def test_a_quick_command_is_done_before_the_ack(
+    slack: SlackEmulator, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    envelope = await slack.send_event(dm_event(slack, "count"))
+    await slack.wait_for_ack(envelope["envelope_id"])
+    assert await read_count(bot) == 1  # applied before Slack heard back
+    await crash(bot)
+    bot = await start_bot()
+    await bot.outbound.drain()
+    assert await read_count(bot) == 1
