@@ -35,7 +35,9 @@ async def digest(ctx: JobContext, job: Job) -> None:
     body = [md(bold(f"Check-in digest for #{checkin.space_id}"), f" — {len(done)} checked in.")]
     for row in done:
         body.append(md(mention(ref_of(row), names[ref_of(row)])))
-        body.extend(md("  ", italic(q), " ", quote(a)) for q, a in row.answers)
+        for question, answer in row.answers:
+            # A quote is a block: on its own line, or Slack shows a literal "> " mid-line.
+            body.extend((md(italic(question)), md(quote(answer))))
     if skipped:
         body.append(md("Skipping this time: ", ", ".join(names[ref_of(r)] for r in skipped), "."))
     if waiting:
