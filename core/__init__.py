@@ -70,9 +70,11 @@ from salon.core.model import (
     SpaceRef,
 )
 from salon.core.outbound import SendHandle
+from salon.core.people import mention_person
 from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
+from salon.core.spaces import KnownSpace, platform_title, space_label
 
 __all__ = [
     "DATE",
@@ -111,6 +113,7 @@ __all__ = [
     "Job",
     "JobContext",
     "JobHandler",
+    "KnownSpace",
     "ManualClock",
     "Markup",
     "Member",
@@ -149,7 +152,10 @@ __all__ = [
     "link",
     "md",
     "mention",
+    "mention_person",
+    "platform_title",
     "quote",
     "render_plain",
     "shorten",
+    "space_label",
 ]

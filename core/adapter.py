@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from salon.core.model import Outbound, Sent
+from salon.core.model import Outbound, Sent, SpaceRef
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -135,6 +135,11 @@ class Adapter(abc.ABC):
     def routes(self) -> Sequence[BaseRoute]:
         """Routes to mount on salon's web server (webhooks); none by default."""
         return ()
+
+    async def name_of_space(self, space: SpaceRef) -> str:
+        """The name members know a space by (``general``), for platforms whose events carry
+        none; asked once when salon first sees the space. ``""`` when unknown (the default)."""
+        return ""
 
     @property
     def is_interactive(self) -> bool:

@@ -29,15 +29,29 @@ from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext
 from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.hooks import HookRunner, collect
+from salon.core.hookspecs import people as people_hooks
 from salon.core.hookspecs import runtime
 from salon.core.interactions import Interactions
-from salon.core.model import ButtonPress, Community, Member, Message, Outbound, Space
+from salon.core.linking import Linking
+from salon.core.markup import italic, lines, md
+from salon.core.model import (
+    ButtonPress,
+    Community,
+    Member,
+    MemberRef,
+    Message,
+    Outbound,
+    Person,
+    Space,
+    SpaceRef,
+)
 from salon.core.outbound import Dispatcher, SendHandle, SendQueue
 from salon.core.outbox import Outbox
+from salon.core.people import People
 from salon.core.plugins import create_plugin_manager
-from salon.core.profiles import Profiles
 from salon.core.router import Router, new_error_id
 from salon.core.scheduler import Job, JobHandler, Scheduler
+from salon.core.spaces import Spaces, platform_title
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
@@ -72,7 +86,15 @@ class Bot:
         if not config.database.outbox_lease > 0:
             raise ConfigError("database.outbox_lease: give a number of seconds above 0")
         self.outbox = Outbox(self.storage, lease=config.database.outbox_lease)
-        self.profiles = Profiles(self.storage, ZoneInfo(config.community.timezone), self.outbox)
+        #: The people behind the accounts: lookup by account or id, cached (``salon.core.people``).
+        default_tz = ZoneInfo(config.community.timezone)  # checked when the config was loaded
+        self.people = People(
+            self.storage, default_tz, config.organiser_refs(), self.clock, self.outbox
+        )
+        #: Link codes, linking and unlinking accounts (``salon.core.linking``).
+        self.linking = Linking(self.people, self._merge_people)
+        #: The community's spaces on every platform, by name (``salon.core.spaces``).
+        self.spaces = Spaces(self.storage, self.clock, config.space_refs(), config.group_refs())
         self.commands = CommandTable()
         self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
         self.outbound = Dispatcher()
@@ -136,6 +158,17 @@ class Bot:
         self.adapters[adapter.platform] = adapter
         self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox))
 
+    async def name_of_space(self, space: SpaceRef) -> str:
+        """Ask the space's adapter for its name (``""`` if it cannot say)."""
+        adapter = self.adapters.get(space.platform)
+        if adapter is None:
+            return ""
+        try:
+            return await adapter.name_of_space(space)
+        except Exception as error:
+            await self.report_error(error, f"naming space {space}")
+            return ""
+
     def capabilities(self, platform: str) -> Capabilities:
         adapter = self.adapters.get(platform)
         return adapter.capabilities if adapter else Capabilities()
@@ -157,10 +190,12 @@ class Bot:
     async def start(self, *, run_scheduler: bool = True) -> None:
         """Prepare storage, start send queues and adapters, then the plugins' ``startup``."""
         await self.prepare_database()
+        await self.spaces.load()
         self.outbound.start()
         for adapter in self.adapters.values():
             await adapter.start()
             log.info("adapter %s started", adapter.platform)
+        await self.spaces.fill_names(self.name_of_space)
         await self._send_owed(await self.outbox.claim(), "from before the last stop")
         self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
         await self._startup_plugins()
@@ -297,6 +332,24 @@ class Bot:
         """
         return await self.hooks.first_result(spec, *args, **kwargs)
 
+    async def gather(
+        self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+    ) -> list[Any]:
+        """Call every implementation of a hook whose work must succeed together, inside the
+        caller's transaction (``people.forget_person``): the first error propagates, so the
+        transaction rolls back.
+
+        :returns: the implementations' non-None results.
+        """
+        return await self.hooks.gather(spec, *args, **kwargs)
+
+    async def _merge_people(
+        self, kept: Person, merged: Person, connection: AsyncConnection
+    ) -> None:
+        await self.gather(
+            people_hooks.people_merged, kept=kept, merged=merged, connection=connection, bot=self
+        )
+
     async def report_error(self, error: BaseException, where: str) -> str:
         """Log an unexpected error (and pass it to ``handle_error``); return its short id."""
         error_id = new_error_id()
@@ -317,7 +370,36 @@ class Bot:
     async def _delivery_failed(self, outbound: Outbound, error: DeliveryError) -> None:
         target = outbound.space or outbound.recipient
         log.warning("could not deliver a message to %s: %s", target, error.reason)
+        recipient = outbound.recipient
+        if (
+            recipient is not None
+            and error.unreachable
+            and await self._reach_elsewhere(outbound, recipient)
+        ):
+            return
         await self.notify(runtime.delivery_failed, outbound=outbound, error=error, bot=self)
+
+    async def _reach_elsewhere(self, outbound: Outbound, account: MemberRef) -> bool:
+        """A direct message could not reach ``account``: send it to another account of the
+        same person, saying so (once: later messages go straight to the account that works)."""
+        person = await self.people.of(account)
+        if person is None:
+            return False
+        self.people.unreachable.add(account)
+        others = [a for a in person.dm_accounts() if a not in self.people.unreachable]
+        if not others:
+            return False
+        note = md(
+            italic(
+                f"I couldn't reach you on {platform_title(account.platform)}, so I'm "
+                f"writing here. (Send dm here on {platform_title(account.platform)} after "
+                "starting a chat with me there to move back.)"
+            )
+        )
+        self.outbound.enqueue(
+            attrs.evolve(outbound, recipient=others[0], body=lines(note, outbound.body))
+        )
+        return True
 
     # --- scheduled jobs --------------------------------------------------------------------
     async def _run_job(

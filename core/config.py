@@ -25,7 +25,7 @@ from cattrs.v import format_exception
 
 from salon.core.errors import ConfigError
 from salon.core.markup import shorten
-from salon.core.model import MemberRef
+from salon.core.model import MemberRef, SpaceRef
 from salon.core.zones import zone_name
 
 T = TypeVar("T")
@@ -46,7 +46,12 @@ class CommunityConfig:
     #: Used for members who have not set their own time zone (an IANA name, any case).
     timezone: ZoneName = ZoneName("UTC")
     #: Members who may run organiser commands, as "platform:id" (e.g. "slack:U024BE7LH").
+    #: Naming one account is enough: once linked, the person is an organiser everywhere.
     organisers: tuple[str, ...] = ()
+    #: The community's spaces, as "platform:id" (more can be added with ``space join``).
+    spaces: tuple[str, ...] = ()
+    #: Named groups of spaces, e.g. ``announcements = ["slack:C024BE91L"]`` (also joined).
+    groups: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -111,6 +116,20 @@ class SalonConfig:
 
     def organiser_refs(self) -> frozenset[MemberRef]:
         return frozenset(MemberRef.parse(text) for text in self.community.organisers)
+
+    def space_refs(self) -> tuple[SpaceRef, ...]:
+        return tuple(_space_ref(text) for text in self.community.spaces)
+
+    def group_refs(self) -> dict[str, tuple[SpaceRef, ...]]:
+        return {
+            name: tuple(_space_ref(text) for text in refs)
+            for name, refs in self.community.groups.items()
+        }
+
+
+def _space_ref(text: str) -> SpaceRef:
+    ref = MemberRef.parse(text)
+    return SpaceRef(ref.platform, ref.id)
 
 
 class Invalid(ValueError):
@@ -311,6 +330,14 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Salo
         config.organiser_refs()
     except ValueError as error:
         raise ConfigError(f"community.organisers: {error}") from None
+    try:
+        config.space_refs()
+    except ValueError as error:
+        raise ConfigError(f"community.spaces: {error}") from None
+    try:
+        config.group_refs()
+    except ValueError as error:
+        raise ConfigError(f"community.groups: {error}") from None
     return attrs.evolve(
         config,
         disabled_plugins=tuple(disabled),

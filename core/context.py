@@ -28,6 +28,7 @@ from salon.core.model import (
     MemberRef,
     Message,
     Outbound,
+    Person,
     Sent,
     Space,
 )
@@ -126,6 +127,39 @@ class Effects:
             attachment, max_bytes=files.max_bytes, max_unpacked_bytes=files.max_unpacked_bytes
         )
 
+    def send_to(
+        self,
+        person: Person,
+        *parts: Part,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+        form: Form | None = None,
+    ) -> None:
+        """Queue a direct message to ``person``: to the account they prefer (``dm here``),
+        else the one they last wrote from. If that platform reports them unreachable, salon
+        tries their other accounts (see ``docs/community.md``).
+
+        ``form`` is shown only where the platform has ``Capabilities.forms``.
+        """
+        accounts = [a for a in person.dm_accounts() if a not in self.bot.people.unreachable]
+        target = accounts[0] if accounts else person.dm_account
+        self.send_direct(target, *parts, buttons=buttons, image=image, form=form)
+
+    def announce(
+        self,
+        *parts: Part,
+        group: str | None = None,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+    ) -> int:
+        """Queue one message to every community space (or to the spaces of ``group``, e.g.
+        ``"announcements"``); each adapter renders it natively. Returns how many spaces."""
+        body = _body(parts)
+        spaces = self.bot.spaces.joined(group)
+        for space in spaces:
+            self.outbox.append(Outbound(body, space=space.ref, buttons=buttons, image=image))
+        return len(spaces)
+
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the transaction has committed (e.g. to fire a hook)."""
         self._after.append(callback)
@@ -166,13 +200,24 @@ class Effects:
 class Context(Effects):
     """The context of one inbound event: a command, a button press or a plain message.
 
-    :ivar member: who sent it (with their role).
+    :ivar member: the account it came from (with the person's role).
+    :ivar person: the person behind that account, with every linked account; feature data
+        is keyed on ``ctx.person.id``.
     :ivar space: where it was sent.
     :ivar message: the message, when the event is one.
     :ivar command: the command being run, if any.
     """
 
-    __slots__ = ("_recorded", "command", "event_id", "member", "message", "space", "thread_id")
+    __slots__ = (
+        "_recorded",
+        "command",
+        "event_id",
+        "member",
+        "message",
+        "person",
+        "space",
+        "thread_id",
+    )
 
     def __init__(
         self,
@@ -181,12 +226,14 @@ class Context(Effects):
         space: Space,
         event_id: str,
         *,
+        person: Person,
         message: Message | None = None,
         command: Command | None = None,
         thread_id: str | None = None,
     ) -> None:
         super().__init__(bot)
         self.member = member
+        self.person = person
         self.space = space
         self.event_id = event_id
         self.message = message

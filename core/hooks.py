@@ -125,6 +125,31 @@ class HookRunner:
                 values.append(value)
         return values
 
+    async def gather(
+        self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+    ) -> list[Any]:
+        """Call every implementation for work that must succeed together (inside one
+        transaction: merging people, forgetting one): the first error propagates, so the
+        caller's transaction rolls back. Returns the non-None results (awaited)."""
+        name = _keywords_only(spec, args)
+        called = getattr(self.pm.hook, name)(**kwargs)
+        results = called if isinstance(called, list) else [called]
+        failed = next((r for r in results if isinstance(r, Failed)), None)
+        if failed is not None:
+            for result in results:  # started, never to be awaited: no "never awaited" warning
+                close = getattr(getattr(result, "awaitable", None), "close", None)
+                if callable(close):
+                    close()
+            raise failed.error
+        values = []
+        for result in results:
+            value = await _resolve(result) if isinstance(result, Pending) else result
+            if inspect.isawaitable(value):
+                value = await value
+            if value is not None:
+                values.append(value)
+        return values
+
     async def first_result(
         self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
     ) -> Any:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from salon.core.adapter import Adapter, Capabilities
+from salon.core.errors import DeliveryError
 from salon.core.model import (
     Attachment,
     Member,
@@ -74,6 +75,8 @@ class MemoryAdapter(Adapter):
         self._event_ids = itertools.count(1)
         self.listeners: list[Callable[[Delivered], None]] = []
         self.changed = asyncio.Event()
+        #: Members this platform cannot message (as Telegram refuses a DM before /start).
+        self.unreachable: set[MemberRef] = set()
 
     async def start(self) -> None:
         return None
@@ -82,6 +85,8 @@ class MemoryAdapter(Adapter):
         return None
 
     async def send(self, outbound: Outbound) -> Sent:
+        if outbound.recipient is not None and outbound.recipient in self.unreachable:
+            raise DeliveryError("the member has not started a chat with the bot", unreachable=True)
         delivered = Delivered(outbound, render_plain(outbound.body), f"m{next(self._ids)}")
         if self.keep_delivered:
             self.delivered.append(delivered)

@@ -29,7 +29,7 @@ class Role(enum.Enum):
     ORGANISER = "organiser"
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a dictionary key on every hot path: hash it once
 class MemberRef:
     """One account on one platform, e.g. ``MemberRef("slack", "U024BE7LH")``."""
 
@@ -48,7 +48,7 @@ class MemberRef:
         return cls(platform, ident)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class SpaceRef:
     """One channel / chat / room on one platform."""
 
@@ -68,15 +68,57 @@ class Community:
 
 @attrs.frozen
 class Person:
-    """The human behind one or more members (say, the same writer on Slack and Telegram).
+    """The human behind one or more platform accounts (say, one writer on Slack and Telegram).
 
-    :param id: salon's own id for the person.
-    :param members: every platform account linked to this person.
+    Features key what they store on ``id``; an account (``MemberRef``) is only how a message
+    arrived and where a direct message can go. Instances come from ``bot.people`` and are
+    replaced (never mutated) when the person links an account or changes a setting.
+
+    :param id: salon's own id for the person (``person_id`` in feature tables).
+    :param display_name: the name to show (user text: always escaped when rendered).
+    :param tz: their time zone (the community's when they have not set one).
+    :param role: organiser when any of their accounts is named in ``community.organisers``.
+    :param accounts: every platform account linked to this person, at most one per platform.
+    :param dm_platform: the platform they asked direct messages to go to (``dm here``).
+    :param last_platform: the platform they last wrote from.
+    :param has_own_tz: ``tz`` was set by the person rather than defaulted.
     """
 
     id: int
     display_name: str
-    members: tuple[MemberRef, ...] = ()
+    tz: ZoneInfo = attrs.field(factory=lambda: ZoneInfo("UTC"))
+    role: Role = Role.MEMBER
+    accounts: tuple[MemberRef, ...] = ()
+    dm_platform: str | None = None
+    last_platform: str | None = None
+    has_own_tz: bool = False
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role is Role.ORGANISER
+
+    def account_on(self, platform: str) -> MemberRef | None:
+        """The person's account on ``platform``, if they have one."""
+        for account in self.accounts:
+            if account.platform == platform:
+                return account
+        return None
+
+    def dm_accounts(self) -> tuple[MemberRef, ...]:
+        """Accounts a direct message may go to, best first: the preferred platform's, then the
+        one they last wrote from, then the rest in the order they were linked."""
+        order: list[MemberRef] = []
+        for platform in (self.dm_platform, self.last_platform):
+            account = self.account_on(platform) if platform else None
+            if account is not None and account not in order:
+                order.append(account)
+        order.extend(a for a in self.accounts if a not in order)
+        return tuple(order)
+
+    @property
+    def dm_account(self) -> MemberRef:
+        """Where a direct message to this person goes first (see ``dm_accounts``)."""
+        return self.dm_accounts()[0]
 
 
 @attrs.frozen
@@ -322,11 +364,3 @@ class Sent:
 
     message_id: str
     space: SpaceRef
-
-
-@attrs.frozen
-class MemberProfile:
-    """What salon keeps about a member across features: their time zone, for now."""
-
-    ref: MemberRef
-    tz: ZoneInfo | None = None

@@ -22,7 +22,7 @@ from salon.core.files import shown_name
 from salon.core.hookspecs import runtime
 from salon.core.interactions import EXPIRED
 from salon.core.markup import Markup, code, md, normalize_input, shorten
-from salon.core.model import ButtonPress, Member, Message, Role
+from salon.core.model import ButtonPress, Member, MemberRef, Message, Person, Role
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -93,13 +93,32 @@ class Router:
         self.recent = RecentEvents()
         self.prefix = bot.config.commands.prefix
         self.max_length = bot.config.commands.max_length
+        self.people = bot.people
+        self.spaces = bot.spaces
+        #: account → (the Member an adapter handed in, that Member with person id and role).
+        self._completed: dict[MemberRef, tuple[Member, Member]] = {}
         self.max_direct_length = bot.config.commands.max_direct_length
-        self.organisers = bot.config.organiser_refs()
 
-    def with_role(self, member: Member) -> Member:
-        if member.role is Role.MEMBER and member.ref in self.organisers:
-            return attrs.evolve(member, role=Role.ORGANISER)
-        return member
+    async def identify(self, member: Member) -> tuple[Member, Person]:
+        """The person behind ``member`` (cached), and the member with that person's id and role.
+
+        Adapters that keep one ``Member`` per account (Slack's directory does) get the same
+        completed ``Member`` back each time instead of a copy per event.
+        """
+        person = self.people.known(member) or await self.people.resolve(member)
+        role = Role.ORGANISER if person.is_organiser else member.role
+        if member.person_id == person.id and member.role is role:
+            return member, person
+        seen = self._completed.get(member.ref)
+        if seen is not None and seen[0] is member and seen[1].person_id == person.id:
+            completed = seen[1]
+            if completed.role is role:
+                return completed, person
+        completed = attrs.evolve(member, role=role, person_id=person.id)
+        if len(self._completed) >= 10_000:
+            self._completed.clear()
+        self._completed[member.ref] = (member, completed)
+        return completed, person
 
     async def receive(self, message: Message) -> None:
         if self.recent.check_and_add(message.space.ref.platform, message.event_id):
@@ -107,12 +126,17 @@ class Router:
         text = normalize_input(message.text).strip()
         explicit = text.startswith(self.prefix)
         addressed = explicit or message.addressed or message.space.is_direct
-        member = self.with_role(message.author)
+        if self.spaces.needs_recording(message.space):
+            await self.spaces.record(message.space, self.bot.name_of_space)
+        if not addressed and not self.bot.has_message_handlers:
+            return
+        member, person = await self.identify(message.author)
         ctx = Context(
             self.bot,
             member,
             message.space,
             message.event_id,
+            person=person,
             message=message,
             thread_id=message.thread_id,
         )
@@ -220,8 +244,10 @@ class Router:
     async def receive_press(self, press: ButtonPress) -> None:
         if self.recent.check_and_add(press.space.ref.platform, press.event_id):
             return
-        member = self.with_role(press.member)
-        ctx = Context(self.bot, member, press.space, press.event_id, thread_id=press.thread_id)
+        member, person = await self.identify(press.member)
+        ctx = Context(
+            self.bot, member, press.space, press.event_id, person=person, thread_id=press.thread_id
+        )
         action = self.bot.commands.actions.get(press.action)
         if press.action == EXPIRED:
             days = self.bot.config.interactions.expiry_days

@@ -8,8 +8,12 @@ STARTER = """\
 name = "My writing group"
 # Time zone for members who have not set their own (they can: `tz Europe/Berlin`).
 timezone = "UTC"
-# Who may run organiser commands, as "platform:id".
+# Who may run organiser commands, as "platform:id" (one account each is enough: once they
+# link their other accounts with `link`, they are organisers there too).
 organisers = ["console:you"]
+# The community's spaces on every platform, for announcements and community-wide digests
+# (organisers can also send `space join` in a space). See docs/community.md.
+# spaces = ["slack:C024BE91L", "telegram:-1001234567890"]
 
 [database]
 # SQLite file by default. PostgreSQL: "postgresql://user@host/dbname"

@@ -61,6 +61,9 @@ class SalonHarness:
         self.clock = clock
         self.plugins = list(plugins)
         self.load_entrypoints = load_entrypoints
+        #: Extra in-memory platforms (``add_platform``), rebuilt on ``restart``.
+        self.platforms: list[str] = []
+        self.adapters: dict[str, MemoryAdapter] = {}
         self.bot, self.adapter = self._build()
         self.replies: list[Delivered] = []
 
@@ -73,7 +76,25 @@ class SalonHarness:
         adapter = MemoryAdapter(bot)
         adapter.listeners.append(self._record)
         bot.add_adapter(adapter)
+        self.adapters = {adapter.platform: adapter}
+        for platform in self.platforms:
+            self._attach(bot, platform)
         return bot, adapter
+
+    def _attach(self, bot: Bot, platform: str) -> MemoryAdapter:
+        cls = type(f"MemoryAdapter_{platform}", (MemoryAdapter,), {"platform": platform})
+        adapter: MemoryAdapter = cls(bot)
+        adapter.listeners.append(self._record)
+        bot.add_adapter(adapter)
+        self.adapters[platform] = adapter
+        return adapter
+
+    def add_platform(self, platform: str) -> MemoryAdapter:
+        """Another in-memory platform (before ``start``): ``send(..., platform=...)`` then
+        writes from the member's account there, as a person with accounts on several
+        platforms would (``link``)."""
+        self.platforms.append(platform)
+        return self._attach(self.bot, platform)
 
     def _record(self, delivered: Delivered) -> None:
         self.replies.append(delivered)
@@ -92,10 +113,12 @@ class SalonHarness:
         await self.start()
 
     # --- acting as members -----------------------------------------------------------------
-    def member(self, name: str) -> Member:
-        organisers = self.bot.config.organiser_refs()
-        member = self.adapter.member(name)
-        return self.adapter.member(name, organiser=member.ref in organisers)
+    def member(self, name: str, platform: str | None = None) -> Member:
+        adapter = self._adapter(platform)
+        return adapter.member(name)
+
+    def _adapter(self, platform: str | None) -> MemoryAdapter:
+        return self.adapter if platform is None else self.adapters[platform]
 
     def space(self, name: str = "general", *, dm_of: str | None = None) -> Space:
         if dm_of is not None:
@@ -110,16 +133,17 @@ class SalonHarness:
         space: str = "general",
         dm: bool = False,
         event_id: str | None = None,
+        platform: str | None = None,
         files: Iterable[tuple[str, bytes]] = (),
     ) -> list[Delivered]:
-        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``), with ``files`` as
-        ``(name, bytes)`` attachments; return what the bot sent."""
-        member = self.member(as_)
-        where = self.adapter.dm_space(member) if dm else self.adapter.space(space)
+        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; from their account on
+        ``platform``, see ``add_platform``), with ``files`` as ``(name, bytes)`` attachments;
+        return what the bot sent."""
+        adapter = self._adapter(platform)
+        member = adapter.member(as_)
+        where = adapter.dm_space(member) if dm else adapter.space(space)
         attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
-        message = self.adapter.message(
-            member, where, text, event_id=event_id, attachments=attachments
-        )
+        message = adapter.message(member, where, text, event_id=event_id, attachments=attachments)
         return await self._collect(self.bot.receive(message))
 
     async def press(
@@ -131,10 +155,12 @@ class SalonHarness:
         dm: bool = False,
         message_id: str | None = None,
         event_id: str | None = None,
+        platform: str | None = None,
     ) -> list[Delivered]:
-        """Press ``button`` as member ``as_``; return what the bot sent."""
-        member = self.member(as_)
-        where = self.adapter.dm_space(member) if dm else self.adapter.space(space)
+        """Press ``button`` as member ``as_`` (on ``platform``); return what the bot sent."""
+        adapter = self._adapter(platform)
+        member = adapter.member(as_)
+        where = adapter.dm_space(member) if dm else adapter.space(space)
         press = ButtonPress(
             space=where,
             member=member,
@@ -188,9 +214,9 @@ class SalonHarness:
         return self.replies[before:]
 
     # --- looking at what was sent ----------------------------------------------------------
-    def sent_to(self, name: str) -> list[Delivered]:
-        """Direct messages the bot sent to member ``name``."""
-        ref = self.member(name).ref
+    def sent_to(self, name: str, platform: str | None = None) -> list[Delivered]:
+        """Direct messages the bot sent to member ``name`` (on ``platform``)."""
+        ref = self.member(name, platform).ref
         return [d for d in self.replies if d.recipient == ref]
 
     def texts(self, delivered: Iterable[Delivered] | None = None) -> list[str]:

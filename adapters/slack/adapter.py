@@ -57,6 +57,7 @@ from salon.core import (
     Rate,
     RateLimits,
     Sent,
+    SpaceRef,
 )
 from salon.core.aio import until_reachable
 from salon.core.config import read_secret
@@ -213,6 +214,9 @@ class SlackAdapter(Adapter):
     # --- outbound --------------------------------------------------------------------------
     async def send(self, outbound: Outbound) -> Sent:
         return await self.delivery.send(outbound)
+
+    async def name_of_space(self, space: SpaceRef) -> str:
+        return await self.directory.channel_name(space.id)
 
     # --- inbound: look, return the work (see dispatch.py) ----------------------------------
     def _on_message(self, body: dict[str, Any]) -> Work | None:

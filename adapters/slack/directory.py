@@ -47,6 +47,17 @@ class Directory:
         self._members[user_id] = (member, now)
         return member
 
+    async def channel_name(self, channel_id: str) -> str:
+        """A channel's name (``conversations.info``), or ``""`` if Slack will not say."""
+        try:
+            response = await self.client.conversations_info(channel=channel_id)
+        except SlackApiError as error:
+            log.warning(
+                "conversations.info for %s failed: %s", channel_id, error.response.get("error")
+            )
+            return ""
+        return str((response.get("channel") or {}).get("name") or "")
+
     async def dm_channel(self, user_id: str) -> str:
         """The id of the bot's DM channel with ``user_id`` (opened on first use)."""
         channel = self._dms.get(user_id)

@@ -1,9 +1,10 @@
 """Every hook salon calls, one module per family. Plugins implement them with ``@hookimpl``.
 
-Each family is a contract: ``runtime`` is what every feature plugs into; ``checkins`` is fired
-by the check-in plugin (its value types beside it), so another plugin can react to or replace
-a feature without importing it. A third-party plugin publishes a family of its own through
-``register_hookspecs``.
+Each family is a contract: ``runtime`` is what every feature plugs into; ``people`` is what
+every plugin keying tables on ``person_id`` implements (merge, export, forget); ``checkins``
+is fired by the check-in plugin (its value types beside it), so another plugin can react to
+or replace a feature without importing it. A third-party plugin publishes a family of its own
+through ``register_hookspecs``.
 
 An implementation may take any subset of a hook's arguments and may be ``def`` or
 ``async def``. Call a hook with ``await bot.notify(runtime.member_joined, member=..., ...)``:
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from salon.core.hookspecs import checkins, runtime
+from salon.core.hookspecs import checkins, people, runtime
 from salon.core.hookspecs.markers import PROJECT, hookimpl, hookspec
 
 #: The core's hook families, in the order ``docs/hooks.md`` lists them.
-FAMILIES: tuple[ModuleType, ...] = (runtime, checkins)
+FAMILIES: tuple[ModuleType, ...] = (runtime, people, checkins)
 
-__all__ = ["FAMILIES", "PROJECT", "checkins", "hookimpl", "hookspec", "runtime"]
+__all__ = ["FAMILIES", "PROJECT", "checkins", "hookimpl", "hookspec", "people", "runtime"]

@@ -12,57 +12,66 @@ from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
     from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
-    from salon.core.model import Community, Member
+    from salon.core.model import Community, Member, Person
 
 
 @hookspec
-def checkin_recorded(checkin: CheckIn, member: Member, community: Community) -> None:
+def checkin_recorded(
+    checkin: CheckIn, member: Member, person: Person, community: Community
+) -> None:
     """A member's check-in was stored.
 
     Called after the transaction commits; raising here is logged and does not undo it.
 
     :param checkin: the stored check-in, with the member's progress toward their goal.
-    :param member: who checked in.
+    :param member: the account they checked in from.
+    :param person: who checked in.
     :param community: the community.
     """
 
 
 @hookspec
-def progress_logged(entry: ProgressEntry, member: Member, community: Community) -> None:
+def progress_logged(
+    entry: ProgressEntry, member: Member, person: Person, community: Community
+) -> None:
     """A member logged progress (``wc 1200``); called after the transaction commits.
 
     :param entry: the day's total after the change.
-    :param member: who logged it.
+    :param member: the account they logged it from.
+    :param person: who logged it.
     :param community: the community.
     """
 
 
 @hookspec
-def goal_set(goal: Goal, member: Member, community: Community) -> None:
+def goal_set(goal: Goal, member: Member, person: Person, community: Community) -> None:
     """A member set or changed a goal; called after the transaction commits.
 
     :param goal: the new goal.
-    :param member: whose goal.
+    :param member: the account they set it from (or their DM account).
+    :param person: whose goal.
     :param community: the community.
     """
 
 
 @hookspec
-def goal_reached(goal: Goal, member: Member, community: Community) -> None:
+def goal_reached(goal: Goal, member: Member, person: Person, community: Community) -> None:
     """A member's progress reached their goal's target (once per goal and period).
 
     :param goal: the goal, with ``progress >= target``.
-    :param member: whose goal.
+    :param member: the account they set it from (or their DM account).
+    :param person: whose goal.
     :param community: the community.
     """
 
 
 @hookspec
-def streak_broken(streak: Streak, member: Member, community: Community) -> None:
+def streak_broken(streak: Streak, member: Member, person: Person, community: Community) -> None:
     """A member's daily streak ended (no progress, grace days used up).
 
     :param streak: the streak as it was before it broke.
-    :param member: whose streak.
+    :param member: their DM account.
+    :param person: whose streak.
     :param community: the community.
     """
 
@@ -71,6 +80,6 @@ def streak_broken(streak: Streak, member: Member, community: Community) -> None:
 def buddies_paired(pair: BuddyPair, community: Community) -> None:
     """Writing buddies were matched (a pair, or a trio); called after the commit.
 
-    :param pair: the members matched.
+    :param pair: the people matched (by ``person_id``).
     :param community: the community.
     """

@@ -10,19 +10,20 @@ from datetime import date, datetime
 
 import attrs
 
-from salon.core.model import MemberRef, SpaceRef
+from salon.core.model import SpaceRef
 
 
 @attrs.frozen
 class Goal:
-    """A member's writing goal.
+    """A person's writing goal.
 
+    :param person_id: whose goal (``Person.id``).
     :param kind: ``"total"`` (reach ``target`` by ``deadline``), ``"daily"`` or ``"weekly"``.
     :param unit: ``"words"``, ``"pages"``, ``"sessions"`` or ``"minutes"``.
     """
 
     id: int
-    member: MemberRef
+    person_id: int
     kind: str
     target: int
     unit: str
@@ -36,9 +37,9 @@ class Goal:
 
 @attrs.frozen
 class ProgressEntry:
-    """Words (or another unit) a member logged for one local day."""
+    """Words (or another unit) a person logged for one local day."""
 
-    member: MemberRef
+    person_id: int
     day: date
     amount: int
     unit: str = "words"
@@ -47,14 +48,14 @@ class ProgressEntry:
 
 @attrs.frozen
 class CheckIn:
-    """A member's answers to a scheduled check-in.
+    """A person's answers to a scheduled check-in.
 
     :param answers: ``(question, answer)`` pairs in the order asked.
     :param goal: the member's current goal with their progress, if they have one.
     """
 
     id: int
-    member: MemberRef
+    person_id: int
     space: SpaceRef
     answers: tuple[tuple[str, str], ...]
     answered_at: datetime
@@ -63,9 +64,9 @@ class CheckIn:
 
 @attrs.frozen
 class Streak:
-    """Consecutive writing days (with the community's grace days)."""
+    """A person's consecutive writing days (with the community's grace days)."""
 
-    member: MemberRef
+    person_id: int
     length: int
     best: int
     last_day: date | None = None
@@ -73,8 +74,11 @@ class Streak:
 
 @attrs.frozen
 class BuddyPair:
-    """Writing buddies matched together (two, or three when numbers are odd)."""
+    """Writing buddies matched together (two, or three when numbers are odd).
+
+    :param people: the ids of the people matched (``Person.id``), never one person twice.
+    """
 
     id: int
-    members: tuple[MemberRef, ...]
+    people: tuple[int, ...]
     formed_at: datetime

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from salon.core.commands import Action, Command
     from salon.core.context import Context
     from salon.core.errors import DeliveryError
-    from salon.core.model import Community, Member, Message, Outbound, Space
+    from salon.core.model import Community, Member, Message, Outbound, Person, Space
     from salon.core.scheduler import JobHandler
 
 
@@ -112,12 +112,15 @@ def member_joined(member: Member, space: Space, community: Community) -> None:
 
 
 @hookspec
-def timezone_changed(member: Member, tz: ZoneInfo, community: Community, bot: Bot) -> None:
-    """A member set their time zone (the ``tz`` command); called after the commit.
+def timezone_changed(
+    member: Member, person: Person, tz: ZoneInfo, community: Community, bot: Bot
+) -> None:
+    """A person set their time zone (the ``tz`` command); called after the commit.
 
-    Plugins that schedule work at members' local times move it here.
+    Plugins that schedule work at people's local times move it here.
 
-    :param member: whose time zone changed.
+    :param member: the account the ``tz`` command came from.
+    :param person: whose time zone changed (as it was before the change, apart from ``tz``).
     :param tz: the new time zone.
     :param community: the community.
     :param bot: the running bot, to reschedule through.

@@ -83,8 +83,9 @@ async def pending_heads(storage: Storage, locations: Sequence[Path]) -> set[str]
     return script_heads(locations) - applied
 
 
-async def upgrade(storage: Storage, locations: Sequence[Path]) -> list[str]:
-    """Apply every pending revision of every branch; return the applied revision ids."""
+async def upgrade(storage: Storage, locations: Sequence[Path], target: str = "heads") -> list[str]:
+    """Apply every pending revision of every branch (or up to revision ``target`` only, as
+    upgrade tests do to build an older schema); return the applied revision ids."""
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
 
@@ -94,11 +95,11 @@ async def upgrade(storage: Storage, locations: Sequence[Path]) -> list[str]:
 
     def run(connection: Connection) -> None:
         def revisions(rev: Any, context: Any) -> Iterable[Any]:
-            steps = script._upgrade_revs("heads", rev)
+            steps = script._upgrade_revs(target, rev)
             applied.extend(step.revision.revision for step in steps)
             return steps
 
-        with EnvironmentContext(config, script, fn=revisions, destination_rev="heads") as env:
+        with EnvironmentContext(config, script, fn=revisions, destination_rev=target) as env:
             env.configure(connection=connection, target_metadata=None, render_as_batch=True)
             with env.begin_transaction():
                 env.run_migrations()

@@ -42,24 +42,59 @@ state = sa.Table(
     sa.Column("value", sa.JSON, nullable=False),
 )
 
+#: The people behind the accounts: what belongs to a human rather than to one platform account.
 persons = sa.Table(
     "salon_persons",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("display_name", sa.String(255), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("tz", sa.String(64), nullable=True),
+    #: Direct messages go to this platform's account (``dm here``); NULL: where they last wrote.
+    sa.Column("dm_platform", sa.String(32), nullable=True),
+    sa.Column("last_platform", sa.String(32), nullable=True),
+    #: Wrong link codes entered in a row; five lock linking until ``link_locked_until``.
+    sa.Column("link_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("link_locked_until", UTCDateTime(), nullable=True),
 )
 
-#: Platform accounts salon has stored something about, with the member's time zone.
+#: Platform accounts, each belonging to one person (at most one account per platform).
 members = sa.Table(
     "salon_members",
     metadata,
     sa.Column("platform", sa.String(32), primary_key=True),
     sa.Column("member_id", sa.String(255), primary_key=True),
-    sa.Column("person_id", sa.Integer, sa.ForeignKey("salon_persons.id"), nullable=True),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("salon_persons.id"), nullable=False),
     sa.Column("display_name", sa.String(255), nullable=False),
-    sa.Column("tz", sa.String(64), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_salon_members_person", "person_id"),
+)
+
+#: One-time codes that link a second account to a person (``link`` / ``link CODE``). Only a
+#: hash of the code is stored; a code is deleted when used.
+link_codes = sa.Table(
+    "salon_link_codes",
+    metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("salon_persons.id"), nullable=False),
+    #: The account that asked for the code (it cannot redeem it itself).
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("member_id", sa.String(255), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+)
+
+#: The community's spaces (channels, chats, rooms) on every platform, recorded when the bot
+#: sees them; ``is_joined`` ones are part of the community (announcements, digests).
+spaces = sa.Table(
+    "salon_spaces",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("space_id", sa.String(255), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False, server_default=""),
+    sa.Column("is_joined", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: Named groups this space belongs to, e.g. ``["announcements"]``.
+    sa.Column("groups", sa.JSON, nullable=False),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
 )
 
 #: Messages that scheduled jobs sent, written in the job's transaction and deleted once

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from salon.core import (
     TEXT,
@@ -15,7 +15,6 @@ from salon.core import (
     bold,
     bullets,
     code,
-    hookimpl,
     italic,
     lines,
     md,
@@ -97,56 +96,56 @@ def about(ctx: Context) -> None:
 
 
 async def tz(ctx: Context, zone: object = None) -> None:
+    person = ctx.person
     if zone is None:
-        current = await ctx.bot.profiles.timezone(ctx.member.ref)
         ctx.reply(
             md(
                 "Your time zone is ",
-                bold(current.key),
+                bold(person.tz.key),
+                "" if person.has_own_tz else " (the community's)",
                 ". Change it with ",
                 code(f"{_prefix(ctx)}tz Europe/Berlin"),
                 ".",
             )
         )
         return
-    from zoneinfo import ZoneInfo
-
     assert isinstance(zone, ZoneInfo)
+    bot = ctx.bot
     async with ctx.transaction() as db:
-        await ctx.bot.profiles.set_timezone(db, ctx.member, zone, ctx.now())
-    ctx.after_commit(
-        lambda: ctx.bot.notify(
+        await bot.people.set_timezone(db, person, zone)
+
+    async def changed() -> None:
+        bot.people.invalidate(person.id)
+        await bot.notify(
             runtime.timezone_changed,
             member=ctx.member,
+            person=person,
             tz=zone,
-            community=ctx.bot.community,
-            bot=ctx.bot,
+            community=bot.community,
+            bot=bot,
         )
-    )
+
+    ctx.after_commit(changed)
     local = ctx.now().astimezone(zone)
     ctx.reply(md("Time zone set to ", bold(zone.key), f" (it is {local:%H:%M} there now)."))
 
 
-@hookimpl
-def register_commands(register: Callable[[Command], None]) -> None:
-    register(
-        Command(
-            "help",
-            help_command,
-            help="List the commands, or explain one.",
-            args=(Arg("command", TEXT, optional=True, rest=True, help="a command to explain"),),
-            aliases=("commands",),
-            examples=("help", "help tz"),
-        )
-    )
-    register(Command("ping", ping, help="Check that I'm listening."))
-    register(Command("about", about, help="What this bot is and what it runs."))
-    register(
-        Command(
-            "tz",
-            tz,
-            help="See or set your time zone (for reminders at your local time).",
-            args=(Arg("zone", ZONE, optional=True, help="an IANA name such as Europe/Berlin"),),
-            examples=("tz", "tz America/Los_Angeles"),
-        )
-    )
+COMMANDS = (
+    Command(
+        "help",
+        help_command,
+        help="List the commands, or explain one.",
+        args=(Arg("command", TEXT, optional=True, rest=True, help="a command to explain"),),
+        aliases=("commands",),
+        examples=("help", "help tz"),
+    ),
+    Command("ping", ping, help="Check that I'm listening."),
+    Command("about", about, help="What this bot is and what it runs."),
+    Command(
+        "tz",
+        tz,
+        help="See or set your time zone (for reminders at your local time).",
+        args=(Arg("zone", ZONE, optional=True, help="an IANA name such as Europe/Berlin"),),
+        examples=("tz", "tz America/Los_Angeles"),
+    ),
+)

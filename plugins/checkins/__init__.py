@@ -21,25 +21,25 @@ from salon.core import (
     Command,
     Context,
     JobHandler,
-    Member,
+    Markup,
     Message,
+    Person,
     choice,
     hookimpl,
 )
-from salon.plugins.checkins import buddies, conversation, digest, schedule, streaks, zones
+from salon.core.storage import AsyncConnection
+from salon.plugins.checkins import buddies, conversation, digest, privacy, schedule, streaks, zones
 from salon.plugins.checkins.config import CheckinsConfig
 from salon.plugins.checkins.goals import GOAL_HELP, goal_command
-from salon.plugins.checkins.privacy import (
-    FORGET_ACTION,
-    forget_command,
-    forget_pressed,
-    my_data_command,
-)
+from salon.plugins.checkins.merge import merge_people
 from salon.plugins.checkins.stats import stats_command
 from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 
 __all__ = [
+    "export_person_data",
+    "forget_person",
     "message_received",
+    "people_merged",
     "register_actions",
     "register_commands",
     "register_config",
@@ -128,30 +128,12 @@ def register_commands(register: Callable[[Command], None]) -> None:
             examples=("buddy join", "buddy", "buddy leave"),
         )
     )
-    register(
-        Command(
-            "my",
-            my_data_command,
-            help="Everything salon keeps about you, as text (sent by DM).",
-            args=(Arg("what", choice("data"), optional=True),),
-            title="my data",
-        )
-    )
-    register(
-        Command(
-            "forget",
-            forget_command,
-            help="Delete everything salon keeps about you (asks you to confirm first).",
-            args=(Arg("who", choice("me"), optional=True),),
-            title="forget me",
-        )
-    )
 
 
 @hookimpl
 def register_actions(register: Callable[[Action], None]) -> None:
-    register(Action(FORGET_ACTION, forget_pressed))
     register(Action(conversation.FORM_ACTION, conversation.answer_form))
+    register(Action(schedule.CHOOSE_ACTION, schedule.checkin_chosen))
 
 
 @hookimpl
@@ -187,6 +169,23 @@ async def message_received(message: Message, ctx: Context) -> bool | None:
 
 
 @hookimpl
-async def timezone_changed(member: Member, tz: ZoneInfo, bot: Bot) -> None:
+async def timezone_changed(person: Person, tz: ZoneInfo, bot: Bot) -> None:
     async with bot.storage.transaction() as db:
-        await zones.move_member(bot, db, member.ref, tz.key)
+        await zones.move_person(bot, db, person.id, tz.key)
+
+
+@hookimpl
+async def people_merged(
+    kept: Person, merged: Person, connection: AsyncConnection, bot: Bot
+) -> None:
+    await merge_people(kept, merged, connection, bot)
+
+
+@hookimpl
+async def export_person_data(person: Person, connection: AsyncConnection, bot: Bot) -> Markup:
+    return await privacy.export(person, connection, bot)
+
+
+@hookimpl
+async def forget_person(person: Person, connection: AsyncConnection, bot: Bot) -> None:
+    await privacy.forget(person, connection, bot)

@@ -5,32 +5,33 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from salon.core import (
     BuddyPair,
     Context,
     Job,
     JobContext,
-    MemberRef,
+    Person,
     UserError,
     bold,
     code,
     lines,
     md,
-    mention,
+    mention_person,
 )
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_goal, load_goal
-from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, plural, ref_of
+from salon.plugins.checkins.store import PLUGIN, away_people, fire, is_person, people, plural
 
 BUDDY_JOB = "checkins.buddies"
 BUDDY_KEY = "checkins:buddies"
 REPEAT_COST = 1000.0
+K = TypeVar("K", bound=Hashable)
 
 
 def _distance(a: float, b: float) -> float:
@@ -40,24 +41,24 @@ def _distance(a: float, b: float) -> float:
 
 
 def match(
-    members: Sequence[MemberRef],
-    offsets: Mapping[MemberRef, float],
-    recent: Mapping[MemberRef, set[MemberRef]],
+    members: Sequence[K],
+    offsets: Mapping[K, float],
+    recent: Mapping[K, set[K]],
     rng: random.Random,
-) -> list[tuple[MemberRef, ...]]:
-    """Group ``members`` in pairs (one trio when the count is odd).
+) -> list[tuple[K, ...]]:
+    """Group ``members`` (distinct people) in pairs (one trio when the count is odd).
 
     Random order, then each member takes the partner who costs least: a recent partner costs
     far more than any time-zone gap, so repeats happen only when nothing else is left.
     """
 
-    def cost(a: MemberRef, b: MemberRef) -> float:
+    def cost(a: K, b: K) -> float:
         repeat = REPEAT_COST if b in recent.get(a, set()) or a in recent.get(b, set()) else 0.0
         return repeat + _distance(offsets.get(a, 0.0), offsets.get(b, 0.0))
 
-    pool = list(members)
+    pool = list(dict.fromkeys(members))  # one person is never their own buddy
     rng.shuffle(pool)
-    groups: list[tuple[MemberRef, ...]] = []
+    groups: list[tuple[K, ...]] = []
     while len(pool) >= 2:
         first = pool.pop(0)
         partner = min(pool, key=lambda other: cost(first, other))
@@ -70,33 +71,34 @@ def match(
     return groups
 
 
-async def current_pairs(db: AsyncConnection) -> dict[int, list[MemberRef]]:
+async def current_pairs(db: AsyncConnection) -> dict[int, list[int]]:
+    """The current pairs: pair id → the people in it."""
     rows = await db.execute(
         sa.select(tables.pair_members)
         .join(tables.pairs, tables.pairs.c.id == tables.pair_members.c.pair_id)
         .where(tables.pairs.c.ended_at.is_(None))
     )
-    pairs: dict[int, list[MemberRef]] = defaultdict(list)
+    pairs: dict[int, list[int]] = defaultdict(list)
     for row in rows:
-        pairs[row.pair_id].append(ref_of(row))
+        pairs[row.pair_id].append(row.person_id)
     return dict(pairs)
 
 
-async def _recent_partners(db: AsyncConnection, history: int) -> dict[MemberRef, set[MemberRef]]:
-    """Each member's partners in their last ``history`` pairings."""
+async def _recent_partners(db: AsyncConnection, history: int) -> dict[int, set[int]]:
+    """Each person's partners in their last ``history`` pairings."""
     rows = await db.execute(
         sa.select(tables.pair_members, tables.pairs.c.formed_at)
         .join(tables.pairs, tables.pairs.c.id == tables.pair_members.c.pair_id)
         .order_by(tables.pairs.c.formed_at.desc(), tables.pairs.c.id.desc())
     )
-    by_pair: dict[int, list[MemberRef]] = defaultdict(list)
+    by_pair: dict[int, list[int]] = defaultdict(list)
     order: list[int] = []
     for row in rows:
         if row.pair_id not in by_pair:
             order.append(row.pair_id)
-        by_pair[row.pair_id].append(ref_of(row))
-    recent: dict[MemberRef, set[MemberRef]] = defaultdict(set)
-    seen: dict[MemberRef, int] = defaultdict(int)
+        by_pair[row.pair_id].append(row.person_id)
+    recent: dict[int, set[int]] = defaultdict(set)
+    seen: dict[int, int] = defaultdict(int)
     for pair_id in order:
         group = by_pair[pair_id]
         for ref in group:
@@ -113,15 +115,15 @@ async def _end_pair(db: AsyncConnection, pair_id: int, now: datetime) -> None:
 async def pair_members(
     ctx: Context | JobContext, db: AsyncConnection, *, only_unpaired: bool
 ) -> list[BuddyPair]:
-    """Pair the opted-in members who are not away; introduce each group in a DM.
+    """Pair the opted-in people who are not away; introduce each group in a DM.
 
     :param only_unpaired: keep the current pairs and match only those without one.
     """
     bot = ctx.bot
     now = ctx.now()
     config = bot.plugin_config(PLUGIN)
-    opted = [ref_of(row) for row in await db.execute(sa.select(tables.buddies))]
-    away = await away_members(db, now.astimezone(bot.profiles.default_tz).date())
+    opted = list((await db.execute(sa.select(tables.buddies.c.person_id))).scalars())
+    away = await away_people(db, now.astimezone(bot.people.default_tz).date())
     current = await current_pairs(db)
     if only_unpaired:
         paired = {ref for group in current.values() for ref in group}
@@ -132,72 +134,76 @@ async def pair_members(
         pool = [ref for ref in opted if ref not in away]
     if len(pool) < 2:
         return []
-    zones = await bot.profiles.timezones(pool, db)
+    found = await people(ctx, db, pool)
+    pool = [person_id for person_id in pool if person_id in found]
+    if len(pool) < 2:
+        return []
     offsets = {
-        ref: (now.astimezone(zone).utcoffset() or timedelta()).total_seconds() / 3600
-        for ref, zone in zones.items()
+        person_id: (now.astimezone(found[person_id].tz).utcoffset() or timedelta()).total_seconds()
+        / 3600
+        for person_id in pool
     }
     recent = await _recent_partners(db, config.buddy_history)
     formed = []
-    for group in match(sorted(pool, key=str), offsets, recent, random.Random()):
+    for group in match(sorted(pool), offsets, recent, random.Random()):
         result = await db.execute(tables.pairs.insert().values(formed_at=now))
         key = result.inserted_primary_key
         assert key is not None
         pair_id = int(key[0])
         await db.execute(
             tables.pair_members.insert(),
-            [{"pair_id": pair_id, "platform": r.platform, "member_id": r.id} for r in group],
+            [{"pair_id": pair_id, "person_id": person_id} for person_id in group],
         )
         pair = BuddyPair(pair_id, group, now)
         formed.append(pair)
-        await _introduce(ctx, db, pair, zones)
+        await _introduce(ctx, db, pair, found)
         fire(ctx, checkin_hooks.buddies_paired, pair=pair)
     return formed
 
 
-async def _names(ctx: Any, db: AsyncConnection, refs: Sequence[MemberRef]) -> dict[MemberRef, str]:
-    return {ref: await ctx.bot.profiles.display_name(ref, db) for ref in refs}
-
-
 async def _introduce(
-    ctx: Any, db: AsyncConnection, pair: BuddyPair, zones: Mapping[MemberRef, Any]
+    ctx: Any, db: AsyncConnection, pair: BuddyPair, found: Mapping[int, Person]
 ) -> None:
-    names = await _names(ctx, db, pair.members)
-    for ref in pair.members:
-        others = [other for other in pair.members if other != ref]
+    for person_id in pair.people:
+        person = found[person_id]
+        platform = person.dm_account.platform
+        others = [found[other] for other in pair.people if other != person_id]
         word = "buddy" if len(others) == 1 else "buddies"
         rows = [
             md(f"Meet your writing {word}! This is who you check in with for the next few weeks:")
         ]
         for other in others:
-            zone = zones[other]
-            local = ctx.now().astimezone(zone)
-            goal = await load_goal(db, other, local.date())
-            about = f" — {zone.key}, {local:%H:%M} there now"
+            local = ctx.now().astimezone(other.tz)
+            goal = await load_goal(db, other.id, local.date())
+            about = f" — {other.tz.key}, {local:%H:%M} there now"
             if goal is not None:
                 about += f"; goal: {describe_goal(goal)}"
-            rows.append(md("• ", mention(other, names[other]), about))
+            rows.append(md("• ", mention_person(other, platform), about))
         rows.append(md("Say hello and share what you're working on this week."))
-        ctx.send_direct(ref, lines(*rows))
+        ctx.send_to(person, lines(*rows))
 
 
-async def _prompt(
-    ctx: JobContext, db: AsyncConnection, pairs: Mapping[int, list[MemberRef]]
-) -> None:
-    away = await away_members(db, ctx.now().astimezone(ctx.bot.profiles.default_tz).date())
+async def _prompt(ctx: JobContext, db: AsyncConnection, pairs: Mapping[int, list[int]]) -> None:
+    away = await away_people(db, ctx.now().astimezone(ctx.bot.people.default_tz).date())
+    found = await people(ctx, db, {p for group in pairs.values() for p in group})
     for group in pairs.values():
-        names = await _names(ctx, db, group)
-        for ref in group:
-            if ref in away:
+        for person_id in group:
+            if person_id in away or person_id not in found:
                 continue
-            others = [mention(o, names[o]) for o in group if o != ref and o not in away]
+            person = found[person_id]
+            platform = person.dm_account.platform
+            others = [
+                mention_person(found[o], platform)
+                for o in group
+                if o != person_id and o not in away and o in found
+            ]
             if not others:
                 continue
             parts: list[Any] = ["Weekly buddy check-in: how is the writing going? Send a note to "]
             for index, other in enumerate(others):
                 parts.extend([" and " if index else "", other])
             parts.append(" and ask how their week went.")
-            ctx.send_direct(ref, md(*parts))
+            ctx.send_to(person, md(*parts))
 
 
 async def weekly(ctx: JobContext, job: Job) -> None:
@@ -223,15 +229,13 @@ async def weekly(ctx: JobContext, job: Job) -> None:
 async def schedule_weekly(bot: Any) -> None:
     """Schedule the weekly buddy job, replacing it only when its settings changed."""
     config = bot.plugin_config(PLUGIN)
-    signature = (
-        f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.profiles.default_tz.key}"
-    )
+    signature = f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.people.default_tz.key}"
     if (
         await bot.storage.get_state("checkins:buddy_schedule") == signature
         and await bot.scheduler.next_run(BUDDY_KEY) is not None
     ):
         return
-    tz = bot.profiles.default_tz
+    tz = bot.people.default_tz
     start = datetime.combine(
         bot.clock.now().astimezone(tz).date() - timedelta(days=7),
         time.fromisoformat(config.buddy_prompt_time),
@@ -254,25 +258,26 @@ async def _next_round(ctx: Context) -> str:
     following = await ctx.bot.scheduler.next_run(BUDDY_KEY)
     if following is None:
         return ""
-    tz = await ctx.bot.profiles.timezone(ctx.member.ref)
+    tz = ctx.person.tz
     return f" ({following.astimezone(tz):%a %d %b, %H:%M} {tz.key})"
 
 
-async def leave_pairs(db: AsyncConnection, ref: MemberRef, now: datetime) -> list[MemberRef]:
-    """Take ``ref`` out of their current pair; a pair left with one member ends.
+async def leave_pairs(db: AsyncConnection, person_id: int, now: datetime) -> list[int]:
+    """Take a person out of their current pair; a pair left with one person ends.
 
     :returns: the partners who are now without a buddy.
     """
-    alone: list[MemberRef] = []
+    alone: list[int] = []
     for pair_id, group in (await current_pairs(db)).items():
-        if ref not in group:
+        if person_id not in group:
             continue
         await db.execute(
             tables.pair_members.delete().where(
-                tables.pair_members.c.pair_id == pair_id, is_member(tables.pair_members, ref)
+                tables.pair_members.c.pair_id == pair_id,
+                is_person(tables.pair_members, person_id),
             )
         )
-        rest = [other for other in group if other != ref]
+        rest = [other for other in group if other != person_id]
         if len(rest) < 2:
             await _end_pair(db, pair_id, now)
             alone.extend(rest)
@@ -281,8 +286,8 @@ async def leave_pairs(db: AsyncConnection, ref: MemberRef, now: datetime) -> lis
 
 def describe_pairing(formed: Sequence[BuddyPair]) -> str:
     """``Paired 5 members: 1 pair and 1 trio`` (groups are pairs, with at most one trio)."""
-    members = sum(len(pair.members) for pair in formed)
-    sizes = [len(pair.members) for pair in formed]
+    members = sum(len(pair.people) for pair in formed)
+    sizes = [len(pair.people) for pair in formed]
     kinds = [
         plural(sizes.count(2), "pair"),
         plural(sizes.count(3), "trio"),
@@ -295,20 +300,19 @@ def describe_pairing(formed: Sequence[BuddyPair]) -> str:
 
 
 async def buddy_command(ctx: Context, action: str | None = None) -> None:
-    ref = ctx.member.ref
+    person_id = ctx.person.id
     prefix = ctx.bot.config.commands.prefix
     if action == "join":
         async with ctx.transaction() as db:
             exists = (
-                await db.execute(sa.select(tables.buddies).where(is_member(tables.buddies, ref)))
+                await db.execute(
+                    sa.select(tables.buddies).where(is_person(tables.buddies, person_id))
+                )
             ).first()
             if exists is not None:
                 raise UserError("You're already signed up for writing buddies.")
-            await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
             await db.execute(
-                tables.buddies.insert().values(
-                    platform=ref.platform, member_id=ref.id, joined_at=ctx.now()
-                )
+                tables.buddies.insert().values(person_id=person_id, joined_at=ctx.now())
             )
         ctx.reply(
             "You're signed up! I'll pair you with a writing buddy at the next weekly round"
@@ -317,13 +321,13 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
     elif action == "leave":
         async with ctx.transaction() as db:
             removed = await db.execute(
-                tables.buddies.delete().where(is_member(tables.buddies, ref))
+                tables.buddies.delete().where(is_person(tables.buddies, person_id))
             )
             if not removed.rowcount:
                 raise UserError("You're not signed up for writing buddies.")
-            alone = await leave_pairs(db, ref, ctx.now())
-            for other in alone:
-                ctx.send_direct(
+            alone = await leave_pairs(db, person_id, ctx.now())
+            for other in (await people(ctx, db, alone)).values():
+                ctx.send_to(
                     other,
                     "Your writing buddy has stepped back; I'll pair you with someone new at the "
                     "next weekly round.",
@@ -348,10 +352,13 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
     else:
         async with ctx.bot.storage.engine.connect() as db:
             opted = (
-                await db.execute(sa.select(tables.buddies).where(is_member(tables.buddies, ref)))
+                await db.execute(
+                    sa.select(tables.buddies).where(is_person(tables.buddies, person_id))
+                )
             ).first()
-            mine = [g for g in (await current_pairs(db)).values() if ref in g]
-            names = await _names(ctx, db, [o for g in mine for o in g if o != ref])
+            mine = [g for g in (await current_pairs(db)).values() if person_id in g]
+            found = await people(ctx, db, [o for g in mine for o in g if o != person_id])
+            names = {pid: person.display_name for pid, person in found.items()}
         if opted is None:
             ctx.reply(
                 md(

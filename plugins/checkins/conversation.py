@@ -40,9 +40,10 @@ from salon.plugins.checkins.schedule import (
 )
 from salon.plugins.checkins.store import (
     PLUGIN,
-    away_members,
+    away_people,
+    checkin_label,
     fire,
-    ref_of,
+    people,
     space_of,
 )
 
@@ -82,11 +83,9 @@ async def ask(ctx: JobContext, job: Job) -> None:
     )
     rows = (
         await db.execute(
-            sa.select(
-                tables.participants.c.platform,
-                tables.participants.c.member_id,
-                tables.participants.c.skip_next,
-            ).where(in_zone)
+            sa.select(tables.participants.c.person_id, tables.participants.c.skip_next).where(
+                in_zone
+            )
         )
     ).all()
     if not rows:
@@ -98,48 +97,45 @@ async def ask(ctx: JobContext, job: Job) -> None:
         await bot.scheduler.cancel(ask_key(checkin.id, zone), db)
         return
     # An earlier round nobody answered closes when the next one starts.
-    zone_members = sa.select(tables.participants.c.platform, tables.participants.c.member_id).where(
-        in_zone
-    )
+    zone_people = sa.select(tables.participants.c.person_id).where(in_zone)
     await db.execute(
         tables.responses.update()
         .where(
             tables.responses.c.checkin_id == checkin.id,
             tables.responses.c.status == "asking",
             tables.responses.c.round != round_day.isoformat(),
-            sa.tuple_(tables.responses.c.platform, tables.responses.c.member_id).in_(zone_members),
+            tables.responses.c.person_id.in_(zone_people),
         )
         .values(status="missed")
     )
-    already = {
-        (row.platform, row.member_id)
-        for row in await db.execute(
-            sa.select(tables.responses.c.platform, tables.responses.c.member_id).where(
-                tables.responses.c.checkin_id == checkin.id,
-                tables.responses.c.round == round_day.isoformat(),
+    already = set(
+        (
+            await db.execute(
+                sa.select(tables.responses.c.person_id).where(
+                    tables.responses.c.checkin_id == checkin.id,
+                    tables.responses.c.round == round_day.isoformat(),
+                )
             )
-        )
-    }
-    away = await away_members(db, round_day)
+        ).scalars()
+    )
+    away = await away_people(db, round_day)
     questions = list(checkin.questions)
     now = ctx.now()
     new_rows: list[dict[str, Any]] = []
-    skipped: list[tuple[str, str]] = []
-    to_ask = []
+    skipped: list[int] = []
+    to_ask: list[int] = []
     for row in rows:
-        key = (row.platform, row.member_id)
-        if key in already or ref_of(row) in away:
+        if row.person_id in already or row.person_id in away:
             continue
         status = "skipped" if row.skip_next else "asking"
         if row.skip_next:
-            skipped.append(key)
+            skipped.append(row.person_id)
         else:
-            to_ask.append(ref_of(row))
+            to_ask.append(row.person_id)
         new_rows.append(
             {
                 "checkin_id": checkin.id,
-                "platform": row.platform,
-                "member_id": row.member_id,
+                "person_id": row.person_id,
                 "round": round_day.isoformat(),
                 "questions": questions,
                 "answers": [],
@@ -155,9 +151,7 @@ async def ask(ctx: JobContext, job: Job) -> None:
             tables.participants.update()
             .where(
                 tables.participants.c.checkin_id == checkin.id,
-                sa.tuple_(tables.participants.c.platform, tables.participants.c.member_id).in_(
-                    skipped
-                ),
+                tables.participants.c.person_id.in_(skipped),
             )
             .values(skip_next=False)
         )
@@ -166,7 +160,7 @@ async def ask(ctx: JobContext, job: Job) -> None:
     prefix = bot.config.commands.prefix
     intro = md(
         "Check-in time for ",
-        bold(f"#{checkin.space_id}"),
+        bold(checkin_label(bot, checkin)),
         f" ({round_day:%a %d %b}). Reply here; send ",
         code(f"{prefix}skip"),
         " to skip this one.",
@@ -178,11 +172,13 @@ async def ask(ctx: JobContext, job: Job) -> None:
     )
     first = lines(intro, _question(questions, 0), hint)
     form = checkin_form(questions)
-    for ref in to_ask:
+    asked = await people(ctx, db, to_ask)
+    for person in asked.values():
         # Where forms are shown (Slack), all questions can be answered at once; the text flow
         # below works everywhere.
-        ctx.send_direct(ref, first, form=form if bot.capabilities(ref.platform).forms else None)
-    ctx.after_commit(lambda: expect_answers(bot, to_ask))
+        shows_forms = bot.capabilities(person.dm_account.platform).forms
+        ctx.send_to(person, first, form=form if shows_forms else None)
+    ctx.after_commit(lambda: expect_answers(bot, [a for p in asked.values() for a in p.accounts]))
     hours = bot.plugin_config(PLUGIN).reminder_hours
     await bot.scheduler.schedule(
         remind_key(checkin.id, zone),
@@ -200,7 +196,7 @@ async def remind(ctx: JobContext, job: Job) -> None:
     checkin = await load_checkin(db, job.payload["checkin"])
     if checkin is None:
         return
-    zone_members = sa.select(tables.participants.c.platform, tables.participants.c.member_id).where(
+    zone_people = sa.select(tables.participants.c.person_id).where(
         tables.participants.c.checkin_id == checkin.id,
         tables.participants.c.tz == job.tz.key,
     )
@@ -211,21 +207,23 @@ async def remind(ctx: JobContext, job: Job) -> None:
                 tables.responses.c.round == job.payload["round"],
                 tables.responses.c.status == "asking",
                 sa.not_(tables.responses.c.is_reminded),
-                sa.tuple_(tables.responses.c.platform, tables.responses.c.member_id).in_(
-                    zone_members
-                ),
+                tables.responses.c.person_id.in_(zone_people),
             )
         )
     ).all()
     prefix = ctx.bot.config.commands.prefix
+    found = await people(ctx, db, [row.person_id for row in waiting])
+    label = checkin_label(ctx.bot, checkin)
     for row in waiting:
+        if row.person_id not in found:
+            continue
         step = len(row.answers)
-        ctx.send_direct(
-            ref_of(row),
+        ctx.send_to(
+            found[row.person_id],
             lines(
                 md(
                     "A gentle nudge: your check-in for ",
-                    bold(f"#{checkin.space_id}"),
+                    bold(label),
                     " is still open — whenever you're ready. (Or send ",
                     code(f"{prefix}skip"),
                     ".)",
@@ -245,24 +243,27 @@ async def remind(ctx: JobContext, job: Job) -> None:
 
 
 #: Plain words that still work as commands while a question is open.
-CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin"})
+CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin", "link", "unlink"})
 
 
 def expect_answers(bot: Any, refs: list[Any]) -> None:
-    """Tell the core these members' plain DMs are answers (checked before commands)."""
+    """Tell the core these accounts' plain DMs are answers (checked before commands)."""
     for ref in refs:
         bot.awaited.expect(ref, PLUGIN)
 
 
 async def expect_open_answers(bot: Any) -> None:
-    """At startup: members with an open question are awaited again."""
+    """At startup: people with an open question are awaited again, on every account."""
     async with bot.storage.engine.connect() as db:
-        rows = await db.execute(
-            sa.select(tables.responses.c.platform, tables.responses.c.member_id)
-            .where(tables.responses.c.status == "asking")
-            .distinct()
-        )
-        expect_answers(bot, [ref_of(row) for row in rows])
+        ids = (
+            await db.execute(
+                sa.select(tables.responses.c.person_id)
+                .where(tables.responses.c.status == "asking")
+                .distinct()
+            )
+        ).scalars()
+        found = await bot.people.many(list(ids), db)
+    expect_answers(bot, [a for person in found.values() for a in person.accounts])
 
 
 async def answer(message: Message, ctx: Context) -> bool | None:
@@ -273,14 +274,15 @@ async def answer(message: Message, ctx: Context) -> bool | None:
     if not words or words[0].lower() in CONTROL_WORDS:
         return None
     ref = ctx.member.ref
+    person_id = ctx.person.id
     async with ctx.bot.storage.engine.connect() as peek:
-        if await open_response(peek, ref) is None:
+        if await open_response(peek, person_id) is None:
             ctx.bot.awaited.release(ref, PLUGIN)
             return None
     text = message.text.strip()
     try:
         async with ctx.transaction() as db:
-            row = await open_response(db, ref)
+            row = await open_response(db, person_id)
             if row is None:  # closed meanwhile (skip, a new round)
                 return None
             questions = list(row.questions)
@@ -304,7 +306,7 @@ async def answer_form(ctx: Context, press: ButtonPress) -> None:
     """The check-in form, submitted: every answer at once for the member's open check-in."""
     ref = ctx.member.ref
     async with ctx.transaction() as db:
-        row = await open_response(db, ref)
+        row = await open_response(db, ctx.person.id)
         if row is None:
             ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
             reply = md(
@@ -329,26 +331,32 @@ async def answer_form(ctx: Context, press: ButtonPress) -> None:
 async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[Any]) -> Markup:
     """Record a finished check-in in ``db``'s transaction: the row is done, the member no
     longer awaited and ``checkin_recorded`` fired once it commits. Returns the thank-you."""
-    ref = ctx.member.ref
+    person = ctx.person
     await db.execute(
         tables.responses.update()
         .where(tables.responses.c.id == row.id)
         .values(answers=answers, status="done", answered_at=ctx.now())
     )
-    ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
+
+    def release() -> None:
+        for account in person.accounts:
+            ctx.bot.awaited.release(account, PLUGIN)
+
+    ctx.after_commit(release)
     checkin = await load_checkin(db, row.checkin_id)
-    today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
-    goal = await load_goal(db, ref, today)
+    today = ctx.now().astimezone(person.tz).date()
+    goal = await load_goal(db, person.id, today)
     record = CheckIn(
         id=row.id,
-        member=ref,
+        person_id=person.id,
         space=space_of(checkin),
         answers=tuple((q, a) for q, a in answers),
         answered_at=ctx.now(),
         goal=goal,
     )
-    fire(ctx, checkin_hooks.checkin_recorded, checkin=record, member=ctx.member)
-    reply: list[Markup] = [md("Thanks — you're checked in for ", bold(f"#{checkin.space_id}"), ".")]
+    fire(ctx, checkin_hooks.checkin_recorded, checkin=record, member=ctx.member, person=person)
+    label = checkin_label(ctx.bot, checkin)
+    reply: list[Markup] = [md("Thanks — you're checked in for ", bold(label), ".")]
     if goal is not None:
         reply.append(describe_progress(goal, today))
     else:

@@ -5,25 +5,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from salon.core import Context, Goal, MemberRef, UserError, bold, code, lines, md
+from salon.core import Context, Goal, Person, UserError, bold, code, lines, md
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.markup import Markup
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import parse_goal
-from salon.plugins.checkins.store import fire, is_member
+from salon.plugins.checkins.store import fire, is_person
 
 
-async def local_today(ctx: Any, ref: MemberRef, db: AsyncConnection | None = None) -> date:
-    """The member's current local date."""
-    tz = await ctx.bot.profiles.timezone(ref, db)
-    return ctx.now().astimezone(tz).date()  # type: ignore[no-any-return]
+def local_today(ctx: Any, person: Person) -> date:
+    """The person's current local date."""
+    return ctx.now().astimezone(person.tz).date()  # type: ignore[no-any-return]
 
 
-async def current_goal_row(db: AsyncConnection, ref: MemberRef) -> Any:
+async def current_goal_row(db: AsyncConnection, person_id: int) -> Any:
     query = (
         sa.select(tables.goals)
-        .where(is_member(tables.goals, ref), tables.goals.c.ended_at.is_(None))
+        .where(is_person(tables.goals, person_id), tables.goals.c.ended_at.is_(None))
         .order_by(tables.goals.c.id.desc())
         .limit(1)
     )
@@ -49,11 +48,11 @@ def period_start(kind: str, started_on: date, today: date) -> date:
 
 
 async def progress_between(
-    db: AsyncConnection, ref: MemberRef, unit: str, start: date, end: date
+    db: AsyncConnection, person_id: int, unit: str, start: date, end: date
 ) -> int:
     """Amount logged in ``unit`` from ``start`` to ``end`` (inclusive); sessions count days."""
     where = [
-        is_member(tables.progress, ref),
+        is_person(tables.progress, person_id),
         tables.progress.c.day >= start,
         tables.progress.c.day <= end,
     ]
@@ -66,16 +65,16 @@ async def progress_between(
     return int((await db.execute(query)).scalar() or 0)
 
 
-async def load_goal(db: AsyncConnection, ref: MemberRef, today: date) -> Goal | None:
-    """The member's current goal with their progress in its current period."""
-    row = await current_goal_row(db, ref)
+async def load_goal(db: AsyncConnection, person_id: int, today: date) -> Goal | None:
+    """The person's current goal with their progress in its current period."""
+    row = await current_goal_row(db, person_id)
     if row is None:
         return None
     start = period_start(row.kind, row.started_on, today)
-    progress = await progress_between(db, ref, row.unit, start, today)
+    progress = await progress_between(db, person_id, row.unit, start, today)
     return Goal(
         id=row.id,
-        member=ref,
+        person_id=person_id,
         kind=row.kind,
         target=row.target,
         unit=row.unit,
@@ -119,7 +118,7 @@ def describe_progress(goal: Goal, today: date) -> Markup:
 
 
 async def check_reached(
-    ctx: Any, db: AsyncConnection, goal: Goal | None, today: date, member: Any
+    ctx: Any, db: AsyncConnection, goal: Goal | None, today: date, member: Any, person: Person
 ) -> None:
     """Fire ``goal_reached`` once per goal and period when progress meets the target."""
     if goal is None or not goal.is_reached:
@@ -137,16 +136,16 @@ async def check_reached(
         .values(reached_period=period)
     )
     if result.rowcount:
-        fire(ctx, checkin_hooks.goal_reached, goal=goal, member=member)
+        fire(ctx, checkin_hooks.goal_reached, goal=goal, member=member, person=person)
 
 
 async def goal_command(ctx: Context, spec: str | None = None) -> None:
-    ref = ctx.member.ref
+    person = ctx.person
     prefix = ctx.bot.config.commands.prefix
     if spec is None:
+        today = local_today(ctx, person)
         async with ctx.bot.storage.engine.connect() as db:
-            today = await local_today(ctx, ref, db)
-            goal = await load_goal(db, ref, today)
+            goal = await load_goal(db, person.id, today)
         if goal is None:
             ctx.reply(
                 md(
@@ -160,7 +159,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         return
     if spec.strip().lower() == "end":
         async with ctx.transaction() as db:
-            row = await current_goal_row(db, ref)
+            row = await current_goal_row(db, person.id)
             if row is None:
                 raise UserError("You have no goal to end.")
             await db.execute(
@@ -169,10 +168,9 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
         ctx.reply("Goal ended. Set a new one whenever you like — every word still counts.")
         return
     async with ctx.transaction() as db:
-        today = await local_today(ctx, ref, db)
+        today = local_today(ctx, person)
         parsed = parse_goal(spec, today)
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
-        previous = await current_goal_row(db, ref)
+        previous = await current_goal_row(db, person.id)
         if previous is not None:
             await db.execute(
                 tables.goals.update()
@@ -181,8 +179,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
             )
         await db.execute(
             tables.goals.insert().values(
-                platform=ref.platform,
-                member_id=ref.id,
+                person_id=person.id,
                 kind=parsed.kind,
                 target=parsed.target,
                 unit=parsed.unit,
@@ -191,10 +188,10 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
                 created_at=ctx.now(),
             )
         )
-        goal = await load_goal(db, ref, today)
+        goal = await load_goal(db, person.id, today)
         assert goal is not None
-        fire(ctx, checkin_hooks.goal_set, goal=goal, member=ctx.member)
-        await check_reached(ctx, db, goal, today, ctx.member)
+        fire(ctx, checkin_hooks.goal_set, goal=goal, member=ctx.member, person=person)
+        await check_reached(ctx, db, goal, today, ctx.member, person)
     verb = "changed" if previous is not None else "set"
     ctx.reply(
         lines(md(f"Goal {verb}: ", bold(describe_goal(goal)), "."), describe_progress(goal, today))

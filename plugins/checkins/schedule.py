@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salon.core import (
+    Button,
+    ButtonPress,
     Context,
     Misfire,
     SpaceRef,
@@ -27,7 +29,7 @@ from salon.core import (
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import describe_days, parse_clock, parse_days
-from salon.plugins.checkins.store import is_member
+from salon.plugins.checkins.store import checkin_label, is_person
 
 DEFAULT_QUESTIONS = (
     "What did you write since the last check-in?",
@@ -37,6 +39,8 @@ DEFAULT_QUESTIONS = (
 ASK_JOB = "checkins.ask"
 DIGEST_JOB = "checkins.digest"
 REMIND_JOB = "checkins.remind"
+#: The buttons that pick a check-in in a DM when there are several.
+CHOOSE_ACTION = "checkins.choose"
 MAX_QUESTIONS = 10
 #: The longest pause ``away`` takes; longer breaks are ``checkin leave``.
 MAX_AWAY = timedelta(days=366)
@@ -82,7 +86,7 @@ async def schedule_digest(bot: Any, db: AsyncConnection, checkin: Any) -> None:
     if checkin.digest_time is None:
         await bot.scheduler.cancel(digest_key(checkin.id), db)
         return
-    tz = bot.profiles.default_tz
+    tz = bot.people.default_tz
     await bot.scheduler.schedule(
         digest_key(checkin.id),
         DIGEST_JOB,
@@ -161,12 +165,11 @@ async def checkin_here(ctx: Context, db: AsyncConnection) -> Any:
     if not rows:
         raise UserError("There are no check-ins yet; an organiser can create one in a space.")
     if len(rows) > 1:
-        raise UserError("There are several check-ins; send this in the space of the one you mean.")
+        raise UserError(
+            "There are several check-ins; send this in the space of the one you mean, or "
+            "use checkin join in a direct message to choose."
+        )
     return rows[0]
-
-
-def _space_name(checkin: Any) -> str:
-    return f"#{checkin.space_id}"
 
 
 def describe_checkin(checkin: Any, default_tz: ZoneInfo) -> str:
@@ -239,7 +242,7 @@ async def _create(ctx: Context, rest: str) -> None:
         lines(
             md(
                 f"Check-in {verb}: ",
-                bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+                bold(describe_checkin(checkin, ctx.bot.people.default_tz)),
                 ".",
             ),
             md(
@@ -291,37 +294,85 @@ async def _delete(ctx: Context, rest: str) -> None:
     ctx.reply("Check-in deleted; nobody will be asked any more.")
 
 
+async def _offer_choice(ctx: Context, action: str) -> bool:
+    """In a DM with several check-ins: ask which one, with a button each. ``True`` if asked."""
+    if not ctx.space.is_direct:
+        return False
+    async with ctx.bot.storage.engine.connect() as db:
+        rows = (await db.execute(sa.select(tables.checkins).order_by(tables.checkins.c.id))).all()
+    if len(rows) < 2:
+        return False
+    ctx.reply(
+        f"Which check-in do you want to {action}?",
+        buttons=tuple(
+            Button(checkin_label(ctx.bot, row), action=CHOOSE_ACTION, value=f"{action}:{row.id}")
+            for row in rows
+        ),
+    )
+    return True
+
+
+async def checkin_chosen(ctx: Context, press: ButtonPress) -> None:
+    """A check-in chosen with the buttons of ``_offer_choice``."""
+    action, _, checkin_id = press.value.partition(":")
+    if action not in ("join", "leave") or not checkin_id.isdigit():
+        raise UserError("That button no longer works; send checkin join again.")
+    async with ctx.transaction() as db:
+        checkin = await load_checkin(db, int(checkin_id))
+        if checkin is None:
+            raise UserError("That check-in has been deleted.")
+        if action == "join":
+            await _add_participant(ctx, db, checkin)
+        else:
+            await _remove_participant(ctx, db, checkin)
+    if action == "join":
+        _reply_joined(ctx, checkin)
+    else:
+        _reply_left(ctx)
+
+
 async def _join(ctx: Context, rest: str) -> None:
-    ref = ctx.member.ref
+    if await _offer_choice(ctx, "join"):
+        return
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
-        tz = await ctx.bot.profiles.timezone(ref, db)
-        existing = (
-            await db.execute(
-                sa.select(tables.participants.c.tz).where(
-                    tables.participants.c.checkin_id == checkin.id,
-                    is_member(tables.participants, ref),
-                )
-            )
-        ).first()
-        if existing is not None:
-            raise UserError("You're already in this check-in. (Leave with checkin leave.)")
+        await _add_participant(ctx, db, checkin)
+    _reply_joined(ctx, checkin)
+
+
+async def _add_participant(ctx: Context, db: AsyncConnection, checkin: Any) -> None:
+    person = ctx.person
+    tz = person.tz
+    existing = (
         await db.execute(
-            tables.participants.insert().values(
-                checkin_id=checkin.id,
-                platform=ref.platform,
-                member_id=ref.id,
-                tz=tz.key,
-                joined_at=ctx.now(),
+            sa.select(tables.participants.c.tz).where(
+                tables.participants.c.checkin_id == checkin.id,
+                is_person(tables.participants, person.id),
             )
         )
-        await sync_zones(ctx.bot, db, checkin)
+    ).first()
+    if existing is not None:
+        raise UserError("You're already in this check-in. (Leave with checkin leave.)")
+    await db.execute(
+        tables.participants.insert().values(
+            checkin_id=checkin.id,
+            person_id=person.id,
+            tz=tz.key,
+            joined_at=ctx.now(),
+        )
+    )
+    await sync_zones(ctx.bot, db, checkin)
+
+
+def _reply_joined(ctx: Context, checkin: Any) -> None:
     prefix = ctx.bot.config.commands.prefix
+    tz = ctx.person.tz
     ctx.reply(
         lines(
             md(
-                "You're in! I'll message you ",
+                "You're in the check-in of ",
+                checkin_label(ctx.bot, checkin),
+                "! I'll message you ",
                 bold(describe_days(tuple(checkin.days.split(",")))),
                 f" at {checkin.ask_time} your time ({tz.key}).",
             ),
@@ -331,27 +382,37 @@ async def _join(ctx: Context, rest: str) -> None:
 
 
 async def _leave(ctx: Context, rest: str) -> None:
-    ref = ctx.member.ref
+    if await _offer_choice(ctx, "leave"):
+        return
     async with ctx.transaction() as db:
         checkin = await checkin_here(ctx, db)
-        removed = await db.execute(
-            tables.participants.delete().where(
-                tables.participants.c.checkin_id == checkin.id,
-                is_member(tables.participants, ref),
-            )
+        await _remove_participant(ctx, db, checkin)
+    _reply_left(ctx)
+
+
+async def _remove_participant(ctx: Context, db: AsyncConnection, checkin: Any) -> None:
+    person_id = ctx.person.id
+    removed = await db.execute(
+        tables.participants.delete().where(
+            tables.participants.c.checkin_id == checkin.id,
+            is_person(tables.participants, person_id),
         )
-        if not removed.rowcount:
-            raise UserError("You're not in this check-in.")
-        await db.execute(
-            tables.responses.update()
-            .where(
-                tables.responses.c.checkin_id == checkin.id,
-                is_member(tables.responses, ref),
-                tables.responses.c.status == "asking",
-            )
-            .values(status="skipped")
+    )
+    if not removed.rowcount:
+        raise UserError("You're not in this check-in.")
+    await db.execute(
+        tables.responses.update()
+        .where(
+            tables.responses.c.checkin_id == checkin.id,
+            is_person(tables.responses, person_id),
+            tables.responses.c.status == "asking",
         )
-        await sync_zones(ctx.bot, db, checkin)
+        .values(status="skipped")
+    )
+    await sync_zones(ctx.bot, db, checkin)
+
+
+def _reply_left(ctx: Context) -> None:
     ctx.reply("You've left the check-in. Come back any time with checkin join.")
 
 
@@ -368,7 +429,11 @@ async def _status(ctx: Context) -> None:
                 lines(
                     "Check-ins:",
                     *[
-                        md(_space_name(r), ": ", describe_checkin(r, ctx.bot.profiles.default_tz))
+                        md(
+                            checkin_label(ctx.bot, r),
+                            ": ",
+                            describe_checkin(r, ctx.bot.people.default_tz),
+                        )
                         for r in rows
                     ],
                 )
@@ -378,7 +443,7 @@ async def _status(ctx: Context) -> None:
             await db.execute(
                 sa.select(tables.participants.c.tz).where(
                     tables.participants.c.checkin_id == checkin.id,
-                    is_member(tables.participants, ctx.member.ref),
+                    is_person(tables.participants, ctx.person.id),
                 )
             )
         ).first()
@@ -390,7 +455,7 @@ async def _status(ctx: Context) -> None:
     status = [
         md(
             "Check-in: ",
-            bold(describe_checkin(checkin, ctx.bot.profiles.default_tz)),
+            bold(describe_checkin(checkin, ctx.bot.people.default_tz)),
             f"; {count} taking part.",
         )
     ]
@@ -407,12 +472,12 @@ async def _status(ctx: Context) -> None:
 # --- skip, away, back --------------------------------------------------------------------------
 
 
-async def open_response(db: AsyncConnection, ref: Any) -> Any:
-    """The check-in conversation waiting for this member's answer, if any (newest first)."""
+async def open_response(db: AsyncConnection, person_id: int) -> Any:
+    """The check-in conversation waiting for this person's answer, if any (newest first)."""
     return (
         await db.execute(
             sa.select(tables.responses)
-            .where(is_member(tables.responses, ref), tables.responses.c.status == "asking")
+            .where(is_person(tables.responses, person_id), tables.responses.c.status == "asking")
             .order_by(tables.responses.c.asked_at.desc(), tables.responses.c.id.desc())
             .limit(1)
         )
@@ -420,9 +485,9 @@ async def open_response(db: AsyncConnection, ref: Any) -> Any:
 
 
 async def skip_command(ctx: Context) -> None:
-    ref = ctx.member.ref
+    person_id = ctx.person.id
     async with ctx.transaction() as db:
-        row = await open_response(db, ref)
+        row = await open_response(db, person_id)
         if row is not None:
             await db.execute(
                 tables.responses.update()
@@ -433,7 +498,7 @@ async def skip_command(ctx: Context) -> None:
         else:
             updated = await db.execute(
                 tables.participants.update()
-                .where(is_member(tables.participants, ref))
+                .where(is_person(tables.participants, person_id))
                 .values(skip_next=True)
             )
             if not updated.rowcount:
@@ -445,14 +510,16 @@ async def skip_command(ctx: Context) -> None:
 async def away_command(ctx: Context, until: str | None = None) -> None:
     from salon.core import DATE
 
-    ref = ctx.member.ref
+    person = ctx.person
     prefix = ctx.bot.config.commands.prefix
+    today = ctx.now().astimezone(person.tz).date()
     if until is None:
         async with ctx.bot.storage.engine.connect() as db:
             row = (
-                await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))
+                await db.execute(
+                    sa.select(tables.away.c.until).where(is_person(tables.away, person.id))
+                )
             ).first()
-            today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if row is None or row[0] <= today:
             ctx.reply(
                 md("You're not away. Pause with ", code(f"{prefix}away until 2026-12-03"), ".")
@@ -476,7 +543,6 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     except ValueError as error:
         raise UserError(f"{error}.") from None
     async with ctx.transaction() as db:
-        today = ctx.now().astimezone(await ctx.bot.profiles.timezone(ref, db)).date()
         if back_on <= today:
             raise UserError(f"{back_on:%d %B %Y} is not in the future; pick a later date.")
         if back_on > today + MAX_AWAY:
@@ -484,11 +550,8 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
                 f"{back_on:%d %B %Y} is more than a year away. For a longer break, leave with "
                 f"{prefix}checkin leave and {prefix}buddy leave, and come back any time."
             )
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
-        await db.execute(tables.away.delete().where(is_member(tables.away, ref)))
-        await db.execute(
-            tables.away.insert().values(platform=ref.platform, member_id=ref.id, until=back_on)
-        )
+        await db.execute(tables.away.delete().where(is_person(tables.away, person.id)))
+        await db.execute(tables.away.insert().values(person_id=person.id, until=back_on))
     ctx.reply(
         f"Enjoy the break! No check-ins or buddy nudges until {back_on:%a %d %b %Y}; "
         f"send {prefix}back to return sooner."
@@ -498,6 +561,6 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
 async def back_command(ctx: Context) -> None:
     async with ctx.transaction() as db:
         removed = await db.execute(
-            tables.away.delete().where(is_member(tables.away, ctx.member.ref))
+            tables.away.delete().where(is_person(tables.away, ctx.person.id))
         )
     ctx.reply("Welcome back!" if removed.rowcount else "You weren't away — carry on!")

@@ -5,27 +5,26 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from salon.core import Context, Goal, Image, MemberRef, bold, code, lines, md
+from salon.core import Context, Goal, Image, bold, code, lines, md
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.charts import can_draw_charts, render_chart, sparkline
 from salon.plugins.checkins.goals import describe_progress, load_goal
-from salon.plugins.checkins.store import PLUGIN, is_member, plural
+from salon.plugins.checkins.store import PLUGIN, is_person, plural
 from salon.plugins.checkins.streaks import load_streak
 
 DAYS = 30
 
 
 async def stats_command(ctx: Context) -> None:
-    ref = ctx.member.ref
+    person = ctx.person
     grace = ctx.bot.plugin_config(PLUGIN).grace_days
+    today = ctx.now().astimezone(person.tz).date()
+    start = today - timedelta(days=DAYS - 1)
     async with ctx.bot.storage.engine.connect() as db:
-        tz = await ctx.bot.profiles.timezone(ref, db)
-        today = ctx.now().astimezone(tz).date()
-        start = today - timedelta(days=DAYS - 1)
-        goal = await load_goal(db, ref, today)
-        unit = await _unit_shown(db, ref, goal)
-        mine = sa.and_(is_member(tables.progress, ref), tables.progress.c.unit == unit)
+        goal = await load_goal(db, person.id, today)
+        unit = await _unit_shown(db, person.id, goal)
+        mine = sa.and_(is_person(tables.progress, person.id), tables.progress.c.unit == unit)
         logged = {
             row.day: row.amount
             for row in await db.execute(
@@ -34,7 +33,7 @@ async def stats_command(ctx: Context) -> None:
                 )
             )
         }
-        streak = await load_streak(db, ref, today, grace)
+        streak = await load_streak(db, person.id, today, grace)
         best_day = (
             await db.execute(
                 sa.select(tables.progress.c.day, tables.progress.c.amount)
@@ -50,9 +49,7 @@ async def stats_command(ctx: Context) -> None:
             await db.execute(
                 sa.select(
                     sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0),
-                    sa.func.count(
-                        sa.distinct(tables.progress.c.platform + ":" + tables.progress.c.member_id)
-                    ),
+                    sa.func.count(sa.distinct(tables.progress.c.person_id)),
                 ).where(in_unit, tables.progress.c.day >= week_start, tables.progress.c.amount > 0)
             )
         ).one()
@@ -86,7 +83,7 @@ async def stats_command(ctx: Context) -> None:
     )
     goal_line = _goal_line(goal, today)
     if ctx.bot.capabilities(ctx.space.ref.platform).images and can_draw_charts():
-        title = f"{ctx.member.display_name}: {unit} per day"
+        title = f"{person.display_name}: {unit} per day"
         png = await asyncio.to_thread(render_chart, days, amounts, goal_line, unit, title)
         alt = f"Bar chart of {unit} per day, {days[0]:%d %b} to {days[-1]:%d %b}"
         ctx.reply(lines(*rows), image=Image(png, filename="stats.png", alt_text=alt))
@@ -95,15 +92,15 @@ async def stats_command(ctx: Context) -> None:
         ctx.reply(lines(*rows))
 
 
-async def _unit_shown(db: AsyncConnection, ref: MemberRef, goal: Goal | None) -> str:
-    """The unit stats are in: the goal's, else the one the member logged last, else words."""
+async def _unit_shown(db: AsyncConnection, person_id: int, goal: Goal | None) -> str:
+    """The unit stats are in: the goal's, else the one the person logged last, else words."""
     if goal is not None and goal.unit != "sessions":
         return goal.unit
     if goal is None:
         latest = (
             await db.execute(
                 sa.select(tables.progress.c.unit)
-                .where(is_member(tables.progress, ref))
+                .where(is_person(tables.progress, person_id))
                 .order_by(tables.progress.c.day.desc())
                 .limit(1)
             )

@@ -1,4 +1,8 @@
-"""Small queries and helpers every part of the plugin shares."""
+"""Small queries and helpers every part of the plugin shares.
+
+Everything here is keyed on ``person_id``: a writer's accounts on several platforms share one
+set of rows.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,20 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from salon.core import Context, JobContext, Member, MemberRef, SpaceRef
+from salon.core import Context, JobContext, Member, Person, SpaceRef
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 
 PLUGIN = "checkins"
 
 
-def is_member(table: sa.Table, ref: MemberRef) -> sa.ColumnElement[bool]:
-    """``WHERE`` clause: the row belongs to ``ref``."""
-    return sa.and_(table.c.platform == ref.platform, table.c.member_id == ref.id)
+def is_person(table: sa.Table, person_id: int) -> sa.ColumnElement[bool]:
+    """``WHERE`` clause: the row belongs to person ``person_id``."""
+    return table.c.person_id == person_id
 
 
-def ref_of(row: Any) -> MemberRef:
-    return MemberRef(row.platform, row.member_id)
-
-
-def in_refs(table: sa.Table, refs: Iterable[MemberRef]) -> sa.ColumnElement[bool]:
-    return sa.tuple_(table.c.platform, table.c.member_id).in_([(r.platform, r.id) for r in refs])
+def in_people(table: sa.Table, person_ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    return table.c.person_id.in_(list(person_ids))
 
 
 def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) -> None:
@@ -36,22 +36,29 @@ def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) 
     ctx.after_commit(call)
 
 
-async def away_until(db: AsyncConnection, ref: MemberRef) -> date | None:
+async def away_until(db: AsyncConnection, person_id: int) -> date | None:
     row = (
-        await db.execute(sa.select(tables.away.c.until).where(is_member(tables.away, ref)))
+        await db.execute(sa.select(tables.away.c.until).where(is_person(tables.away, person_id)))
     ).first()
     return None if row is None else row[0]
 
 
-async def away_members(db: AsyncConnection, on: date) -> dict[MemberRef, date]:
-    """Members who are away on day ``on``, with the day they are back (the table is small)."""
+async def away_people(db: AsyncConnection, on: date) -> dict[int, date]:
+    """People who are away on day ``on``, with the day they are back (the table is small)."""
     rows = await db.execute(sa.select(tables.away).where(tables.away.c.until > on))
-    return {ref_of(row): row.until for row in rows}
+    return {row.person_id: row.until for row in rows}
 
 
-async def member_named(ctx: Context | JobContext, db: AsyncConnection, ref: MemberRef) -> Member:
-    """A ``Member`` for hooks fired from a job, with the name salon knows them by."""
-    return Member(ref, await ctx.bot.profiles.display_name(ref, db))
+async def people(
+    ctx: Context | JobContext, db: AsyncConnection, person_ids: Iterable[int]
+) -> dict[int, Person]:
+    """The people behind ``person_ids`` (cached by the core; the rest read in ``db``)."""
+    return await ctx.bot.people.many(person_ids, db)
+
+
+def as_member(person: Person) -> Member:
+    """A ``Member`` for hooks fired from a job: the person's DM account and name."""
+    return Member(person.dm_account, person.display_name, role=person.role, person_id=person.id)
 
 
 def plural(count: int, word: str) -> str:
@@ -61,3 +68,8 @@ def plural(count: int, word: str) -> str:
 def space_of(checkin: Any) -> SpaceRef:
     """The space a check-in row belongs to."""
     return SpaceRef(checkin.space_platform, checkin.space_id)
+
+
+def checkin_label(bot: Any, checkin: Any) -> str:
+    """How members see a check-in's space: ``#writing-group on Matrix``, never a raw id."""
+    return str(bot.spaces.label(space_of(checkin)))

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from salon.core import Job, JobContext, MemberRef, Streak
+from salon.core import Job, JobContext, Person, Streak
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
-from salon.plugins.checkins.store import PLUGIN, away_members, fire, is_member, member_named, ref_of
+from salon.plugins.checkins.store import PLUGIN, as_member, away_people, fire, is_person, people
 
 STREAK_JOB = "checkins.streaks"
 STREAK_KEY = "checkins:streaks"
@@ -40,11 +40,11 @@ def current_streak(days: Sequence[date], today: date, grace: int) -> tuple[int, 
     return length, days[0]
 
 
-async def writing_days(db: AsyncConnection, ref: MemberRef, until: date) -> list[date]:
+async def writing_days(db: AsyncConnection, person_id: int, until: date) -> list[date]:
     rows = await db.execute(
         sa.select(tables.progress.c.day)
         .where(
-            is_member(tables.progress, ref),
+            is_person(tables.progress, person_id),
             tables.progress.c.amount > 0,
             tables.progress.c.day <= until,
             tables.progress.c.day >= until - timedelta(days=3 * 366),
@@ -54,34 +54,38 @@ async def writing_days(db: AsyncConnection, ref: MemberRef, until: date) -> list
     return [row[0] for row in rows]
 
 
-async def load_streak(db: AsyncConnection, ref: MemberRef, today: date, grace: int) -> Streak:
-    length, last_day = current_streak(await writing_days(db, ref, today), today, grace)
+async def load_streak(db: AsyncConnection, person_id: int, today: date, grace: int) -> Streak:
+    length, last_day = current_streak(await writing_days(db, person_id, today), today, grace)
     row = (
-        await db.execute(sa.select(tables.streaks.c.best).where(is_member(tables.streaks, ref)))
+        await db.execute(
+            sa.select(tables.streaks.c.best).where(is_person(tables.streaks, person_id))
+        )
     ).first()
     best = max(length, row[0] if row else 0)
-    return Streak(ref, length, best, last_day)
+    return Streak(person_id, length, best, last_day)
 
 
-async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date) -> Streak:
-    """Recompute the member's streak after a change to today's progress.
+async def update_streak(
+    ctx: Any, db: AsyncConnection, member: Any, person: Person, today: date
+) -> Streak:
+    """Recompute the person's streak after a change to today's progress.
 
     A streak that ran out while nobody looked (the hourly check had not run yet) is
     reported broken here.
     """
     grace = ctx.bot.plugin_config(PLUGIN).grace_days
-    ref = member.ref
     row = (
-        await db.execute(sa.select(tables.streaks).where(is_member(tables.streaks, ref)))
+        await db.execute(sa.select(tables.streaks).where(is_person(tables.streaks, person.id)))
     ).first()
     if row is not None and row.is_alive and not is_alive(row.last_day, today, grace):
         fire(
             ctx,
             checkin_hooks.streak_broken,
-            streak=Streak(ref, row.length, row.best, row.last_day),
+            streak=Streak(person.id, row.length, row.best, row.last_day),
             member=member,
+            person=person,
         )
-    streak = await load_streak(db, ref, today, grace)
+    streak = await load_streak(db, person.id, today, grace)
     values = {
         "length": streak.length,
         "best": streak.best,
@@ -89,12 +93,10 @@ async def update_streak(ctx: Any, db: AsyncConnection, member: Any, today: date)
         "is_alive": streak.length > 0,
     }
     if row is None:
-        await db.execute(
-            tables.streaks.insert().values(platform=ref.platform, member_id=ref.id, **values)
-        )
+        await db.execute(tables.streaks.insert().values(person_id=person.id, **values))
     else:
         await db.execute(
-            tables.streaks.update().where(is_member(tables.streaks, ref)).values(**values)
+            tables.streaks.update().where(is_person(tables.streaks, person.id)).values(**values)
         )
     return streak
 
@@ -106,22 +108,27 @@ async def check_streaks(ctx: JobContext, job: Job) -> None:
     rows = (await db.execute(sa.select(tables.streaks).where(tables.streaks.c.is_alive))).all()
     if not rows:
         return
-    zones = await ctx.bot.profiles.timezones([ref_of(row) for row in rows], db)
-    away = await away_members(db, (ctx.now() - timedelta(days=1)).date())
+    found = await people(ctx, db, [row.person_id for row in rows])
+    away = await away_people(db, (ctx.now() - timedelta(days=1)).date())
     for row in rows:
-        ref = ref_of(row)
-        today = ctx.now().astimezone(zones[ref]).date()
-        if ref in away or is_alive(row.last_day, today, grace):
+        person = found.get(row.person_id)
+        tz = person.tz if person is not None else ctx.bot.people.default_tz
+        today = ctx.now().astimezone(tz).date()
+        if row.person_id in away or is_alive(row.last_day, today, grace):
             continue
         await db.execute(
-            tables.streaks.update().where(is_member(tables.streaks, ref)).values(is_alive=False)
+            tables.streaks.update()
+            .where(is_person(tables.streaks, row.person_id))
+            .values(is_alive=False)
         )
-        member = await member_named(ctx, db, ref)
+        if person is None:
+            continue
         fire(
             ctx,
             checkin_hooks.streak_broken,
-            streak=Streak(ref, row.length, row.best, row.last_day),
-            member=member,
+            streak=Streak(person.id, row.length, row.best, row.last_day),
+            member=as_member(person),
+            person=person,
         )
 
 

@@ -1,6 +1,7 @@
 """The check-in plugin's tables (created by the revisions in ``migrations/``).
 
-Members are stored as ``(platform, member_id)`` pairs, as the core's own tables do.
+What belongs to a writer is keyed on ``person_id`` (``salon_persons.id``), never on a platform
+account: a writer on Slack and Telegram has one goal, one streak and one buddy.
 """
 
 from __future__ import annotations
@@ -10,19 +11,16 @@ from salon.core.storage import UTCDateTime, sa
 metadata = sa.MetaData()
 
 
-def _member_columns(primary_key: bool = False) -> list[sa.Column[str]]:
-    return [
-        sa.Column("platform", sa.String(32), primary_key=primary_key, nullable=False),
-        sa.Column("member_id", sa.String(255), primary_key=primary_key, nullable=False),
-    ]
+def _person_column(primary_key: bool = False) -> sa.Column[int]:
+    return sa.Column("person_id", sa.Integer, primary_key=primary_key, nullable=False)
 
 
-#: A member's goals; the one with ``ended_at`` NULL is the current one.
+#: A person's goals; the one with ``ended_at`` NULL is the current one.
 goals = sa.Table(
     "checkins_goals",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    *_member_columns(),
+    _person_column(),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("target", sa.Integer, nullable=False),
     sa.Column("unit", sa.String(16), nullable=False),
@@ -32,14 +30,14 @@ goals = sa.Table(
     sa.Column("ended_at", UTCDateTime(), nullable=True),
     #: The last period (``total``, a day, an ISO week) ``goal_reached`` fired for.
     sa.Column("reached_period", sa.String(16), nullable=True),
-    sa.Index("ix_checkins_goals_member", "platform", "member_id"),
+    sa.Index("ix_checkins_goals_person", "person_id"),
 )
 
-#: What a member logged for one of their local days.
+#: What a person logged for one of their local days.
 progress = sa.Table(
     "checkins_progress",
     metadata,
-    *_member_columns(primary_key=True),
+    _person_column(primary_key=True),
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("amount", sa.Integer, nullable=False),
     sa.Column("unit", sa.String(16), nullable=False),
@@ -51,7 +49,7 @@ progress = sa.Table(
 streaks = sa.Table(
     "checkins_streaks",
     metadata,
-    *_member_columns(primary_key=True),
+    _person_column(primary_key=True),
     sa.Column("length", sa.Integer, nullable=False),
     sa.Column("best", sa.Integer, nullable=False),
     sa.Column("last_day", sa.Date, nullable=True),
@@ -62,7 +60,7 @@ streaks = sa.Table(
 away = sa.Table(
     "checkins_away",
     metadata,
-    *_member_columns(primary_key=True),
+    _person_column(primary_key=True),
     sa.Column("until", sa.Date, nullable=False),
 )
 
@@ -86,7 +84,7 @@ participants = sa.Table(
     "checkins_participants",
     metadata,
     sa.Column("checkin_id", sa.Integer, sa.ForeignKey("checkins_checkins.id"), primary_key=True),
-    *_member_columns(primary_key=True),
+    _person_column(primary_key=True),
     sa.Column("tz", sa.String(64), nullable=False),
     sa.Column("skip_next", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("joined_at", UTCDateTime(), nullable=False),
@@ -107,7 +105,7 @@ responses = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("checkin_id", sa.Integer, sa.ForeignKey("checkins_checkins.id"), nullable=False),
-    *_member_columns(),
+    _person_column(),
     #: The member-local date the round was asked on.
     sa.Column("round", sa.String(10), nullable=False),
     sa.Column("questions", sa.JSON, nullable=False),
@@ -119,9 +117,9 @@ responses = sa.Table(
     sa.Column("is_reminded", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("is_digested", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint(
-        "checkin_id", "platform", "member_id", "round", name="uq_checkins_responses_round"
+        "checkin_id", "person_id", "round", name="uq_checkins_responses_person_round"
     ),
-    sa.Index("ix_checkins_responses_member", "platform", "member_id", "status"),
+    sa.Index("ix_checkins_responses_person", "person_id", "status"),
     sa.Index("ix_checkins_responses_digest", "checkin_id", "is_digested"),
 )
 
@@ -129,7 +127,7 @@ responses = sa.Table(
 buddies = sa.Table(
     "checkins_buddies",
     metadata,
-    *_member_columns(primary_key=True),
+    _person_column(primary_key=True),
     sa.Column("joined_at", UTCDateTime(), nullable=False),
 )
 
@@ -146,6 +144,6 @@ pair_members = sa.Table(
     "checkins_buddy_pair_members",
     metadata,
     sa.Column("pair_id", sa.Integer, sa.ForeignKey("checkins_buddy_pairs.id"), primary_key=True),
-    *_member_columns(primary_key=True),
-    sa.Index("ix_checkins_buddy_pair_members_member", "platform", "member_id"),
+    _person_column(primary_key=True),
+    sa.Index("ix_checkins_buddy_pair_members_person", "person_id"),
 )

@@ -15,22 +15,21 @@ from salon.plugins.checkins.goals import (
     load_goal,
 )
 from salon.plugins.checkins.parsing import MAX_AMOUNT, parse_word_count
-from salon.plugins.checkins.store import fire, is_member, plural
+from salon.plugins.checkins.store import fire, is_person, plural
 from salon.plugins.checkins.streaks import update_streak
 
 
 async def wc_command(ctx: Context, entry: str) -> None:
     parsed = parse_word_count(entry)
-    ref = ctx.member.ref
+    person = ctx.person
+    today = ctx.now().astimezone(person.tz).date()
     async with ctx.transaction() as db:
-        tz = await ctx.bot.profiles.timezone(ref, db)
-        today = ctx.now().astimezone(tz).date()
-        goal_row = await current_goal_row(db, ref)
+        goal_row = await current_goal_row(db, person.id)
         unit = goal_row.unit if goal_row is not None and goal_row.unit != "sessions" else "words"
         today_row = (
             await db.execute(
                 sa.select(tables.progress).where(
-                    is_member(tables.progress, ref), tables.progress.c.day == today
+                    is_person(tables.progress, person.id), tables.progress.c.day == today
                 )
             )
         ).first()
@@ -58,7 +57,7 @@ async def wc_command(ctx: Context, entry: str) -> None:
             earlier = (
                 await db.execute(
                     sa.select(sa.func.coalesce(sa.func.sum(tables.progress.c.amount), 0)).where(
-                        is_member(tables.progress, ref),
+                        is_person(tables.progress, person.id),
                         tables.progress.c.unit == unit,
                         tables.progress.c.day >= start,
                         tables.progress.c.day < today,
@@ -77,28 +76,26 @@ async def wc_command(ctx: Context, entry: str) -> None:
                 f"(at most {MAX_AMOUNT:,}); please check the number."
             )
         note = parsed.note or (today_row.note if today_row is not None else "")
-        await ctx.bot.profiles.ensure(db, ctx.member, ctx.now())
         values = {"amount": amount, "unit": unit, "note": note, "updated_at": ctx.now()}
         if today_row is None:
             await db.execute(
-                tables.progress.insert().values(
-                    platform=ref.platform, member_id=ref.id, day=today, **values
-                )
+                tables.progress.insert().values(person_id=person.id, day=today, **values)
             )
         else:
             await db.execute(
                 tables.progress.update()
-                .where(is_member(tables.progress, ref), tables.progress.c.day == today)
+                .where(is_person(tables.progress, person.id), tables.progress.c.day == today)
                 .values(**values)
             )
-        streak = await update_streak(ctx, db, ctx.member, today)
-        goal = await load_goal(db, ref, today)
-        await check_reached(ctx, db, goal, today, ctx.member)
+        streak = await update_streak(ctx, db, ctx.member, person, today)
+        goal = await load_goal(db, person.id, today)
+        await check_reached(ctx, db, goal, today, ctx.member, person)
         fire(
             ctx,
             checkin_hooks.progress_logged,
-            entry=ProgressEntry(ref, today, amount, unit, note),
+            entry=ProgressEntry(person.id, today, amount, unit, note),
             member=ctx.member,
+            person=person,
         )
     change = ""
     if today_row is not None and (before != amount or today_row.unit != unit):

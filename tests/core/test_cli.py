@@ -94,7 +94,7 @@ def test_plugins_lists_basics(tmp_path: Path) -> None:
     result = salon("plugins", cwd=tmp_path)
     assert result.returncode == 0
     assert "basics" in result.stdout
-    assert "hooks: register_commands" in result.stdout
+    assert "hooks: register_actions, register_commands" in result.stdout
 
 
 def test_db_upgrade_then_nothing_pending(tmp_path: Path) -> None:

@@ -6,12 +6,12 @@ import asyncio
 import sqlite3
 from datetime import UTC, datetime
 
-from salon.core import MemberRef, Outbound, SpaceRef, md
+from salon.core import ManualClock, Member, MemberRef, Outbound, SpaceRef, md
 from salon.core.errors import DeliveryError
 from salon.core.memory_adapter import Delivered, MemoryAdapter
 from salon.core.outbound import SendQueue
 from salon.core.outbox import Outbox
-from salon.core.profiles import Profiles
+from salon.core.people import People
 from salon.core.storage import migrate, sa, tables
 from salon.core.storage.engine import Storage
 
@@ -117,7 +117,11 @@ async def test_forgetting_a_member_deletes_what_is_still_owed_to_them(tmp_path) 
 
     storage = await storage_for(f"sqlite:///{tmp_path / 'salon.db'}")
     outbox = Outbox(storage)
-    profiles = Profiles(storage, ZoneInfo("UTC"), outbox)
+    people = People(storage, ZoneInfo("UTC"), frozenset(), ManualClock(NOW), outbox)
+    async with storage.transaction() as db:
+        alice = await people.ensure(db, Member(MemberRef("memory", "alice"), "alice"), NOW)
+    person = await people.get(alice)
+    assert person is not None
     adapter = MemoryAdapter(None)  # type: ignore[arg-type]
 
     async def quiet(*args: object) -> None:
@@ -131,7 +135,7 @@ async def test_forgetting_a_member_deletes_what_is_still_owed_to_them(tmp_path) 
         for outbound, outbox_id in zip(messages, ids, strict=True):
             queue.put(outbound, outbox_id)  # queued in memory too, not yet sent
         async with storage.transaction() as db:
-            await profiles.forget(db, MemberRef("memory", "alice"))
+            await people.forget(db, person)
         assert await owed(storage) == [("memory:bob", outbox.owner)]
         queue.start()
         await asyncio.wait_for(queue.drain(), 10)

@@ -63,18 +63,30 @@ def write_config(
 async def prepare(
     url: str, count: int, platform: str = "console", ids: list[str] | None = None
 ) -> None:
-    """Members (``m0``, ``m1``... or ``ids``), their zones, one check-in with every member,
-    and its ask jobs due now."""
+    """Members (``m0``, ``m1``... or ``ids``), each a person with their zone, one check-in with
+    every member, and its ask jobs due now."""
     ids = ids or [f"m{i}" for i in range(count)]
     config = config_from_mapping({"community": {"name": "Reliability"}, "database": {"url": url}})
     bot = Bot(config, env={})
     await bot.prepare_database()
     now = bot.clock.now()
-    members = [
-        {"platform": platform, "member_id": ids[i], "tz": ZONES[i % len(ZONES)]}
-        for i in range(count)
-    ]
     async with bot.storage.transaction() as db:
+        # Each member is a person with their zone (the accounts are the person's).
+        person_ids = (
+            await db.execute(
+                core_tables.persons.insert().returning(
+                    core_tables.persons.c.id, sort_by_parameter_order=True
+                ),
+                [
+                    {"display_name": ids[i], "tz": ZONES[i % len(ZONES)], "created_at": now}
+                    for i in range(count)
+                ],
+            )
+        ).scalars()
+        members = [
+            {"person_id": person_id, "member_id": ids[i], "tz": ZONES[i % len(ZONES)]}
+            for i, person_id in enumerate(person_ids)
+        ]
         await db.execute(
             tables.checkins.insert().values(
                 space_platform=platform,
@@ -89,13 +101,27 @@ async def prepare(
         await db.execute(
             core_tables.members.insert(),
             [
-                {**member, "display_name": member["member_id"], "created_at": now}
+                {
+                    "platform": platform,
+                    "member_id": member["member_id"],
+                    "person_id": member["person_id"],
+                    "display_name": member["member_id"],
+                    "created_at": now,
+                }
                 for member in members
             ],
         )
         await db.execute(
             tables.participants.insert(),
-            [{**member, "checkin_id": 1, "joined_at": now} for member in members],
+            [
+                {
+                    "person_id": member["person_id"],
+                    "tz": member["tz"],
+                    "checkin_id": 1,
+                    "joined_at": now,
+                }
+                for member in members
+            ],
         )
         checkin = (await db.execute(sa.select(tables.checkins))).one()
         await sync_zones(bot, db, checkin)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from salon.core import MemberRef
 from salon.core.storage import sa
 from salon.core.testing import SalonHarness
 from salon.plugins.checkins import tables
@@ -15,7 +16,8 @@ def utc(*args: int) -> datetime:
 
 
 async def snapshot(harness: SalonHarness) -> dict[str, list[Any]]:
-    """Every row of every check-in table (and the job keys), to assert "nothing changed"."""
+    """Every row of every check-in table, the job keys and people's settings, to assert
+    "nothing changed"."""
     out: dict[str, list[Any]] = {}
     async with harness.bot.storage.engine.connect() as db:
         for table in tables.metadata.sorted_tables:
@@ -26,8 +28,16 @@ async def snapshot(harness: SalonHarness) -> dict[str, list[Any]]:
                 sa.text("SELECT key, next_run_at FROM salon_jobs ORDER BY key")
             )
         ]
-        out["members"] = [
-            tuple(row) for row in await db.execute(sa.text("SELECT * FROM salon_members"))
+        # Accounts are recorded when they first address the bot (that is not a change made
+        # by the input under test); their settings live on the person.
+        out["persons"] = [
+            tuple(row)
+            for row in await db.execute(
+                sa.text(
+                    "SELECT id, tz, dm_platform FROM salon_persons"
+                    " WHERE tz IS NOT NULL OR dm_platform IS NOT NULL"
+                )
+            )
         ]
     return out
 
@@ -61,3 +71,10 @@ def last(delivered: Any) -> str:
 def questions_to(harness: SalonHarness, name: str) -> list[str]:
     """The check-in questions (first DMs of a round) sent to member ``name``."""
     return [text for text in dm_texts(harness, name) if text.startswith("Check-in time")]
+
+
+async def person_id(harness: SalonHarness, name: str, platform: str = "memory") -> int:
+    """The person id behind member ``name`` (who must have written to the bot)."""
+    person = await harness.bot.people.of(MemberRef(platform, name))
+    assert person is not None, name
+    return person.id

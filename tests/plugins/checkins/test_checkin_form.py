@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
-from plugins.checkins.helpers import dm_texts, join, last, setup_checkin, utc
+from plugins.checkins.helpers import dm_texts, join, last, person_id, setup_checkin, utc
 from salon.core import CheckIn, Form, hookimpl
 from salon.core.memory_adapter import MemoryAdapter
 from salon.core.storage import sa
@@ -58,7 +58,7 @@ async def status_of(harness: SalonHarness, name: str) -> tuple[str, Any]:
         row = (
             await db.execute(
                 sa.select(tables.responses.c.status, tables.responses.c.answers).where(
-                    tables.responses.c.member_id == name
+                    tables.responses.c.person_id == await person_id(harness, name)
                 )
             )
         ).one()
@@ -96,7 +96,7 @@ async def test_submitting_the_form_records_the_checkin_at_once(
 
     replies = await salon_bot.submit(form, ANSWERS, as_="bob", dm=True)
 
-    assert "Thanks — you're checked in for #general" in last(replies)
+    assert "Thanks — you're checked in for #general on Memory" in last(replies)
     assert replies[-1].recipient is None and replies[-1].space is not None  # in the DM
     assert await status_of(salon_bot, "bob") == (
         "done",

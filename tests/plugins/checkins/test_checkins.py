@@ -34,7 +34,7 @@ async def test_each_member_is_asked_at_nine_in_their_own_time_zone(
     assert dm_texts(salon_bot, "bob") == []
     await salon_bot.advance(to=utc(2026, 1, 5, 17, 0))  # 09:00 Monday in Los Angeles
     assert len(questions_to(salon_bot, "bob")) == 1
-    assert "Check-in time for #general (Mon 05 Jan)" in dm_texts(salon_bot, "bob")[0]
+    assert "Check-in time for #general on Memory (Mon 05 Jan)" in dm_texts(salon_bot, "bob")[0]
     assert "1/3 What did you write since the last check-in?" in dm_texts(salon_bot, "bob")[0]
     assert dm_texts(salon_bot, "carol") == []  # Tokyo's Monday 9:00 had passed when she joined
     await salon_bot.advance(to=utc(2026, 1, 7, 23, 59))
@@ -89,7 +89,7 @@ async def test_answers_survive_restarts_and_the_checkin_fires_once(
     await salon_bot.restart()
     await salon_bot.send("!wc 600", as_="bob", dm=True)
     replies = await salon_bot.send("Nothing, for once", as_="bob", dm=True)
-    assert "Thanks — you're checked in for #general" in last(replies)
+    assert "Thanks — you're checked in for #general on Memory" in last(replies)
     assert "Goal 500 words a day: 600 today (120%) — reached!" in last(replies)
     replies = await salon_bot.send("And another thing", as_="bob", dm=True)
     assert "I don't know the command" in last(replies)  # the conversation is over
@@ -125,7 +125,7 @@ async def test_digest_posts_answers_skips_and_who_is_still_to_answer(
     posted = [d for d in delivered if d.space == SpaceRef("memory", "general")]
     assert len(posted) == 1
     digest = plain(posted)
-    assert "Check-in digest for #general — 1 checked in." in digest
+    assert "Check-in digest for #general on Memory — 1 checked in." in digest
     assert "@alice" in digest and "Wrote the opening" in digest and "Outline act two" in digest
     rendered = render_plain(posted[0].outbound.body)
     assert "\n> Wrote the opening\n" in rendered  # each answer quoted on a line of its own

@@ -131,7 +131,7 @@ async def test_my_data_is_grammatical_and_lists_past_pairings(salon_bot: SalonHa
     await salon_bot.send("!buddy join", as_="bob")
     await salon_bot.send("!buddy pair", as_="olive")
     text = last(await salon_bot.send("!my data", dm=True))
-    assert "- with memory:bob (paired 2026-01-05, current)" in text
+    assert "- with bob (paired 2026-01-05, current)" in text
 
 
 @pytest.mark.parametrize(

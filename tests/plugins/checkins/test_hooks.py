@@ -136,4 +136,4 @@ async def test_buddies_paired_after_commit(salon_bot: SalonHarness, spy: SpyPlug
         await salon_bot.send("!buddy join", as_=name)
     await salon_bot.send("!buddy pair", as_="olive")
     [paired] = spy.named("buddies_paired")
-    assert paired["rows"] == 1 and len(paired["pair"].members) == 3
+    assert paired["rows"] == 1 and len(paired["pair"].people) == 3

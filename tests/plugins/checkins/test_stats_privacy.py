@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from plugins.checkins.helpers import join, last, setup_checkin, snapshot
+from plugins.checkins.helpers import join, last, person_id, setup_checkin, snapshot
 from salon.core import Capabilities
+from salon.core.storage import sa
 from salon.core.testing import SalonHarness
+from salon.plugins.checkins import tables
 from salon.plugins.checkins.charts import can_draw_charts
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -84,10 +86,19 @@ async def test_my_data_and_forget_me(salon_bot: SalonHarness) -> None:
     assert "321 words" in last(await salon_bot.send("!my data", as_="bob", dm=True))
     replies = await salon_bot.press(yes, as_="alice", dm=True)  # not alice's button
     assert "someone else" in last(replies)
+    bob = await person_id(salon_bot, "bob")
     replies = await salon_bot.press(yes, as_="bob", dm=True)
     assert "deleted" in last(replies)
+    async with salon_bot.bot.storage.engine.connect() as db:
+        for table in tables.metadata.sorted_tables:
+            if "person_id" in table.c:
+                query = sa.select(sa.func.count()).where(table.c.person_id == bob)
+                assert (await db.execute(query)).scalar() == 0, table.name
+        for core in ("salon_members", "salon_persons"):
+            column = "person_id" if core == "salon_members" else "id"
+            query = sa.text(f"SELECT count(*) FROM {core} WHERE {column} = :id")
+            assert (await db.execute(query, {"id": bob})).scalar() == 0
+    snap = await snapshot(salon_bot)
+    assert any(row for row in snap["checkins_participants"])  # alice is still in
     replies = await salon_bot.send("!my data", as_="bob", dm=True)
     assert "321" not in last(replies) and "Europe/Berlin" not in last(replies)
-    snap = await snapshot(salon_bot)
-    assert not [row for rows in snap.values() for row in rows if "bob" in row]
-    assert any("alice" in row for row in snap["checkins_participants"])
