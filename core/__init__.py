@@ -5,7 +5,9 @@ A plugin imports what it needs from here (and storage helpers from ``salon.core.
     from salon.core import Command, Arg, Context, hookimpl, md, bold
 """
 
+from salon.core import texts
 from salon.core.adapter import Adapter, Capabilities, Rate, RateLimits
+from salon.core.argtypes import DATETIME, DURATION, TIME
 from salon.core.awaiting import AwaitedReplies
 from salon.core.bot import Bot
 from salon.core.clock import Clock, ManualClock, SystemClock
@@ -20,9 +22,11 @@ from salon.core.commands import (
     Arg,
     ArgType,
     Command,
+    CommandTable,
     choice,
 )
-from salon.core.context import Context, JobContext
+from salon.core.context import Context, JobContext, Transaction
+from salon.core.dialogs import Answers, Dialog, Question
 from salon.core.errors import (
     AlreadyHandled,
     ConfigError,
@@ -78,16 +82,20 @@ from salon.core.spaces import KnownSpace, platform_title, space_label
 
 __all__ = [
     "DATE",
+    "DATETIME",
     "DOCX",
+    "DURATION",
     "INT",
     "POSITIVE_INT",
     "TEXT",
     "TEXT_DOCUMENTS",
+    "TIME",
     "WORD",
     "ZONE",
     "Action",
     "Adapter",
     "AlreadyHandled",
+    "Answers",
     "Arg",
     "ArgType",
     "Attachment",
@@ -100,10 +108,12 @@ __all__ = [
     "CheckIn",
     "Clock",
     "Command",
+    "CommandTable",
     "Community",
     "ConfigError",
     "Context",
     "DeliveryError",
+    "Dialog",
     "File",
     "FileTooLarge",
     "Form",
@@ -126,6 +136,7 @@ __all__ = [
     "PlainRenderer",
     "PluginError",
     "ProgressEntry",
+    "Question",
     "Rate",
     "RateLimits",
     "RecentEvents",
@@ -139,6 +150,7 @@ __all__ = [
     "SpaceRef",
     "Streak",
     "SystemClock",
+    "Transaction",
     "UserError",
     "bold",
     "br",
@@ -158,4 +170,5 @@ __all__ = [
     "render_plain",
     "shorten",
     "space_label",
+    "texts",
 ]

@@ -10,11 +10,14 @@ See docs/adapters.md for how each concept maps onto Slack, Telegram and Matrix.
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from salon.core.config import REDACTOR, Secret, read_secret
+from salon.core.errors import ConfigError
 from salon.core.model import Outbound, Sent, SpaceRef
 
 if TYPE_CHECKING:
@@ -145,3 +148,28 @@ class Adapter(abc.ABC):
     def is_interactive(self) -> bool:
         """Whether this adapter owns the terminal (the console); ``salon run`` waits on it."""
         return False
+
+    # --- secrets ---------------------------------------------------------------------------
+    def secret(self, name: str) -> Secret | None:
+        """The secret in environment variable ``name`` (from the adapter's ``env``), or
+        ``None``. Its value is registered so that no log record shows it; it never prints
+        itself (``secret.reveal()`` gives the value to the SDK)."""
+        return read_secret(self.env, name)
+
+    def required_secret(self, name: str, why: str = "") -> Secret:
+        """Like ``secret``, but a ``ConfigError`` naming the variable when it is not set.
+
+        :param why: what needs it, e.g. ``"mode 'socket'"``.
+        """
+        value = self.secret(name)
+        if value is None:
+            needs = f"{why} needs" if why else "set"
+            raise ConfigError(f"adapters.{self.platform}: {needs} the environment variable {name}")
+        return value
+
+    @staticmethod
+    def redact_logs(*logger_names: str) -> None:
+        """Clean known secrets out of these (SDK) loggers' records before any handler sees
+        them, whatever handlers the host application installed."""
+        for name in logger_names:
+            logging.getLogger(name).addFilter(REDACTOR)  # a no-op when already there

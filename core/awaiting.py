@@ -32,6 +32,10 @@ class AwaitedReplies:
             if not plugins:
                 del self._plugins[member]
 
+    def plugins(self, member: MemberRef) -> frozenset[str]:
+        """The plugins waiting on ``member``: only they are offered the member's reply."""
+        return frozenset(self._plugins.get(member, ()))
+
     def __contains__(self, member: object) -> bool:
         return member in self._plugins
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -26,7 +27,8 @@ from salon.core.awaiting import AwaitedReplies
 from salon.core.clock import Clock, SystemClock
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
-from salon.core.context import JobContext
+from salon.core.context import JobContext, Transaction
+from salon.core.dialogs import Dialog, Dialogs
 from salon.core.errors import ConfigError, DeliveryError, PluginError, SalonError
 from salon.core.hooks import HookRunner, collect
 from salon.core.hookspecs import people as people_hooks
@@ -56,6 +58,8 @@ from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
 
 log = logging.getLogger("salon")
+#: State key under which the running bot records plugins whose ``startup`` failed.
+STARTUP_FAILURES = "plugins.startup_failures"
 P = ParamSpec("P")
 
 
@@ -105,6 +109,9 @@ class Bot:
         self.adapters: dict[str, Adapter] = {}
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies()
+        #: Multi-step DM conversations (see ``salon.core.dialogs``).
+        self.dialogs = Dialogs(self)
+        self.scheduler.add_handler(self.dialogs.expiry_job())
         #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
         self.tasks = TaskOwner(self._report_task_error)
         #: Loops that run until stopped (the scheduler); cancelled on stop.
@@ -113,7 +120,11 @@ class Bot:
         self._plugin_configs: dict[str, Any] = {}
         self._collect_registries()
         self.router = Router(self)
-        self.has_message_handlers = bool(self.pm.hook.message_received.get_hookimpls())
+        self._count_message_handlers()
+        #: Plugins taken out of service while running, with why (see ``disable_plugin``).
+        self.disabled: dict[str, str] = {}
+        #: Set once every plugin's ``startup`` has finished; inbound events wait for it.
+        self._ready = asyncio.Event()
         self.started = False
 
     # --- setup -----------------------------------------------------------------------------
@@ -133,6 +144,13 @@ class Bot:
             table = self.config.plugins.get(plugin, {})
             self._plugin_configs[plugin] = structure(table, cls, f"plugins.{plugin}")
 
+        def dialog(plugin: str, item: Dialog) -> None:
+            if not isinstance(item, Dialog):
+                raise PluginError(f"plugin {plugin!r} registered {item!r}, not a Dialog")
+            tagged = _tag(item, plugin)
+            self.dialogs.add(tagged)
+            self.commands.add_action(self.dialogs.action_for(tagged))
+
         def migrations(plugin: str, path: Path) -> None:
             if not Path(path).is_dir():
                 raise PluginError(f"plugin {plugin!r}: migrations directory {path} does not exist")
@@ -143,6 +161,7 @@ class Bot:
         collect(self.pm, runtime.register_jobs, job)
         collect(self.pm, runtime.register_config, settings)
         collect(self.pm, runtime.register_migrations, migrations)
+        collect(self.pm, runtime.register_dialogs, dialog)
         for plugin in self.config.plugins:
             if plugin not in self._plugin_configs and self.pm.get_plugin(plugin) is None:
                 log.warning("[plugins.%s] is configured but no such plugin is enabled", plugin)
@@ -188,7 +207,8 @@ class Bot:
         log.info("applied migrations: %s", ", ".join(applied))
 
     async def start(self, *, run_scheduler: bool = True) -> None:
-        """Prepare storage, start send queues and adapters, then the plugins' ``startup``."""
+        """Prepare storage, start send queues and adapters, run the plugins' ``startup``, then
+        let events in: an adapter that receives before every ``startup`` has finished waits."""
         await self.prepare_database()
         await self.spaces.load()
         self.outbound.start()
@@ -198,24 +218,41 @@ class Bot:
         await self.spaces.fill_names(self.name_of_space)
         await self._send_owed(await self.outbox.claim(), "from before the last stop")
         self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
+        await self.dialogs.load()
         await self._startup_plugins()
+        self._ready.set()
         if run_scheduler:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
             self.loops.spawn(self._prune_hourly(), "pruning")
         self.started = True
 
     async def _startup_plugins(self) -> None:
-        failed: list[str] = []
+        failed: dict[str, BaseException] = {}
+        runner = HookRunner(self.pm, self.report_error, failed=failed.setdefault)
+        await runner.notify(runtime.startup, bot=self)
+        for plugin, error in failed.items():
+            self.disable_plugin(plugin, f"its startup failed: {error!r}"[:300])
+        await self.storage.set_state(STARTUP_FAILURES, dict(self.disabled))
 
-        async def report(error: BaseException, where: str) -> None:
-            plugin = where.rpartition(" in plugin ")[2]
-            failed.append(plugin)
-            await self.report_error(error, f"startup of plugin {plugin}")
-            log.error("plugin %s failed to start and is disabled", plugin)
+    def disable_plugin(self, name: str, reason: str) -> None:
+        """Take plugin ``name`` out of service: its hooks, commands, actions and job handlers.
 
-        await HookRunner(self.pm, report).notify(runtime.startup, bot=self)
-        for plugin in failed:
-            self.pm.unregister(name=plugin)
+        Its scheduled jobs are kept as they are (not run, not advanced) and run again once the
+        plugin is back. ``salon plugins`` shows it as disabled, with ``reason``.
+        """
+        log.error("plugin %s is disabled: %s", name, reason)
+        self.pm.unregister(name=name)
+        self.commands.remove_plugin(name)
+        self.scheduler.remove_plugin(name)
+        self.dialogs.remove_plugin(name)
+        self.disabled[name] = reason
+        self._count_message_handlers()
+
+    def _count_message_handlers(self) -> None:
+        impls = self.pm.hook.message_received.get_hookimpls()
+        self.has_message_handlers = bool(impls)
+        #: The plugins implementing ``message_received`` (the router's precomputed table).
+        self.message_handler_names = frozenset(impl.plugin_name for impl in impls)
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
@@ -286,20 +323,27 @@ class Bot:
     # --- inbound ---------------------------------------------------------------------------
     async def receive(self, message: Message) -> None:
         """Handle one inbound message (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.router.receive(message)
 
     async def receive_press(self, press: ButtonPress) -> None:
         """Handle one button press (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.router.receive_press(press)
 
     async def receive_join(self, member: Member, space: Space) -> None:
         """A member joined a space (adapters call this)."""
+        if not self._ready.is_set():
+            await self._ready.wait()
         await self.notify(
-            runtime.member_joined, member=member, space=space, community=self.community
+            runtime.member_joined, member=member, space=space, community=self.community, bot=self
         )
 
     def send(self, outbound: Outbound) -> SendHandle:
-        """Queue a message outside any handler (prefer ``ctx.reply``/``ctx.send`` inside one).
+        """Queue a message outside any handler, in memory only (prefer ``ctx.reply`` inside a
+        handler and ``bot.transaction()`` in hooks, where sends are durable).
 
         Returns a handle: ``await handle.sent()`` gives the ``Sent`` (platform message id and
         space) once delivered, to edit (``Outbound(edit_of=...)``) or delete it later.
@@ -307,6 +351,57 @@ class Bot:
         handle = SendHandle()
         self.outbound.enqueue(outbound, handle=handle)
         return handle
+
+    # --- storage ---------------------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One read-write transaction with durable sends, for hooks and background work::
+
+            async with bot.transaction() as tx:
+                await tx.db.execute(badges.insert().values(...))
+                tx.send_direct(member.ref, "You reached your goal!")
+
+        Commits when the block ends (rolls back if it raises); what ``tx`` sent is stored in
+        the outbox in the same transaction and delivered after the commit. Inside a handler
+        use ``ctx.transaction()`` instead (it also records the inbound event); do not open one
+        transaction inside another (on SQLite writers wait for each other).
+        """
+        opened: list[Transaction] = []
+        try:
+            async with self.storage.transaction() as connection:
+                tx = Transaction(self, connection)
+                opened.append(tx)
+                yield tx
+                stored = await self.outbox.store(connection, tx.outbox, self.clock.now())
+        except BaseException:
+            for rolled_back in opened:
+                rolled_back.discard()  # nothing is sent, and waiting handles are told
+            raise
+        tx.outbox_ids = stored  # only once the transaction holds them
+        await tx.flush()
+
+    async def get_state(self, key: str, default: Any = None) -> Any:
+        """A small JSON value stored under ``key`` (sync tokens, offsets), or ``default``."""
+        return await self.storage.get_state(key, default)
+
+    async def set_state(self, key: str, value: Any, db: AsyncConnection | None = None) -> None:
+        """Store a small JSON value under ``key`` (in ``db``'s transaction if given).
+
+        Namespace keys by platform or plugin: ``"telegram:<bot>:offset"``.
+        """
+        await self.storage.set_state(key, value, db)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reading only::
+
+            async with bot.read() as db:
+                rows = (await db.execute(sa.select(my_table))).all()
+
+        Nothing is committed; write through ``ctx.transaction()`` or ``bot.transaction()``.
+        """
+        async with self.storage.engine.connect() as connection:
+            yield connection
 
     # --- hooks -----------------------------------------------------------------------------
     async def notify(
@@ -360,7 +455,7 @@ class Bot:
             log.error("%s failed", failed_in, exc_info=failure)
 
         await HookRunner(self.pm, log_failure).notify(
-            runtime.handle_error, error=error, error_id=error_id, where=where
+            runtime.handle_error, error=error, error_id=error_id, where=where, bot=self
         )
         return error_id
 

@@ -1,4 +1,5 @@
-"""The ``salon`` command line: run, init, check, plugins, hooks, db upgrade, jobs."""
+"""The ``salon`` command line: run, init, check, plugins, hooks, api, plugin new, db upgrade,
+jobs."""
 
 from __future__ import annotations
 
@@ -129,11 +130,30 @@ def plugins(config_path: Path | None) -> None:
         pm = create_plugin_manager(config.disabled_plugins)
     except SalonError as error:
         raise click.ClickException(str(error)) from None
+    failures = asyncio.run(_startup_failures(config.database.url))
     for name, version, hooks in describe_plugins(pm):
         click.echo(f"{name} {version}".rstrip())
         click.echo(f"  hooks: {', '.join(hooks) or '-'}")
-    if config.disabled_plugins:
-        click.echo(f"disabled: {', '.join(config.disabled_plugins)}")
+        if name in failures:
+            click.echo(f"  disabled when salon last started: {failures.pop(name)}")
+    for name, reason in sorted(failures.items()):
+        click.echo(f"{name}\n  disabled when salon last started: {reason}")
+    for name in config.disabled_plugins:
+        click.echo(f"{name}\n  disabled in the config (plugins.disabled)")
+
+
+async def _startup_failures(url: str) -> dict[str, str]:
+    """Plugins the running bot disabled at its last start, with why (none if no database)."""
+    from salon.core.bot import STARTUP_FAILURES
+    from salon.core.storage.engine import Storage
+
+    storage = Storage(url)
+    try:
+        return dict(await storage.get_state(STARTUP_FAILURES, {}) or {})
+    except Exception:  # no database yet, or not migrated: nothing was recorded
+        return {}
+    finally:
+        await storage.dispose()
 
 
 @main.command()
@@ -158,15 +178,57 @@ def hooks(output: Path | None, check_only: bool, core_only: bool) -> None:
         from salon.core.plugins import create_plugin_manager, published_hookspecs
 
         published = published_hookspecs(create_plugin_manager())
-    text = render_hooks_markdown(published)
+    _write_or_check(render_hooks_markdown(published), output, check_only, "salon hooks")
+
+
+@main.command("api")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout (e.g. docs/api.md).",
+)
+@click.option("--check", "check_only", is_flag=True, help="Fail if --output is out of date.")
+def api(output: Path | None, check_only: bool) -> None:
+    """Print the public API reference generated from the docstrings."""
+    from salon.core.api_doc import render_api_markdown
+
+    _write_or_check(render_api_markdown(), output, check_only, "salon api")
+
+
+def _write_or_check(text: str, output: Path | None, check_only: bool, command: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     elif check_only:
         if not output.exists() or output.read_text(encoding="utf-8") != text:
-            raise click.ClickException(f"{output} is stale; run `salon hooks --output {output}`")
+            raise click.ClickException(f"{output} is stale; run `{command} --output {output}`")
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}.")
+
+
+@main.group()
+def plugin() -> None:
+    """Plugin authoring."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Where to create salon-<name>/ (default: here).",
+)
+def plugin_new(name: str, directory: Path) -> None:
+    """Create a ready plugin package NAME (command, job, settings, migration, tests)."""
+    from salon.core.scaffold import create_plugin
+
+    try:
+        root = create_plugin(name, directory)
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {root}. Next:\n  cd {root}\n  pip install -e '.[test]'\n  pytest")
 
 
 @main.group()

@@ -31,6 +31,7 @@ from salon.core.model import (
     Person,
     Sent,
     Space,
+    SpaceRef,
 )
 from salon.core.outbound import SendHandle
 
@@ -125,6 +126,28 @@ class Effects:
         files = self.bot.config.files
         return await read_paragraphs(
             attachment, max_bytes=files.max_bytes, max_unpacked_bytes=files.max_unpacked_bytes
+        )
+
+    def send_to_space(
+        self,
+        space: SpaceRef,
+        *parts: Part,
+        buttons: tuple[Button, ...] = (),
+        image: Image | None = None,
+        thread_id: str | None = None,
+        files: tuple[File, ...] = (),
+    ) -> SendHandle:
+        """Queue a message to ``space`` (e.g. from a job: ``ctx.send_to_space(space, "Hello")``);
+        returns its ``SendHandle``."""
+        return self._buffer(
+            Outbound(
+                _body(parts),
+                space=space,
+                buttons=buttons,
+                image=image,
+                thread_id=thread_id,
+                files=files,
+            )
         )
 
     def send_to(
@@ -301,15 +324,31 @@ class Context(Effects):
         self._recorded = True
 
 
-class JobContext(Effects):
-    """The context of one scheduled run. ``db`` is the run's transaction, already open."""
+class Transaction(Effects):
+    """One transaction with durable sends (``bot.transaction()``, and every ``JobContext``).
 
-    __slots__ = ("db", "job")
+    What it sends (``send``, ``send_direct``, ``send_to_space``) is written to the durable
+    outbox in the same transaction and leaves after the commit, so a crash between the two
+    loses nothing; if the transaction rolls back, nothing is sent.
 
-    def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
+    :ivar db: the open transaction (``await tx.db.execute(...)``).
+    """
+
+    __slots__ = ("db",)
+
+    def __init__(self, bot: Bot, db: AsyncConnection) -> None:
         super().__init__(bot)
-        self.job = job
         self.db = db
 
     def now(self) -> datetime:
         return self.bot.clock.now()
+
+
+class JobContext(Transaction):
+    """The context of one scheduled run. ``db`` is the run's transaction, already open."""
+
+    __slots__ = ("job",)
+
+    def __init__(self, bot: Bot, job: Job, db: AsyncConnection) -> None:
+        super().__init__(bot, db)
+        self.job = job

@@ -15,7 +15,7 @@ Wrappers therefore see what implementations returned before it is awaited.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from contextvars import ContextVar
 from typing import Any, ParamSpec
 
@@ -106,11 +106,24 @@ async def _resolve(pending: Pending) -> Any:
 
 
 class HookRunner:
-    """Calls hooks of one plugin manager; errors go to ``report(error, where)``."""
+    """Calls hooks of one plugin manager; errors go to ``report(error, where)``.
 
-    def __init__(self, pm: pluggy.PluginManager, report: Report) -> None:
+    :param failed: also told ``(plugin, error)`` for each implementation that raised.
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        report: Report,
+        *,
+        failed: Callable[[str, BaseException], object] | None = None,
+    ) -> None:
         self.pm = pm
         self.report = report
+        self.failed = failed
+        #: ``firstresult`` callers without the plugins already asked, built once per set (a
+        #: subset caller reads the current implementations on every call, so it stays right).
+        self._subsets: dict[tuple[str, frozenset[str]], Any] = {}
 
     async def notify(
         self, spec: Callable[P, object], *args: P.args, **kwargs: P.kwargs
@@ -159,8 +172,9 @@ class HookRunner:
         propagate; other errors are reported and the next implementation is asked.
         """
         name = _keywords_only(spec, args)
-        caller = getattr(self.pm.hook, name)
-        tried: list[object] = []
+        return await self._first(name, getattr(self.pm.hook, name), [], kwargs)
+
+    async def _first(self, name: str, caller: Any, tried: list[str], kwargs: dict[str, Any]) -> Any:
         while True:
             result = caller(**kwargs)
             if not isinstance(result, Failed | Pending):
@@ -170,8 +184,33 @@ class HookRunner:
                 return value
             # An async implementation answered None (or one failed): pluggy stopped at its
             # awaitable, so ask the rest, in the same order, without it.
-            tried.append(self.pm.get_plugin(result.plugin))
-            caller = self.pm.subset_hook_caller(name, tried)
+            tried.append(result.plugin)
+            caller = self._subset(name, tried)
+            if not caller.get_hookimpls():
+                return None
+
+    def _subset(self, name: str, without: Iterable[str]) -> Any:
+        key = (name, frozenset(without))
+        caller = self._subsets.get(key)
+        if caller is None:
+            plugins = [self.pm.get_plugin(plugin) for plugin in key[1]]
+            caller = self.pm.subset_hook_caller(name, [p for p in plugins if p is not None])
+            self._subsets[key] = caller
+        return caller
+
+    async def first_result_of(
+        self,
+        plugins: frozenset[str] | None,
+        spec: Callable[P, object],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Any:
+        """``first_result`` asking only ``plugins`` (all of them when ``None``)."""
+        if plugins is None:
+            return await self.first_result(spec, *args, **kwargs)
+        name = _keywords_only(spec, args)
+        others = [n for n, p in self.pm.list_name_plugin() if p is not None and n not in plugins]
+        return await self._first(name, self._subset(name, others), others, kwargs)
 
     async def _settle(
         self,
@@ -182,7 +221,7 @@ class HookRunner:
         if isinstance(result, Failed):
             if isinstance(result.error, raises):
                 raise result.error
-            await self.report(result.error, f"{name} in plugin {result.plugin}")
+            await self._failure(name, result.plugin, result.error)
             return None
         if isinstance(result, Pending):
             try:
@@ -190,11 +229,16 @@ class HookRunner:
             except raises:
                 raise
             except Exception as error:
-                await self.report(error, f"{name} in plugin {result.plugin}")
+                await self._failure(name, result.plugin, error)
                 return None
         if inspect.isawaitable(result):  # a wrapper returned one
             return await result
         return result
+
+    async def _failure(self, name: str, plugin: str, error: BaseException) -> None:
+        if self.failed is not None:
+            self.failed(plugin, error)
+        await self.report(error, f"{name} in plugin {plugin}")
 
 
 def collect(

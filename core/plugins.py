@@ -27,11 +27,13 @@ ESSENTIAL = frozenset({"basics"})
 def create_plugin_manager(
     disabled: Iterable[str] = (),
     *,
-    load_entrypoints: bool = True,
+    load_entrypoints: bool | Iterable[str] = True,
     extra: Iterable[tuple[str, object]] = (),
 ) -> pluggy.PluginManager:
     """A fresh plugin manager with every installed plugin not in ``disabled``.
 
+    :param load_entrypoints: ``True``: every installed plugin; ``False``: none; names: only
+        those installed plugins (and the essential ones), as the test harness does.
     :param extra: ``(name, plugin)`` pairs registered directly (tests, embedding).
     """
     pm = SalonPluginManager(GROUP)
@@ -41,11 +43,16 @@ def create_plugin_manager(
         if name in ESSENTIAL:
             raise PluginError(f"plugins.disabled: {name!r} is essential and cannot be disabled")
         pm.set_blocked(name)
-    if load_entrypoints:
-        try:
+    try:
+        if load_entrypoints is True:
             pm.load_setuptools_entrypoints(GROUP)
-        except Exception as error:
-            raise PluginError(f"a plugin failed to import: {error!r}") from error
+        elif load_entrypoints is not False:
+            _load_named(pm, {*load_entrypoints, *ESSENTIAL})
+    except PluginError:
+        raise
+    except Exception as error:
+        raise PluginError(f"a plugin failed to import: {error!r}") from error
+    if load_entrypoints is True:
         for warning in unknown_disabled(disabled):
             log.warning("%s", warning)
     for name, plugin in extra:
@@ -73,6 +80,16 @@ def unknown_disabled(disabled: Iterable[str]) -> list[str]:
         for name in disabled
         if name not in installed
     ]
+
+
+def _load_named(pm: pluggy.PluginManager, names: set[str]) -> None:
+    found = {ep.name: ep for ep in importlib.metadata.entry_points(group=GROUP) if ep.name in names}
+    missing = sorted(names - set(found))
+    if missing:
+        raise PluginError(f"no installed plugin is called {', '.join(map(repr, missing))}")
+    for name, entry_point in sorted(found.items()):
+        if not pm.is_blocked(name) and pm.get_plugin(name) is None:
+            pm.register(entry_point.load(), name=name)
 
 
 def _add_published_hookspecs(pm: SalonPluginManager) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salon.core.aio import await_maybe
-from salon.core.commands import NAME, Command, parse_args, split_invocation
+from salon.core.commands import NAME, Command, parse_args, resolve, split_invocation
 from salon.core.context import Context
 from salon.core.errors import AlreadyHandled, UserError
 from salon.core.files import shown_name
@@ -155,10 +155,15 @@ class Router:
             return
         body = text[len(self.prefix) :] if explicit else text
         offered = False
-        if not explicit and message.space.is_direct and member.ref in self.bot.awaited:
-            offered = True  # an answer to a plugin's question comes before commands
-            if await self._offer(ctx, message):
+        if not explicit and message.space.is_direct:
+            # An answer to a plugin's question comes before commands, and goes to that plugin.
+            if member.ref in self.bot.dialogs.open and await self._answer(ctx, message):
                 return
+            if member.ref in self.bot.awaited:
+                plugins = self.bot.awaited.plugins(member.ref)
+                offered = plugins >= self.bot.message_handler_names
+                if await self._offer(ctx, message, plugins):
+                    return
         name, arguments = split_invocation(body)
         if not name:
             # A file without words is for the plugins; if none takes it, say so.
@@ -183,13 +188,34 @@ class Router:
         ctx.command = command
         await self._run(ctx, command, arguments)
 
-    async def _offer(self, ctx: Context, message: Message) -> bool:
-        """Hand a non-command message to the plugins; ``True`` if one consumed it."""
+    async def _answer(self, ctx: Context, message: Message) -> bool:
+        """Hand a DM to the member's open dialog; ``True`` if it was the answer."""
+        try:
+            answered = await self.bot.dialogs.offer(ctx, message)
+        except AlreadyHandled:
+            ctx.discard()
+            return True
+        except UserError as error:  # on_done refused the answers: nothing changed, ask again
+            ctx.discard()
+            ctx.reply(error.message)
+            answered = True
+        except Exception as error:
+            ctx.discard()
+            ctx.reply(self.sorry(await self.bot.report_error(error, "dialog answer")))
+            answered = True
+        await ctx.flush()
+        return answered
+
+    async def _offer(
+        self, ctx: Context, message: Message, plugins: frozenset[str] | None = None
+    ) -> bool:
+        """Hand a non-command message to the plugins (only ``plugins``, when given: those
+        waiting on this member); ``True`` if one consumed it."""
         if not self.bot.has_message_handlers:
             return False
         try:
-            consumed = await self.bot.first_result(
-                runtime.message_received, message=message, ctx=ctx
+            consumed = await self.bot.hooks.first_result_of(
+                plugins, runtime.message_received, message=message, ctx=ctx
             )
         except AlreadyHandled:
             ctx.discard()
@@ -214,16 +240,26 @@ class Router:
         return md("Usage: ", code(command.usage(self.prefix)))
 
     async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
+        try:
+            if command.subcommands:
+                command, arguments = resolve(command, arguments, ctx.member.role)
+                ctx.command = command
+        except UserError as error:
+            ctx.reply(error.message)
+            await ctx.flush()
+            return
         if command.role is Role.ORGANISER and not ctx.member.is_organiser:
-            log.debug("event %s: %s refused: not an organiser", ctx.event_id, command.name)
-            ctx.reply("Only organisers can use ", code(self.prefix + command.name), ".")
+            log.debug("event %s: %s refused: not an organiser", ctx.event_id, command.label)
+            ctx.reply("Only organisers can use ", code(self.prefix + command.label), ".")
             await ctx.flush()
             return
         try:
-            values = parse_args(command, arguments)
+            tz = ctx.person.tz if command.needs_zone else None
+            values = parse_args(command, arguments, tz, ctx.now() if tz else None)
+            assert command.handler is not None  # resolve() stops only at runnable commands
             await await_maybe(command.handler(ctx, **values))
         except UserError as error:
-            log.debug("event %s: %s refused: %s", ctx.event_id, command.name, error.message)
+            log.debug("event %s: %s refused: %s", ctx.event_id, command.label, error.message)
             ctx.discard()
             ctx.reply(error.message)
             if error.show_usage:
@@ -233,7 +269,7 @@ class Router:
             return
         except Exception as error:
             ctx.discard()
-            error_id = await self.bot.report_error(error, f"command {command.name}")
+            error_id = await self.bot.report_error(error, f"command {command.label}")
             ctx.reply(self.sorry(error_id))
         await ctx.flush()
 

@@ -67,7 +67,13 @@ JobRun = Callable[["JobContext", Job], Awaitable[None] | None]
 
 @attrs.frozen
 class JobHandler:
-    """Runs the jobs of one ``kind``; registered through the ``register_jobs`` hook."""
+    """Runs the jobs of one ``kind``; registered through the ``register_jobs`` hook.
+
+    :param kind: namespaced by convention (``"myplugin.remind"``).
+    :param run: ``def``/``async def run(ctx: JobContext, job: Job)``; it runs in the job's
+        transaction (``ctx.db``), and what it sends (``ctx.send``, ``ctx.send_direct``) is
+        stored in the durable outbox with it. A run that raises is rolled back and reported.
+    """
 
     kind: str
     run: JobRun
@@ -144,6 +150,10 @@ class Scheduler:
         self.handlers[handler.kind] = handler
 
     # --- scheduling ------------------------------------------------------------------------
+    def remove_plugin(self, plugin: str) -> None:
+        """Drop the job handlers of ``plugin`` (it was disabled); its jobs wait for it."""
+        self.handlers = {k: h for k, h in self.handlers.items() if h.plugin != plugin}
+
     async def schedule(
         self,
         key: str,
@@ -161,8 +171,16 @@ class Scheduler:
 
         One-off: give ``at`` (aware). Recurring: give ``rrule`` (e.g.
         ``"FREQ=WEEKLY;BYDAY=MO,TH"``) and ``start``, the first wall-clock time in ``tz``
-        (naive, or aware and then converted). Pass ``connection`` to schedule inside the
-        caller's transaction.
+        (naive, or aware and then converted); runs keep that wall-clock time across DST.
+        Pass ``connection`` to schedule inside the caller's transaction.
+
+        :param key: your unique name for the job (namespace it: ``"myplugin:remind:42"``);
+            scheduling the same key again replaces the job.
+        :param kind: the ``JobHandler.kind`` that runs it (registered by ``register_jobs``).
+        :param payload: JSON-serialisable values the handler gets as ``job.payload``.
+        :param misfire: what to do with runs missed while salon was down: ``RUN_ONCE``
+            (default: one catch-up run) or ``SKIP``.
+        :raises ValueError: for an unknown kind, a bad rule or a missing ``at``/``start``.
         """
         if kind not in self.handlers:
             raise ValueError(f"no handler is registered for job kind {kind!r}")
@@ -287,6 +305,8 @@ class Scheduler:
             query = (
                 sa.select(tables.jobs)
                 .where(tables.jobs.c.next_run_at <= now)
+                # Jobs of a disabled or uninstalled plugin wait, untouched, until it is back.
+                .where(tables.jobs.c.kind.in_(list(self.handlers)))
                 .order_by(tables.jobs.c.next_run_at, tables.jobs.c.id)
                 .limit(self.batch_size)
             )
@@ -322,10 +342,7 @@ class Scheduler:
         if is_late and misfire is Misfire.SKIP:
             log.info("skipped missed run of job %s (due %s)", row["key"], due.isoformat())
             return None
-        handler = self.handlers.get(row["kind"])
-        if handler is None:
-            log.warning("no handler for job %s of kind %r; dropped", row["key"], row["kind"])
-            return None
+        handler = self.handlers[row["kind"]]  # the query selects only kinds with a handler
         job = Job(
             id=row["id"],
             kind=row["kind"],
@@ -340,7 +357,11 @@ class Scheduler:
 
     async def next_due(self) -> datetime | None:
         async with self.storage.engine.connect() as connection:
-            result = await connection.execute(sa.select(sa.func.min(tables.jobs.c.next_run_at)))
+            result = await connection.execute(
+                sa.select(sa.func.min(tables.jobs.c.next_run_at)).where(
+                    tables.jobs.c.kind.in_(list(self.handlers))
+                )
+            )
         value = result.scalar()
         # min() over a TypeDecorator column comes back raw on SQLite: normalise it here.
         if isinstance(value, str):

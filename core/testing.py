@@ -2,17 +2,38 @@
 
 In a plugin's tests::
 
-    async def test_ping(salon_bot):
-        replies = await salon_bot.send("!ping", as_="alice")
-        assert replies[-1].text == "pong"
+    @pytest.fixture
+    def salon_plugins():
+        return ["cheer"]  # installed plugins by entry-point name, or (name, object)
 
-Fixtures (override any of them in your conftest):
+
+    async def test_cheer(salon_bot):
+        replies = await salon_bot.send("!cheer bob", as_="alice")
+        assert salon_bot.texts(replies) == ["Go, *bob*! Every word counts."]
+
+The harness tells the truth:
+
+- **hermetic**: only the plugins named in ``salon_plugins`` (plus the essential ``basics``)
+  are loaded, not every installed one;
+- **errors fail the test**: an exception in a handler, job or hook (anything the bot reports)
+  fails the test at the next step, with the traceback; opt out per test with
+  ``@pytest.mark.salon_allow_errors`` and look at ``salon_bot.errors``;
+- **buttons and forms must have been sent**: ``press`` and ``submit`` refuse a button or form
+  the bot never sent to that member (or to the space they press it in);
+- **platforms vary**: ``salon_platforms`` lists the in-memory platforms the bot runs on, each
+  with its ``Capabilities`` (``RICH``, ``PLAIN``, ``WITH_FORMS`` or your own), several at once
+  if you like, so a plugin's fallbacks are tested.
+
+Fixtures (override any of them in your conftest, or ``pytest.mark.parametrize`` them):
 
 ``salon_config``
     the raw configuration mapping (``salon.toml`` as a dict); the database is a temporary
     SQLite file and ``memory:olive`` is an organiser.
 ``salon_plugins``
-    extra ``(name, plugin)`` pairs to register besides the installed ones.
+    the plugins to load: entry-point names of installed plugins and ``(name, plugin)`` pairs.
+``salon_platforms``
+    ``Platform(name, capabilities)`` for each in-memory adapter (default: one ``RICH``
+    platform called ``memory``).
 ``salon_clock``
     the ``ManualClock`` the bot and its scheduler run on.
 ``salon_bot``
@@ -23,17 +44,20 @@ Needs ``pytest-asyncio`` (``asyncio_mode = "auto"`` or mark your tests).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
+from salon.core.adapter import Capabilities
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
 from salon.core.config import config_from_mapping
 from salon.core.files import attachment_from_bytes
+from salon.core.hookspecs import hookimpl
 from salon.core.memory_adapter import Delivered, MemoryAdapter
 from salon.core.model import Button, ButtonPress, Form, Member, Space
 from salon.core.plugins import create_plugin_manager
@@ -45,85 +69,159 @@ try:
 except ImportError:  # pragma: no cover - the harness documents the requirement
     _async_fixture = pytest.fixture
 
+#: Buttons, images, threads and edits; no forms (as Telegram and Matrix).
+RICH = MemoryAdapter.capabilities
+#: Text only: no buttons, no forms, no images, no threads, no edits.
+PLAIN = Capabilities(direct_messages=True)
+#: Everything, forms included (as Slack).
+WITH_FORMS = attrs.evolve(RICH, forms=True)
+
+PluginSpec = str | tuple[str, object]
+
+
+@attrs.frozen
+class Platform:
+    """One in-memory platform of the harness: its name and what it can show."""
+
+    name: str = "memory"
+    capabilities: Capabilities = RICH
+
+
+class HarnessError(AssertionError):
+    """The bot reported an error during a test that did not allow errors."""
+
+
+class _ErrorRecorder:
+    def __init__(self, errors: list[tuple[str, BaseException]]) -> None:
+        self.errors = errors
+
+    @hookimpl
+    def handle_error(self, error: BaseException, where: str) -> None:
+        self.errors.append((where, error))
+
 
 class SalonHarness:
-    """A bot on the in-memory platform, driven as members would drive it."""
+    """A bot on in-memory platforms, driven as members would drive it.
+
+    :param plugins: entry-point names of installed plugins and ``(name, plugin)`` pairs;
+        only these (and the essential ``basics``) are loaded.
+    :param load_entrypoints: ``True`` loads every installed plugin as well (not hermetic).
+    :param platforms: the in-memory platforms (default: one ``RICH`` one called ``memory``).
+    :param allow_errors: do not fail on errors the bot reports; read them in ``errors``.
+    """
 
     def __init__(
         self,
         config: Mapping[str, Any],
         clock: ManualClock,
-        plugins: Iterable[tuple[str, object]] = (),
+        plugins: Iterable[PluginSpec] = (),
         *,
-        load_entrypoints: bool = True,
+        load_entrypoints: bool = False,
+        platforms: Sequence[Platform] = (Platform(),),
+        allow_errors: bool = False,
     ) -> None:
         self.raw_config = config
         self.clock = clock
         self.plugins = list(plugins)
         self.load_entrypoints = load_entrypoints
-        #: Extra in-memory platforms (``add_platform``), rebuilt on ``restart``.
-        self.platforms: list[str] = []
-        self.adapters: dict[str, MemoryAdapter] = {}
-        self.bot, self.adapter = self._build()
+        self.platforms = tuple(platforms)
+        self.allow_errors = allow_errors
+        #: ``(where, error)`` for every error the bot reported, in order.
+        self.errors: list[tuple[str, BaseException]] = []
+        self._checked_errors = 0
         self.replies: list[Delivered] = []
+        self.bot, self.adapters = self._build()
 
-    def _build(self) -> tuple[Bot, MemoryAdapter]:
+    @property
+    def adapter(self) -> MemoryAdapter:
+        """The first platform's adapter."""
+        return self.adapters[self.platforms[0].name]
+
+    def _build(self) -> tuple[Bot, dict[str, MemoryAdapter]]:
         config = config_from_mapping(self.raw_config, source="test")
+        named = [p for p in self.plugins if isinstance(p, str)]
+        objects = [p for p in self.plugins if not isinstance(p, str)]
+        recorder = ("salon-harness-errors", _ErrorRecorder(self.errors))
         pm = create_plugin_manager(
-            config.disabled_plugins, load_entrypoints=self.load_entrypoints, extra=self.plugins
+            config.disabled_plugins,
+            load_entrypoints=True if self.load_entrypoints else named,
+            extra=[*objects, recorder],
         )
         bot = Bot(config, pm=pm, clock=self.clock, env={})
-        adapter = MemoryAdapter(bot)
-        adapter.listeners.append(self._record)
-        bot.add_adapter(adapter)
-        self.adapters = {adapter.platform: adapter}
-        for platform in self.platforms:
-            self._attach(bot, platform)
-        return bot, adapter
+        adapters = {platform.name: self._attach(bot, platform) for platform in self.platforms}
+        return bot, adapters
 
-    def _attach(self, bot: Bot, platform: str) -> MemoryAdapter:
-        cls = type(f"MemoryAdapter_{platform}", (MemoryAdapter,), {"platform": platform})
-        adapter: MemoryAdapter = cls(bot)
+    def _attach(self, bot: Bot, platform: Platform) -> MemoryAdapter:
+        adapter_class = type(
+            f"MemoryAdapter[{platform.name}]",
+            (MemoryAdapter,),
+            {"platform": platform.name, "capabilities": platform.capabilities},
+        )
+        adapter: MemoryAdapter = adapter_class(bot)
         adapter.listeners.append(self._record)
         bot.add_adapter(adapter)
-        self.adapters[platform] = adapter
         return adapter
 
-    def add_platform(self, platform: str) -> MemoryAdapter:
-        """Another in-memory platform (before ``start``): ``send(..., platform=...)`` then
-        writes from the member's account there, as a person with accounts on several
-        platforms would (``link``)."""
-        self.platforms.append(platform)
-        return self._attach(self.bot, platform)
+    def add_platform(self, name: str, capabilities: Capabilities = RICH) -> MemoryAdapter:
+        """Another in-memory platform, before ``start`` (kept across ``restart``); or list
+        them all in ``platforms`` / the ``salon_platforms`` fixture."""
+        if self.bot.started:
+            raise HarnessError("add platforms before the bot starts")
+        platform = Platform(name, capabilities)
+        self.platforms = (*self.platforms, platform)
+        self.adapters[name] = self._attach(self.bot, platform)
+        return self.adapters[name]
 
     def _record(self, delivered: Delivered) -> None:
         self.replies.append(delivered)
 
     async def start(self) -> None:
         await self.bot.start(run_scheduler=False)
+        self.check_errors()
 
     async def stop(self) -> None:
         if self.bot.started:
             await self.bot.stop()
+        self.check_errors()
 
     async def restart(self) -> None:
         """Stop the bot and start a new one on the same database and clock (a process restart)."""
         await self.stop()
-        self.bot, self.adapter = self._build()
+        self.bot, self.adapters = self._build()
         await self.start()
 
+    def check_errors(self) -> None:
+        """Fail with the first error the bot reported since the last check (unless allowed)."""
+        new = self.errors[self._checked_errors :]
+        self._checked_errors = len(self.errors)
+        if new and not self.allow_errors:
+            where, error = new[0]
+            more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+            raise HarnessError(
+                f"the bot reported an error in {where}{more}: {error!r}; mark the test with "
+                "@pytest.mark.salon_allow_errors if that is expected"
+            ) from error
+
     # --- acting as members -----------------------------------------------------------------
-    def member(self, name: str, platform: str | None = None) -> Member:
-        adapter = self._adapter(platform)
-        return adapter.member(name)
-
     def _adapter(self, platform: str | None) -> MemoryAdapter:
-        return self.adapter if platform is None else self.adapters[platform]
+        name = platform or self.platforms[0].name
+        if name not in self.adapters:
+            raise KeyError(f"no platform {name!r} in this harness (see salon_platforms)")
+        return self.adapters[name]
 
-    def space(self, name: str = "general", *, dm_of: str | None = None) -> Space:
+    def member(self, name: str, platform: str | None = None) -> Member:
+        """Member ``name`` on ``platform`` (default: the first), an organiser if configured."""
+        adapter = self._adapter(platform)
+        organisers = self.bot.config.organiser_refs()
+        return adapter.member(name, organiser=adapter.member(name).ref in organisers)
+
+    def space(
+        self, name: str = "general", *, dm_of: str | None = None, platform: str | None = None
+    ) -> Space:
+        adapter = self._adapter(platform)
         if dm_of is not None:
-            return self.adapter.dm_space(self.member(dm_of))
-        return self.adapter.space(name)
+            return adapter.dm_space(self.member(dm_of, platform=platform))
+        return adapter.space(name)
 
     async def send(
         self,
@@ -136,11 +234,10 @@ class SalonHarness:
         platform: str | None = None,
         files: Iterable[tuple[str, bytes]] = (),
     ) -> list[Delivered]:
-        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; from their account on
-        ``platform``, see ``add_platform``), with ``files`` as ``(name, bytes)`` attachments;
-        return what the bot sent."""
+        """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; on ``platform``), with
+        ``files`` as ``(name, bytes)`` attachments; return what the bot sent."""
         adapter = self._adapter(platform)
-        member = adapter.member(as_)
+        member = self.member(as_, platform=platform)
         where = adapter.dm_space(member) if dm else adapter.space(space)
         attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
         message = adapter.message(member, where, text, event_id=event_id, attachments=attachments)
@@ -156,11 +253,22 @@ class SalonHarness:
         message_id: str | None = None,
         event_id: str | None = None,
         platform: str | None = None,
+        forged: bool = False,
     ) -> list[Delivered]:
-        """Press ``button`` as member ``as_`` (on ``platform``); return what the bot sent."""
+        """Press ``button`` as member ``as_``; return what the bot sent.
+
+        Only a button the bot sent to that member (``dm=True``) or to that space can be
+        pressed, and only on a platform that shows buttons. ``forged=True`` presses one they
+        were never shown (a forwarded or crafted press), to test that the plugin refuses it.
+        """
         adapter = self._adapter(platform)
-        member = adapter.member(as_)
+        member = self.member(as_, platform=platform)
         where = adapter.dm_space(member) if dm else adapter.space(space)
+        if not adapter.capabilities.buttons:
+            raise HarnessError(f"platform {adapter.platform!r} shows no buttons to press")
+        seen = any(button in d.outbound.buttons for d in self._seen_by(member, where))
+        if not seen and not forged:
+            raise HarnessError(f"{button!r} was never sent to {as_} in {where.name}")
         press = ButtonPress(
             space=where,
             member=member,
@@ -180,12 +288,18 @@ class SalonHarness:
         space: str = "general",
         dm: bool = False,
         event_id: str | None = None,
+        platform: str | None = None,
     ) -> list[Delivered]:
         """Submit ``form`` as member ``as_`` with ``values`` by field name, as a platform with
         ``Capabilities.forms`` would (where the form was sent: ``dm=True`` for a DM); return
-        what the bot sent."""
-        member = self.member(as_)
-        where = self.adapter.dm_space(member) if dm else self.adapter.space(space)
+        what the bot sent. Only a form sent there, on a platform that shows forms, works."""
+        adapter = self._adapter(platform)
+        member = self.member(as_, platform=platform)
+        where = adapter.dm_space(member) if dm else adapter.space(space)
+        if not adapter.capabilities.forms:
+            raise HarnessError(f"platform {adapter.platform!r} shows no forms to submit")
+        if not any(d.outbound.form == form for d in self._seen_by(member, where)):
+            raise HarnessError(f"form {form.title!r} was never sent to {as_} in {where.name}")
         press = ButtonPress(
             space=where,
             member=member,
@@ -195,6 +309,13 @@ class SalonHarness:
             values=dict(values),
         )
         return await self._collect(self.bot.receive_press(press))
+
+    def _seen_by(self, member: Member, where: Space) -> list[Delivered]:
+        return [
+            d
+            for d in self.replies
+            if (where.is_direct and d.recipient == member.ref) or d.space == where.ref
+        ]
 
     async def advance(
         self, delta: timedelta | None = None, *, to: datetime | None = None
@@ -211,12 +332,13 @@ class SalonHarness:
         await work
         await self.bot.outbound.drain()
         await self.bot.outbox.settle()
+        self.check_errors()
         return self.replies[before:]
 
     # --- looking at what was sent ----------------------------------------------------------
     def sent_to(self, name: str, platform: str | None = None) -> list[Delivered]:
-        """Direct messages the bot sent to member ``name`` (on ``platform``)."""
-        ref = self.member(name, platform).ref
+        """Direct messages the bot sent to member ``name``."""
+        ref = self.member(name, platform=platform).ref
         return [d for d in self.replies if d.recipient == ref]
 
     def texts(self, delivered: Iterable[Delivered] | None = None) -> list[str]:
@@ -241,17 +363,37 @@ def salon_config(tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def salon_plugins() -> list[tuple[str, object]]:
+def salon_plugins() -> list[PluginSpec]:
     return []
+
+
+@pytest.fixture
+def salon_platforms() -> list[Platform]:
+    return [Platform()]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "salon_allow_errors: errors the bot reports do not fail this test"
+    )
 
 
 @_async_fixture  # type: ignore[untyped-decorator]
 async def salon_bot(
+    request: pytest.FixtureRequest,
     salon_config: dict[str, Any],
     salon_clock: ManualClock,
-    salon_plugins: list[tuple[str, object]],
+    salon_plugins: list[PluginSpec],
+    salon_platforms: list[Platform],
 ) -> AsyncIterator[SalonHarness]:
-    harness = SalonHarness(salon_config, salon_clock, salon_plugins)
+    allow = request.node.get_closest_marker("salon_allow_errors") is not None
+    harness = SalonHarness(
+        salon_config,
+        salon_clock,
+        salon_plugins,
+        platforms=salon_platforms,
+        allow_errors=allow,
+    )
     await harness.start()
     try:
         yield harness

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 import nio
 
 from salon.core import ConfigError
-from salon.core.config import read_secret
 
 if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
@@ -31,8 +30,8 @@ async def log_in(adapter: MatrixAdapter) -> None:
     :raises ConfigError: no secret is set, or the homeserver refused it.
     :raises HomeserverUnavailable: it answered 5xx (the caller retries).
     """
-    token = read_secret(adapter.env, "SALON_MATRIX_ACCESS_TOKEN")
-    password = read_secret(adapter.env, "SALON_MATRIX_PASSWORD")
+    token = adapter.secret("SALON_MATRIX_ACCESS_TOKEN")
+    password = adapter.secret("SALON_MATRIX_PASSWORD")
     client = adapter.client
     if token is not None:
         client.access_token = token.reveal()
@@ -54,7 +53,7 @@ async def log_in(adapter: MatrixAdapter) -> None:
         if not adapter.user_id:
             raise ConfigError("adapters.matrix.user_id: needed to log in with a password")
         # Reuse the device of the last login, so restarts do not pile up devices.
-        storage = adapter.bot.storage
+        storage = adapter.bot
         device_key = adapter.state_key("device_id")
         client.device_id = await storage.get_state(device_key) or ""
         login = await client.login(password.reveal(), device_name=adapter.config.device_name)

@@ -8,17 +8,13 @@ from typing import TYPE_CHECKING
 import nio
 
 from salon.adapters.matrix.render import PLATFORM
-from salon.core import Outbound, SpaceRef, md
+from salon.core import Outbound, SpaceRef, texts
 
 if TYPE_CHECKING:
     from salon.adapters.matrix.adapter import MatrixAdapter
 
 log = logging.getLogger(__name__)
 
-ENCRYPTED_NOTICE = (
-    "This room is end-to-end encrypted, and I can't read encrypted messages, so I won't see "
-    "commands here. Please talk to me in an unencrypted room or a DM without encryption."
-)
 ENCRYPTED_KEY = "encrypted"
 
 
@@ -32,7 +28,7 @@ class Rooms:
 
     async def load(self) -> None:
         """Read which encrypted rooms were told already (so a restart does not repeat it)."""
-        storage = self.adapter.bot.storage
+        storage = self.adapter.bot
         self.encrypted_noted = set(
             await storage.get_state(self.adapter.state_key(ENCRYPTED_KEY), [])
         )
@@ -94,7 +90,5 @@ class Rooms:
             room_id,
         )
         adapter = self.adapter
-        await adapter.bot.storage.set_state(
-            adapter.state_key(ENCRYPTED_KEY), sorted(self.encrypted_noted)
-        )
-        adapter.bot.send(Outbound(md(ENCRYPTED_NOTICE), space=SpaceRef(PLATFORM, room_id)))
+        await adapter.bot.set_state(adapter.state_key(ENCRYPTED_KEY), sorted(self.encrypted_noted))
+        adapter.bot.send(Outbound(texts.encrypted_space("room"), space=SpaceRef(PLATFORM, room_id)))

@@ -55,7 +55,7 @@ class Syncer:
         """Resume from the stored token, or (first start) look around without answering."""
         adapter = self.adapter
         key = adapter.state_key(SINCE_KEY)
-        self.since = self._saved_since = await adapter.bot.storage.get_state(key)
+        self.since = self._saved_since = await adapter.bot.get_state(key)
         if self.since is None:
             # First start: join what we were invited to, but answer nothing from before now.
             response = await adapter.client.sync(timeout=0, sync_filter=SYNC_FILTER)
@@ -101,7 +101,7 @@ class Syncer:
 
     async def _save(self, token: str) -> None:
         self._saved_at = time.monotonic()
-        await self.adapter.bot.storage.set_state(self.adapter.state_key(SINCE_KEY), token)
+        await self.adapter.bot.set_state(self.adapter.state_key(SINCE_KEY), token)
         self._saved_since = token
 
     async def _run(self) -> None:

@@ -60,7 +60,6 @@ from salon.core import (
     SpaceRef,
 )
 from salon.core.aio import until_reachable
-from salon.core.config import read_secret
 from salon.core.interactions import EXPIRED
 
 if TYPE_CHECKING:
@@ -108,9 +107,10 @@ class SlackAdapter(Adapter):
         super().__init__(bot, config, env)
         config.check()
         self.config: SlackConfig = config
-        bot_token = _required_secret(env, BOT_TOKEN, config.mode)
+        why = f"mode {config.mode!r}"
+        bot_token = self.required_secret(BOT_TOKEN, why).reveal()
         needed = APP_TOKEN if config.mode == "socket" else SIGNING_SECRET
-        self._mode_secret = _required_secret(env, needed, config.mode)
+        self._mode_secret = self.required_secret(needed, why).reveal()
         self.client = client or build_web_client(bot_token, config.api_url)
         self.directory = Directory(self.client)
         self.forms = Forms(bot.interactions)
@@ -121,7 +121,7 @@ class SlackAdapter(Adapter):
         self._own_mention = "\0"  # set at start; matches nothing before
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
-        self.inbox = Inbox(bot.storage, bot.tasks)
+        self.inbox = Inbox(bot, bot.tasks)
         self.app = self._build_app()
 
     def _build_app(self) -> AsyncApp:
@@ -349,10 +349,3 @@ def _leveled_logger(name: str) -> logging.Logger:
     if logger.level == logging.NOTSET:
         logger.setLevel(logger.getEffectiveLevel())
     return logger
-
-
-def _required_secret(env: Mapping[str, str], name: str, mode: str) -> str:
-    secret = read_secret(env, name)
-    if secret is None:
-        raise ConfigError(f"adapters.slack: mode {mode!r} needs the environment variable {name}")
-    return secret.reveal()

@@ -18,8 +18,8 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from salon.core import Bot
 from salon.core.aio import TaskOwner
-from salon.core.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class _Entry:
 class Inbox:
     """Acked-but-unfinished Slack requests, kept in one state row until their work ends."""
 
-    def __init__(self, storage: Storage, tasks: TaskOwner, *, within: float = ACK_WITHIN) -> None:
+    def __init__(self, storage: Bot, tasks: TaskOwner, *, within: float = ACK_WITHIN) -> None:
         self.storage = storage
         self.tasks = tasks
         self.within = within

@@ -44,11 +44,9 @@ from salon.core import (
     RateLimits,
     Sent,
     Space,
-    code,
-    md,
+    texts,
 )
 from salon.core.aio import until_reachable
-from salon.core.config import REDACTOR, read_secret
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -74,8 +72,7 @@ def redact_sdk_logs() -> None:
     """Put the secret redactor on the SDK's own loggers, so their records are cleaned
     before any handler sees them, whatever handlers the host application installed
     (``salon run`` puts it on its handler too; a test's caplog or an embedding app may not)."""
-    for name in URL_LOGGERS:
-        logging.getLogger(name).addFilter(REDACTOR)  # a no-op when already there
+    Adapter.redact_logs(*URL_LOGGERS)
 
 
 class TelegramAdapter(Adapter):
@@ -112,10 +109,10 @@ class TelegramAdapter(Adapter):
         get_updates_request: BaseRequest | None = None,
     ) -> None:
         super().__init__(bot, config or TelegramConfig(), env or {})
-        token = read_secret(self.env, TOKEN_VARIABLE)
+        token = self.secret(TOKEN_VARIABLE)
         if token is None:
             raise ConfigError(f"adapters.telegram: set the environment variable {TOKEN_VARIABLE}")
-        secret = read_secret(self.env, WEBHOOK_SECRET_VARIABLE)
+        secret = self.secret(WEBHOOK_SECRET_VARIABLE)
         if self.config.mode == "webhook" and secret is None:
             raise ConfigError(
                 f"adapters.telegram: webhook mode needs the environment variable "
@@ -139,7 +136,7 @@ class TelegramAdapter(Adapter):
         self.reachability = Reachability(bot)
         self.poller = Poller(
             self.ptb,
-            bot.storage,
+            bot,
             self.handle_update,
             bot.report_error,
             state_key=f"telegram:{self.bot_id}:offset",
@@ -285,13 +282,7 @@ class TelegramAdapter(Adapter):
         """``/start`` in a private chat: say hello, and tell plugins a member arrived."""
         self.bot.send(
             Outbound(
-                md(
-                    f"Hello, {member.display_name}! I'm the bot of ",
-                    self.bot.community.name,
-                    ". Send ",
-                    code("help"),
-                    " to see what I can do.",
-                ),
+                texts.welcome(member, self.bot.community),
                 space=space.ref,
             )
         )

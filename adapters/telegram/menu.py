@@ -15,8 +15,7 @@ import telegram
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from salon.core import Command, MemberRef, Role
-from salon.core.commands import CommandTable
+from salon.core import Command, CommandTable, MemberRef, Role
 
 log = logging.getLogger(__name__)
 

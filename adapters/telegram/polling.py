@@ -18,7 +18,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 
 from salon.adapters.telegram.delivery import retry_seconds
 from salon.adapters.telegram.raw_bot import TelegramBot
-from salon.core.storage.engine import Storage
+from salon.core import Bot
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Poller:
     def __init__(
         self,
         ptb: TelegramBot,
-        storage: Storage,
+        storage: Bot,
         handle: Callable[[Update], Awaitable[None]],
         report_error: Callable[[BaseException, str], Awaitable[object]],
         *,

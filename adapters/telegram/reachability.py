@@ -22,8 +22,7 @@ import weakref
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
-from salon.core import DeliveryError, Member, MemberRef, Outbound, Space, hookimpl, link, md
-from salon.core.markup import mention
+from salon.core import DeliveryError, Member, MemberRef, Outbound, Space, hookimpl, texts
 
 if TYPE_CHECKING:
     from salon.core import Bot
@@ -32,6 +31,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 START_CODE = "hello"
+#: What a member does in the private chat the deep link opens.
+START_STEP = "press Start"
 _MISSED_PER_MEMBER = 20
 _REMEMBERED_MEMBERS = 1000
 
@@ -68,12 +69,7 @@ class Reachability:
         """The one-time nudge in a group for a member who has not started the bot."""
         self._to_remind.discard(member.ref.id)
         return Outbound(
-            md(
-                mention(member.ref, member.display_name),
-                ", I have messages for you but Telegram doesn't let me write to you first. Open ",
-                link(self.deep_link),
-                " and press Start.",
-            ),
+            texts.messages_waiting(member, "Telegram", self.deep_link, START_STEP),
             space=space.ref,
             thread_id=thread_id,
         )
@@ -84,7 +80,7 @@ class Reachability:
         return list(self._missed.pop(member_id, ()))
 
     @hookimpl
-    def delivery_failed(self, outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
+    async def delivery_failed(self, outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
         if outbound.platform != PLATFORM or not error.unreachable:
             return
         if outbound in self._notices:
@@ -98,9 +94,9 @@ class Reachability:
         first_time = target.id not in self._to_remind
         self._to_remind.add(target.id)
         if first_time:
-            self._tell_organisers(target, error)
+            await self._tell_organisers(target, error)
 
-    def _tell_organisers(self, member: MemberRef, error: DeliveryError) -> None:
+    async def _tell_organisers(self, member: MemberRef, error: DeliveryError) -> None:
         organisers = [ref for ref in self.bot.config.organiser_refs() if ref != member]
         if not organisers:
             log.warning(
@@ -110,14 +106,9 @@ class Reachability:
             )
             return
         name = self._names.get(member.id, f"Telegram user {member.id}")
-        body = md(
-            "I couldn't send a direct message to ",
-            mention(member, name),
-            " on Telegram: they haven't started a chat with me yet. Ask them to open ",
-            link(self.deep_link),
-            " and press Start; I'll deliver what they missed then.",
-        )
-        for organiser in sorted(organisers, key=str):
-            notice = Outbound(body, recipient=organiser)
-            self._notices.add(notice)
-            self.bot.send(notice)
+        body = texts.member_unreachable(member, name, "Telegram", self.deep_link, START_STEP)
+        async with self.bot.transaction() as tx:  # durable: the notice survives a restart
+            for organiser in sorted(organisers, key=str):
+                notice = Outbound(body, recipient=organiser)
+                self._notices.add(notice)
+                tx.send(notice)

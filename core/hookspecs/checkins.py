@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
+    from salon.core.bot import Bot
     from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
     from salon.core.model import Community, Member, Person
 
 
 @hookspec
 def checkin_recorded(
-    checkin: CheckIn, member: Member, person: Person, community: Community
+    checkin: CheckIn, member: Member, person: Person, community: Community, bot: Bot
 ) -> None:
     """A member's check-in was stored.
 
@@ -27,12 +28,14 @@ def checkin_recorded(
     :param member: the account they checked in from.
     :param person: who checked in.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
 def progress_logged(
-    entry: ProgressEntry, member: Member, person: Person, community: Community
+    entry: ProgressEntry, member: Member, person: Person, community: Community, bot: Bot
 ) -> None:
     """A member logged progress (``wc 1200``); called after the transaction commits.
 
@@ -40,46 +43,60 @@ def progress_logged(
     :param member: the account they logged it from.
     :param person: who logged it.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def goal_set(goal: Goal, member: Member, person: Person, community: Community) -> None:
+def goal_set(goal: Goal, member: Member, person: Person, community: Community, bot: Bot) -> None:
     """A member set or changed a goal; called after the transaction commits.
 
     :param goal: the new goal.
     :param member: the account they set it from (or their DM account).
     :param person: whose goal.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def goal_reached(goal: Goal, member: Member, person: Person, community: Community) -> None:
+def goal_reached(
+    goal: Goal, member: Member, person: Person, community: Community, bot: Bot
+) -> None:
     """A member's progress reached their goal's target (once per goal and period).
 
     :param goal: the goal, with ``progress >= target``.
     :param member: the account they set it from (or their DM account).
     :param person: whose goal.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def streak_broken(streak: Streak, member: Member, person: Person, community: Community) -> None:
+def streak_broken(
+    streak: Streak, member: Member, person: Person, community: Community, bot: Bot
+) -> None:
     """A member's daily streak ended (no progress, grace days used up).
 
     :param streak: the streak as it was before it broke.
     :param member: their DM account.
     :param person: whose streak.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
 @hookspec
-def buddies_paired(pair: BuddyPair, community: Community) -> None:
+def buddies_paired(pair: BuddyPair, community: Community, bot: Bot) -> None:
     """Writing buddies were matched (a pair, or a trio); called after the commit.
 
     :param pair: the people matched (by ``person_id``).
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """

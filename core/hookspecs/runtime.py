@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from salon.core.bot import Bot
     from salon.core.commands import Action, Command
     from salon.core.context import Context
+    from salon.core.dialogs import Dialog
     from salon.core.errors import DeliveryError
     from salon.core.model import Community, Member, Message, Outbound, Person, Space
     from salon.core.scheduler import JobHandler
@@ -77,6 +78,17 @@ def register_migrations(register: Callable[[Path], None]) -> None:
 
 
 @hookspec
+def register_dialogs(register: Callable[[Dialog], None]) -> None:
+    """Declare the multi-step DM conversations this plugin starts.
+
+    Called once at startup. Start one with ``await bot.dialogs.start(ctx, "<id>", member)``;
+    the member's answers reach the dialog's ``on_done``, never another plugin.
+
+    :param register: call it with each ``Dialog`` (id, questions, on_done, ...).
+    """
+
+
+@hookspec
 def register_hookspecs(register: Callable[[object], None]) -> None:
     """Publish a hook family of this plugin's own, for other plugins to implement.
 
@@ -102,12 +114,14 @@ def message_received(message: Message, ctx: Context) -> bool | None:
 
 
 @hookspec
-def member_joined(member: Member, space: Space, community: Community) -> None:
+def member_joined(member: Member, space: Space, community: Community, bot: Bot) -> None:
     """A member joined a space the bot is in (or started a DM with the bot).
 
     :param member: who joined.
     :param space: where.
     :param community: the community.
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """
 
 
@@ -131,7 +145,10 @@ def timezone_changed(
 def startup(bot: Bot) -> None:
     """salon started: storage, scheduler and adapters are ready.
 
-    A plugin that raises here is logged and disabled; the bot keeps running.
+    No inbound event is handled until every plugin's ``startup`` has finished. A plugin that
+    raises here is logged and disabled with its commands, actions and job handlers (its
+    scheduled jobs wait, untouched, until it is back); ``salon plugins`` shows why; the bot
+    keeps running.
 
     :param bot: the running bot (the public core API).
     """
@@ -156,7 +173,7 @@ def delivery_failed(outbound: Outbound, error: DeliveryError, bot: Bot) -> None:
 
 
 @hookspec
-def handle_error(error: BaseException, error_id: str, where: str) -> None:
+def handle_error(error: BaseException, error_id: str, where: str, bot: Bot) -> None:
     """An unexpected error happened; the member was told only "something went wrong".
 
     Without implementations the error is logged with its traceback.
@@ -164,4 +181,6 @@ def handle_error(error: BaseException, error_id: str, where: str) -> None:
     :param error: the exception.
     :param error_id: the short id quoted to the member and in the log.
     :param where: what was running (a command name, a job kind, ...).
+    :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
+        send durably (``tx.send_direct(member.ref, ...)``).
     """

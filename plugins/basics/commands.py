@@ -39,8 +39,10 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
             )
         )
         return
-    # "help my data" explains "my"; "help !wc" explains "wc".
-    name = command.split()[0].lower().removeprefix(prefix)
+    # "help my data" explains "my"; "help !wc" explains "wc"; "help checkin create" the
+    # subcommand.
+    words = command.lower().split()
+    name = words[0].removeprefix(prefix)
     found = ctx.bot.commands.get(name)
     if found is None:
         suggestions = ctx.bot.commands.suggest(name)
@@ -51,6 +53,11 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
         )
         ctx.reply(md("There is no command ", code(shorten(name)), ".") + hint)
         return
+    for word in words[1:]:
+        sub = found.subcommand(word)
+        if sub is None:
+            break
+        found = sub
     rows: list[Part] = [md(bold(found.usage(prefix))), md(found.help)]
     if found.details:
         rows.append(md(found.details))
@@ -58,6 +65,10 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
         rows.append(
             bullets(*[md(code(a.name), " — ", a.help or a.type.name) for a in found.open_args])
         )
+    visible = [s for s in found.subcommands if ctx.member.is_organiser or s.role.value == "member"]
+    if visible:
+        rows.append(bullets(*[md(bold(s.label), " — ", s.help) for s in visible]))
+        rows.append(md("Send ", code(f"{prefix}help {found.label} <subcommand>"), " for details."))
     if found.examples:
         rows.append(md("Examples: ", *_joined([code(prefix + e) for e in found.examples])))
     if found.aliases:

@@ -27,7 +27,7 @@ async def my_data_command(ctx: Context, what: str | None = None) -> None:
     """``my data`` (or just ``my``, as a platform's command menu sends it)."""
     person = ctx.person
     bot = ctx.bot
-    async with bot.storage.engine.connect() as db:
+    async with bot.read() as db:
         sections = await bot.gather(
             people_hooks.export_person_data, person=person, connection=db, bot=bot
         )

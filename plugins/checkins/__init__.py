@@ -170,7 +170,8 @@ async def message_received(message: Message, ctx: Context) -> bool | None:
 
 @hookimpl
 async def timezone_changed(person: Person, tz: ZoneInfo, bot: Bot) -> None:
-    async with bot.storage.transaction() as db:
+    async with bot.transaction() as tx:
+        db = tx.db
         await zones.move_person(bot, db, person.id, tz.key)
 
 

@@ -231,7 +231,7 @@ async def schedule_weekly(bot: Any) -> None:
     config = bot.plugin_config(PLUGIN)
     signature = f"{config.buddy_prompt_day}@{config.buddy_prompt_time}@{bot.people.default_tz.key}"
     if (
-        await bot.storage.get_state("checkins:buddy_schedule") == signature
+        await bot.get_state("checkins:buddy_schedule") == signature
         and await bot.scheduler.next_run(BUDDY_KEY) is not None
     ):
         return
@@ -240,7 +240,8 @@ async def schedule_weekly(bot: Any) -> None:
         bot.clock.now().astimezone(tz).date() - timedelta(days=7),
         time.fromisoformat(config.buddy_prompt_time),
     )
-    async with bot.storage.transaction() as db:
+    async with bot.transaction() as tx:
+        db = tx.db
         await bot.scheduler.schedule(
             BUDDY_KEY,
             BUDDY_JOB,
@@ -249,7 +250,7 @@ async def schedule_weekly(bot: Any) -> None:
             tz=tz,
             connection=db,
         )
-        await bot.storage.set_state("checkins:buddy_schedule", signature, db)
+        await bot.set_state("checkins:buddy_schedule", signature, db)
 
 
 async def _next_round(ctx: Context) -> str:
@@ -350,7 +351,7 @@ async def buddy_command(ctx: Context, action: str | None = None) -> None:
             )
         ctx.reply(f"{describe_pairing(formed)}; everyone got an introduction.")
     else:
-        async with ctx.bot.storage.engine.connect() as db:
+        async with ctx.bot.read() as db:
             opted = (
                 await db.execute(
                     sa.select(tables.buddies).where(is_person(tables.buddies, person_id))

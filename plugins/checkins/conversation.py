@@ -254,7 +254,7 @@ def expect_answers(bot: Any, refs: list[Any]) -> None:
 
 async def expect_open_answers(bot: Any) -> None:
     """At startup: people with an open question are awaited again, on every account."""
-    async with bot.storage.engine.connect() as db:
+    async with bot.read() as db:
         ids = (
             await db.execute(
                 sa.select(tables.responses.c.person_id)
@@ -275,7 +275,7 @@ async def answer(message: Message, ctx: Context) -> bool | None:
         return None
     ref = ctx.member.ref
     person_id = ctx.person.id
-    async with ctx.bot.storage.engine.connect() as peek:
+    async with ctx.bot.read() as peek:
         if await open_response(peek, person_id) is None:
             ctx.bot.awaited.release(ref, PLUGIN)
             return None

@@ -144,7 +144,7 @@ async def goal_command(ctx: Context, spec: str | None = None) -> None:
     prefix = ctx.bot.config.commands.prefix
     if spec is None:
         today = local_today(ctx, person)
-        async with ctx.bot.storage.engine.connect() as db:
+        async with ctx.bot.read() as db:
             goal = await load_goal(db, person.id, today)
         if goal is None:
             ctx.reply(

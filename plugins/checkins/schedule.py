@@ -298,7 +298,7 @@ async def _offer_choice(ctx: Context, action: str) -> bool:
     """In a DM with several check-ins: ask which one, with a button each. ``True`` if asked."""
     if not ctx.space.is_direct:
         return False
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
         rows = (await db.execute(sa.select(tables.checkins).order_by(tables.checkins.c.id))).all()
     if len(rows) < 2:
         return False
@@ -418,7 +418,7 @@ def _reply_left(ctx: Context) -> None:
 
 async def _status(ctx: Context) -> None:
     prefix = ctx.bot.config.commands.prefix
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
         try:
             checkin = await checkin_here(ctx, db)
         except UserError:
@@ -514,7 +514,7 @@ async def away_command(ctx: Context, until: str | None = None) -> None:
     prefix = ctx.bot.config.commands.prefix
     today = ctx.now().astimezone(person.tz).date()
     if until is None:
-        async with ctx.bot.storage.engine.connect() as db:
+        async with ctx.bot.read() as db:
             row = (
                 await db.execute(
                     sa.select(tables.away.c.until).where(is_person(tables.away, person.id))

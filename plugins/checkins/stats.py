@@ -21,7 +21,7 @@ async def stats_command(ctx: Context) -> None:
     grace = ctx.bot.plugin_config(PLUGIN).grace_days
     today = ctx.now().astimezone(person.tz).date()
     start = today - timedelta(days=DAYS - 1)
-    async with ctx.bot.storage.engine.connect() as db:
+    async with ctx.bot.read() as db:
         goal = await load_goal(db, person.id, today)
         unit = await _unit_shown(db, person.id, goal)
         mine = sa.and_(is_person(tables.progress, person.id), tables.progress.c.unit == unit)

@@ -31,7 +31,7 @@ def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) 
     bot = ctx.bot
 
     async def call() -> None:
-        await bot.notify(hook, community=bot.community, **kwargs)
+        await bot.notify(hook, community=bot.community, bot=bot, **kwargs)
 
     ctx.after_commit(call)
 

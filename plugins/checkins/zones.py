@@ -34,7 +34,8 @@ async def move_person(bot: Any, db: AsyncConnection, person_id: int, zone: str) 
 
 async def refresh_zones(bot: Any) -> None:
     """At startup: catch time-zone changes made while the plugin was not listening."""
-    async with bot.storage.transaction() as db:
+    async with bot.transaction() as tx:
+        db = tx.db
         rows = (await db.execute(sa.select(tables.participants))).all()
         found = await bot.people.many({row.person_id for row in rows}, db)
         changed = {

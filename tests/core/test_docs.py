@@ -6,6 +6,7 @@ import inspect
 from pathlib import Path
 
 from salon.core import hookspecs
+from salon.core.api_doc import render_api_markdown
 from salon.core.hooks_doc import render_hooks_markdown, signature_text, specs_of
 
 DOCS = Path(__file__).parents[2] / "docs"
@@ -29,3 +30,20 @@ def test_every_hookspec_is_documented_with_its_signature_and_docstring() -> None
         assert signature_text(function) in text
         assert function.__doc__, f"hook {name} has no docstring"
         assert ":param" in function.__doc__ or "(" not in str(inspect.signature(function))[1:-1]
+
+
+def test_api_md_is_up_to_date() -> None:
+    assert (DOCS / "api.md").read_text(encoding="utf-8") == render_api_markdown(), (
+        "docs/api.md is stale: run `salon api --output docs/api.md`"
+    )
+
+
+def test_plugins_md_names_modules_that_exist() -> None:
+    import importlib
+    import re
+
+    text = (DOCS / "plugins.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"`(salon(?:\.\w+)+)`", text)) - {"salon.toml"}
+    assert "salon.core.testing" in names
+    for name in sorted(names):
+        importlib.import_module(name)

@@ -13,7 +13,7 @@ import pytest
 from salon.core import Command, hookimpl, hookspec
 from salon.core.bot import Bot
 from salon.core.config import config_from_mapping
-from salon.core.errors import PluginError
+from salon.core.errors import PluginError, UserError
 from salon.core.hooks_doc import render_hooks_markdown
 from salon.core.hookspecs import runtime
 from salon.core.model import Member, MemberRef, Space, SpaceRef
@@ -67,7 +67,7 @@ async def test_wrappers_and_tryfirst_work_and_async_implementations_are_awaited(
         ("wrap", Wrapper(calls)),
     )
     results = await bot.notify(
-        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
     )
     # pluggy's order: wrapper around; tryfirst before the later-registered "second"
     assert calls == ["before", "after 2", "first", "second"]
@@ -96,7 +96,7 @@ async def test_one_broken_plugin_cannot_stop_the_others_and_is_named(
         ("broken_async", BrokenAsync()),
     )
     results = await bot.notify(
-        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
     )
     assert results == ["fine"]
     logged = caplog.text
@@ -221,3 +221,51 @@ async def test_a_plugin_publishes_its_own_hooks_which_others_implement_and_docs_
 def test_an_implementation_of_an_unpublished_hook_still_fails_loudly() -> None:
     with pytest.raises(PluginError, match="plugin 'listener'.*badge_awarded"):
         create_plugin_manager(extra=[("listener", Listener())], load_entrypoints=False)
+
+
+class OldStyleWrapper:
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    @hookimpl(hookwrapper=True)
+    def member_joined(self) -> Generator[None, Any, None]:
+        outcome = yield
+        self.calls.append(f"old-style saw {len(outcome.get_result())}")
+
+
+class Last(Recorder):
+    @hookimpl(trylast=True)
+    async def member_joined(self, member: Member) -> str:
+        self.calls.append(self.name)
+        return self.name
+
+
+async def test_hookwrapper_and_trylast_work_too() -> None:
+    calls: list[str] = []
+    bot = bot_with(
+        ("last", Last("last", calls)),
+        ("old", OldStyleWrapper(calls)),
+        ("plain", Recorder("plain", calls)),
+    )
+    await bot.notify(
+        runtime.member_joined, member=ALICE, space=GENERAL, community=bot.community, bot=bot
+    )
+    assert calls == ["old-style saw 2", "plain", "last"]
+
+
+class Refuses:
+    @hookimpl
+    def message_received(self) -> bool:
+        raise UserError("I can't read that file.")
+
+
+async def test_a_user_error_from_message_received_is_the_members_reply(
+    salon_config: dict[str, Any], salon_clock: Any
+) -> None:
+    harness = SalonHarness(salon_config, salon_clock, [("refuses", Refuses())])
+    await harness.start()
+    try:
+        replies = await harness.send("here is my chapter", dm=True)
+        assert harness.texts(replies) == ["I can't read that file."]
+    finally:
+        await harness.stop()

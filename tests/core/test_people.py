@@ -212,7 +212,7 @@ async def test_organisers_link_for_a_member_only_with_both_confirmations(
     [ask_here] = [d for d in bot.sent_to("bob") if d.outbound.buttons]
     [ask_there] = [d for d in bot.sent_to("bob", "telegram") if d.outbound.buttons]
     yes, _no = ask_here.outbound.buttons
-    replies = await bot.press(yes, as_="carol", dm=True)
+    replies = await bot.press(yes, as_="carol", dm=True, forged=True)  # not carol's button
     assert "belongs to someone else" in text(replies)
     replies = await bot.press(yes, as_="bob", dm=True)
     assert "press the button" in text(replies)
@@ -243,7 +243,10 @@ class BrokenMerge:
 
 async def test_a_failing_merge_links_nothing(tmp_path: Any) -> None:
     harness = SalonHarness(
-        default_config(tmp_path / "salon.db"), ManualClock(), [("broken", BrokenMerge())]
+        default_config(tmp_path / "salon.db"),
+        ManualClock(),
+        [("broken", BrokenMerge())],
+        allow_errors=True,  # the merge fails on purpose
     )
     harness.add_platform("telegram")
     await harness.start()

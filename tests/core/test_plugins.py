@@ -60,7 +60,9 @@ def test_a_separately_installed_plugin_is_loaded_listed_and_used(
 
 
 async def test_the_installed_plugin_answers(with_sample, salon_clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    harness = SalonHarness({"database": {"url": f"sqlite:///{tmp_path}/s.db"}}, salon_clock)
+    harness = SalonHarness(
+        {"database": {"url": f"sqlite:///{tmp_path}/s.db"}}, salon_clock, ["sample"]
+    )
     await harness.start()
     try:
         assert harness.texts(await harness.send("!cheer bob")) == ["Go, bob! Every word counts."]
@@ -112,7 +114,10 @@ async def test_a_plugin_that_fails_to_start_is_disabled_and_the_bot_runs(
     salon_clock, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     harness = SalonHarness(
-        {"database": {"url": f"sqlite:///{tmp_path}/s.db"}}, salon_clock, [("crashes", Crashes())]
+        {"database": {"url": f"sqlite:///{tmp_path}/s.db"}},
+        salon_clock,
+        [("crashes", Crashes())],
+        allow_errors=True,
     )
     await harness.start()
     try:

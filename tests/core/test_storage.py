@@ -104,7 +104,12 @@ async def test_redelivered_event_is_applied_once_even_after_a_restart(
 async def test_a_failing_handler_changes_nothing(database_url: str, salon_clock) -> None:  # type: ignore[no-untyped-def]
     counter = Counter()
     counter.fail = True
-    harness = SalonHarness({"database": {"url": database_url}}, salon_clock, [("counter", counter)])
+    harness = SalonHarness(
+        {"database": {"url": database_url}},
+        salon_clock,
+        [("counter", counter)],
+        allow_errors=True,
+    )
     await harness.start()
     try:
         [reply] = harness.texts(await harness.send("!count", event_id="Ev7"))

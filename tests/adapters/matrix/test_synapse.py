@@ -215,7 +215,9 @@ async def test_help_reads_the_same_on_the_console_and_on_matrix(
     room = await alice.room_with(world.bot_user.user_id)
     on_matrix = (await alice.reply_to(room, "!help", world.bot_user.user_id))["content"]["body"]
 
-    harness = SalonHarness(default_config(tmp_path / "console.db"), ManualClock(), test_plugins)
+    harness = SalonHarness(
+        default_config(tmp_path / "console.db"), ManualClock(), test_plugins, load_entrypoints=True
+    )
     await harness.start()
     try:
         on_console = (await harness.send("!help"))[-1].text

@@ -30,7 +30,10 @@ async def test_help_is_the_same_list_as_on_the_console(
 ) -> None:
     await start_bot()
     harness = SalonHarness(
-        default_config(tmp_path / "memory.db"), ManualClock(), [("slacktest", plugin)]
+        default_config(tmp_path / "memory.db"),
+        ManualClock(),
+        [("slacktest", plugin)],
+        load_entrypoints=True,  # the same plugins as the Slack bot: every installed one
     )
     await harness.start()
     try:

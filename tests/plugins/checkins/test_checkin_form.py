@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 
 from plugins.checkins.helpers import dm_texts, join, last, person_id, setup_checkin, utc
 from salon.core import CheckIn, Form, hookimpl
-from salon.core.memory_adapter import MemoryAdapter
 from salon.core.storage import sa
-from salon.core.testing import SalonHarness
+from salon.core.testing import RICH, WITH_FORMS, Platform, SalonHarness
 from salon.plugins.checkins import tables
 
 THURSDAY_NINE = utc(2026, 1, 8, 9, 0)
@@ -34,17 +32,16 @@ def recorded() -> Recorded:
 
 
 @pytest.fixture
-def salon_plugins(recorded: Recorded) -> list[tuple[str, object]]:
-    return [("recorded", recorded)]
+def salon_plugins(recorded: Recorded) -> list[Any]:
+    return ["checkins", ("recorded", recorded)]
 
 
-def with_forms(harness: SalonHarness) -> None:
-    capabilities = attrs.evolve(MemoryAdapter.capabilities, forms=True)
-    harness.adapter.capabilities = capabilities  # type: ignore[misc]
+@pytest.fixture
+def salon_platforms() -> list[Platform]:
+    return [Platform("memory", WITH_FORMS)]
 
 
 async def asked_with_form(harness: SalonHarness, name: str = "bob") -> Form:
-    with_forms(harness)
     await setup_checkin(harness)
     await join(harness, name)
     await harness.advance(to=THURSDAY_NINE)
@@ -78,6 +75,7 @@ async def test_the_first_question_offers_a_form_with_every_question(
     ]
 
 
+@pytest.mark.parametrize("salon_platforms", [[Platform("memory", RICH)]])
 async def test_without_forms_the_question_is_text_only(salon_bot: SalonHarness) -> None:
     await setup_checkin(salon_bot)
     await join(salon_bot, "bob")

@@ -74,8 +74,8 @@ def spy() -> SpyPlugin:
 
 
 @pytest.fixture
-def salon_plugins(spy: SpyPlugin) -> list[tuple[str, object]]:
-    return [("spy", spy)]
+def salon_plugins(spy: SpyPlugin) -> list[Any]:
+    return ["checkins", ("spy", spy)]
 
 
 async def test_goal_and_progress_hooks_fire_after_commit(
@@ -137,3 +137,38 @@ async def test_buddies_paired_after_commit(salon_bot: SalonHarness, spy: SpyPlug
     await salon_bot.send("!buddy pair", as_="olive")
     [paired] = spy.named("buddies_paired")
     assert paired["rows"] == 1 and len(paired["pair"].people) == 3
+
+
+class BadgePlugin:
+    """A third party reacting to goal_reached with no module global: the hook gets ``bot``."""
+
+    @hookimpl
+    async def goal_reached(self, goal: Any, member: Any, bot: Bot) -> None:
+        async with bot.transaction() as tx:
+            owed = await tx.db.execute(sa.select(sa.func.count()).select_from(tables.goals))
+            assert owed.scalar() == 1  # reads in the same transaction
+            tx.send_direct(member.ref, f"Badge: {goal.target} {goal.unit}!")
+            rows = await tx.db.execute(sa.text("SELECT count(*) FROM salon_outbox"))
+            assert rows.scalar() == 0  # stored when the block ends, with the transaction
+
+    @hookimpl
+    async def progress_logged(self, entry: Any, member: Any, bot: Bot) -> None:
+        if entry.amount == 13:
+            with pytest.raises(RuntimeError):
+                async with bot.transaction() as tx:
+                    tx.send_direct(member.ref, "never sent")
+                    raise RuntimeError("rolled back")
+
+
+@pytest.mark.parametrize("salon_plugins", [["checkins", ("badges", BadgePlugin())]])
+async def test_a_hook_sends_durably_through_the_transaction_it_is_given(
+    salon_bot: SalonHarness,
+) -> None:
+    await salon_bot.send("!goal 500 words daily")
+    await salon_bot.send("!wc 13")
+    assert salon_bot.texts(salon_bot.sent_to("alice")) == []  # rolled back: nothing sent
+    await salon_bot.send("!wc 600")
+    assert salon_bot.texts(salon_bot.sent_to("alice")) == ["Badge: 500 words!"]
+    async with salon_bot.bot.read() as db:
+        left = await db.execute(sa.text("SELECT count(*) FROM salon_outbox"))
+        assert left.scalar() == 0  # delivered, so its outbox row is gone

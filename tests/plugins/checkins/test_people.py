@@ -23,7 +23,7 @@ CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[SalonHarness]:
-    harness = SalonHarness(default_config(tmp_path / "salon.db"), ManualClock())
+    harness = SalonHarness(default_config(tmp_path / "salon.db"), ManualClock(), ["checkins"])
     harness.add_platform("telegram")
     await harness.start()
     try:

@@ -84,7 +84,7 @@ async def test_my_data_and_forget_me(salon_bot: SalonHarness) -> None:
     yes, no = replies[-1].outbound.buttons
     await salon_bot.press(no, as_="bob", dm=True)
     assert "321 words" in last(await salon_bot.send("!my data", as_="bob", dm=True))
-    replies = await salon_bot.press(yes, as_="alice", dm=True)  # not alice's button
+    replies = await salon_bot.press(yes, as_="alice", dm=True, forged=True)  # not alice's
     assert "someone else" in last(replies)
     bob = await person_id(salon_bot, "bob")
     replies = await salon_bot.press(yes, as_="bob", dm=True)
