@@ -89,6 +89,7 @@ def init(path: Path, force: bool) -> None:
 def check(config_path: Path | None) -> None:
     """Validate the configuration and that every needed secret is set."""
     from salon.core.bot import Bot
+    from salon.core.plugins import unknown_disabled
     from salon.core.runtime import adapter_class, enabled_adapters, missing_secrets
 
     config = _load(config_path)
@@ -106,11 +107,16 @@ def check(config_path: Path | None) -> None:
         missing = missing_secrets(cls, os.environ)
         problems.extend(f"adapters.{name}: environment variable {v} is not set" for v in missing)
         click.echo(f"adapter {name}: " + ("missing secrets" if missing else "ok"))
+    for warning in unknown_disabled(config.disabled_plugins):
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"{config.source}: ok")
+    if config.source == "defaults":
+        click.echo("no salon.toml here: the built-in defaults are ok (`salon init` writes one)")
+    else:
+        click.echo(f"{config.source}: ok")
 
 
 @main.command()

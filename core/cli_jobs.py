@@ -68,6 +68,8 @@ def describe_rule(rule: str) -> str:
         return frequency
     if not all(day in _DAYS for day in days.split(",")):
         return rule
+    if frequency == "weekly" and set(days.split(",")) == set(_DAYS):
+        return "daily"
     return f"{frequency} on {', '.join(_DAYS[day] for day in days.split(','))}"
 
 

@@ -49,6 +49,8 @@ class ArgType:
 
 def _parse_int(text: str) -> int:
     cleaned = text.replace(",", "").replace("_", "")
+    if re.fullmatch(r"[+-]?\d{13,}", cleaned):
+        raise ValueError(f"'{shorten(text)}' is too large a number")
     if not re.fullmatch(r"[+-]?\d{1,12}", cleaned):
         raise ValueError(f"'{shorten(text)}' is not a whole number")
     return int(cleaned)
@@ -322,7 +324,7 @@ def parse_args(
             remainder = text[position:].strip()
             if not remainder:
                 if not arg.optional:
-                    raise UserError(f"Please give {arg.name}.", show_usage=True)
+                    raise UserError(_missing(arg), show_usage=True)
                 values[arg.name] = arg.default
             else:
                 values[arg.name] = _convert(arg, remainder, tz, now)
@@ -331,7 +333,7 @@ def parse_args(
         match = next(iterator, None)
         if match is None:
             if not arg.optional:
-                raise UserError(f"Please give {arg.name}.", show_usage=True)
+                raise UserError(_missing(arg), show_usage=True)
             values[arg.name] = arg.default
             continue
         token = next(group for group in match.groups() if group is not None)
@@ -347,6 +349,12 @@ def parse_args(
     if extra:
         raise UserError(f"I didn't expect '{shorten(extra)}' there.", show_usage=True)
     return values
+
+
+def _missing(arg: Arg) -> str:
+    """``Please give entry (a number, +number or total number).``: the argument's help says
+    what to type."""
+    return f"Please give {arg.name} ({arg.help})." if arg.help else f"Please give {arg.name}."
 
 
 def _convert(arg: Arg, token: str, tz: ZoneInfo | None, now: datetime | None) -> Any:

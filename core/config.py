@@ -273,6 +273,7 @@ def _describe(error: BaseException, where: str) -> Iterable[str]:
         # "invalid value for type, expected int @ $.database.port" → "database.port: expected int"
         message, _, path = line.rpartition(" @ ")
         message = message.replace("invalid value for type, ", "")
+        path = path.removeprefix("$.")  # the top-level table: as the key reads in salon.toml
         yield f"{path}: {message}" if path else line
 
 

@@ -52,6 +52,9 @@ def create_plugin_manager(
         raise
     except Exception as error:
         raise PluginError(f"a plugin failed to import: {error!r}") from error
+    if load_entrypoints is True:
+        for warning in unknown_disabled(disabled):
+            log.warning("%s", warning)
     for name, plugin in extra:
         if not pm.is_blocked(name):
             pm.register(plugin, name=name)
@@ -65,6 +68,18 @@ def create_plugin_manager(
             f"plugin {name!r}: {detail} (is it misspelled? see `salon hooks`)"
         ) from None
     return pm
+
+
+def unknown_disabled(disabled: Iterable[str]) -> list[str]:
+    """A sentence for each name in ``plugins.disabled`` that no installed plugin has (a typo
+    there would otherwise leave the plugin running without a word)."""
+    installed = sorted({entry.name for entry in importlib.metadata.entry_points(group=GROUP)})
+    return [
+        f"plugins.disabled: no installed plugin is named {name!r} "
+        f"(installed: {', '.join(installed)})"
+        for name in disabled
+        if name not in installed
+    ]
 
 
 def _load_named(pm: pluggy.PluginManager, names: set[str]) -> None:

@@ -6,6 +6,8 @@ escaping of user text and the degradation of unsafe links stay here, in one plac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from salon.core.markup import (
     Bold,
     Code,
@@ -42,9 +44,9 @@ class Renderer:
         if isinstance(node, Text):
             return self.escape(defuse(node.value))
         if isinstance(node, Bold):
-            return self.bold(self.children(node.children))
+            return _spaces_outside(self.bold, self.children(node.children))
         if isinstance(node, Italic):
-            return self.italic(self.children(node.children))
+            return _spaces_outside(self.italic, self.children(node.children))
         if isinstance(node, Code):
             return self.code(defuse(node.value))
         if isinstance(node, Link):
@@ -99,6 +101,15 @@ class Renderer:
 
     def line_break(self) -> str:
         return "\n"
+
+
+def _spaces_outside(wrap: Callable[[str], str], inner: str) -> str:
+    """``bold("1/3 ")`` → ``*1/3* ``: ``*1/3 *`` is no emphasis on Slack or in Markdown."""
+    core = inner.strip()
+    if not core or core == inner:
+        return wrap(inner)
+    start = inner.index(core)
+    return inner[:start] + wrap(core) + inner[start + len(core) :]
 
 
 class PlainRenderer(Renderer):

@@ -170,7 +170,9 @@ class Router:
             if message.attachments and (offered or not await self._offer(ctx, message)):
                 ctx.reply(
                     f"I got {shown_name(message.attachments[0].name)}, but nothing here reads "
-                    "files at the moment."
+                    "files at the moment. Send ",
+                    code(self.prefix + "help"),
+                    " to see what I can do.",
                 )
                 await ctx.flush()
             return  # only whitespace (or the bare prefix): nothing to answer

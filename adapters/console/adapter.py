@@ -193,6 +193,8 @@ class ConsoleAdapter(Adapter):
                 button = await self.bot.interactions.recall_button(key, index)
                 await self._press(button or Button("", EXPIRED), message_id)
                 return True
+            self._write(f"(no button {stripped} here; type a number from 1 to {count})")
+            return True
         await self.bot.receive(
             Message(
                 space=self.space(),
@@ -209,7 +211,9 @@ class ConsoleAdapter(Adapter):
         (and then no more than its limit)."""
         found = await asyncio.to_thread(_file_at, argument) if argument else None
         if found is None:
-            self._write(f"(no file at {argument!r})" if argument else CONSOLE_HELP)
+            self._write(
+                f"(no file at {argument!r})" if argument else "(type /file PATH, e.g. /file ch1.md)"
+            )
             return
         path, size = found
 
@@ -239,6 +243,8 @@ class ConsoleAdapter(Adapter):
         if command == "/as" and argument:
             self.member_name = argument.split()[0][:64]
             self._write(f"(you are now {self.member_name})")
+        elif command == "/as":
+            self._write("(type /as NAME, e.g. /as bob)")
         elif command == "/dm":
             self.direct = True
             self._write("(direct messages with the bot; no prefix needed)")
@@ -247,7 +253,8 @@ class ConsoleAdapter(Adapter):
             self.space_name = (argument.split() or [self.config.space])[0].lstrip("#")[:64]
             self._write(f"(in #{self.space_name}; start commands with !)")
         elif command == "/who":
-            self._write(f"(you are {self.member_name}, in {self._prompt()[:-2]})")
+            where = "a direct message with the bot" if self.direct else f"#{self.space_name}"
+            self._write(f"(you are {self.member_name}, in {where})")
         else:
             self._write(CONSOLE_HELP)
         return True
@@ -306,6 +313,10 @@ class ConsoleAdapter(Adapter):
             lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(outbound.buttons, 1)))
             stored = await self.bot.interactions.remember_buttons(PLATFORM, outbound.buttons)
             self._choices[key] = (outbound.edit_of or message_id, stored, len(outbound.buttons))
+        elif outbound.edit_of is None or self._choices.get(key, ("",))[0] == outbound.edit_of:
+            # Numbers answer the buttons under the *last* message: a later message (or an
+            # edit that drops them) retires them, so a stray "1" confirms nothing stale.
+            self._choices.pop(key, None)
         self._write("\n".join(lines))
         return Sent(message_id, space)
 

@@ -46,7 +46,11 @@ async def help_command(ctx: Context, command: str | None = None) -> None:
     found = ctx.bot.commands.get(name)
     if found is None:
         suggestions = ctx.bot.commands.suggest(name)
-        hint = md(" Did you mean ", code(suggestions[0]), "?") if suggestions else md()
+        hint = (
+            md(" Did you mean ", code(suggestions[0]), "?")
+            if suggestions
+            else md(" Send ", code(f"{prefix}help"), " to see them all.")
+        )
         ctx.reply(md("There is no command ", code(shorten(name)), ".") + hint)
         return
     for word in words[1:]:

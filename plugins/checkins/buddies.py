@@ -254,6 +254,16 @@ async def schedule_weekly(bot: Any) -> None:
         await bot.set_state("checkins:buddy_schedule", signature, db)
 
 
+async def _next_round(ctx: Context) -> str:
+    """`` (Mon 07 Dec, 10:00 Europe/Berlin)``: when the weekly round is next, in the member's
+    own time, so a sign-up knows when to expect a buddy; empty if it is not scheduled."""
+    following = await ctx.bot.scheduler.next_run(BUDDY_KEY)
+    if following is None:
+        return ""
+    tz = ctx.person.tz
+    return f" ({following.astimezone(tz):%a %d %b, %H:%M} {tz.key})"
+
+
 async def leave_pairs(db: AsyncConnection, person_id: int, now: datetime) -> list[int]:
     """Take a person out of their current pair; a pair left with one person ends.
 
@@ -302,8 +312,8 @@ async def buddy_join(ctx: Context) -> None:
             raise UserError("You're already signed up for writing buddies.")
         await db.execute(tables.buddies.insert().values(person_id=person_id, joined_at=ctx.now()))
     ctx.reply(
-        "You're signed up! I'll pair you with a writing buddy at the next weekly round "
-        "and introduce you in a direct message."
+        "You're signed up! I'll pair you with a writing buddy at the next weekly round"
+        f"{await _next_round(ctx)} and introduce you in a direct message."
     )
 
 
@@ -369,7 +379,10 @@ async def buddy_status(ctx: Context, subcommand: str | None = None) -> None:
             )
         )
     elif not mine:
-        ctx.reply("You're signed up and waiting to be paired at the next weekly round.")
+        ctx.reply(
+            "You're signed up and waiting to be paired at the next weekly round"
+            f"{await _next_round(ctx)}."
+        )
     else:
         buddies = list(names.values())
         label = "Your writing buddy: " if len(buddies) == 1 else "Your writing buddies: "

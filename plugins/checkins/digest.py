@@ -49,7 +49,9 @@ def _body(
     body: list[Markup] = [md(bold(title), f" — {len(done)} checked in.")]
     for row in done:
         body.append(mention_person(found[row.person_id], platform))
-        body.extend(md("  ", italic(q), " ", quote(a)) for q, a in row.answers)
+        for question, answer in row.answers:
+            # A quote is a block: on its own line, or Slack shows a literal "> " mid-line.
+            body.extend((md(italic(question)), md(quote(answer))))
     if skipped:
         body.append(md("Skipping this time: ", _names(skipped, found), "."))
     if waiting:

@@ -37,6 +37,8 @@ DAY_NAMES = {
 GOAL_EXAMPLES = "goal 50000 words by 2026-11-30, goal 500 words daily or goal 3 sessions weekly"
 WC_EXAMPLES = "wc 1200, wc +300, wc total 23400 or wc 1200 finished chapter 3"
 MAX_AMOUNT = 10_000_000
+#: A ``wc`` note is a few words about the day ("finished chapter 3"), not the chapter itself.
+MAX_NOTE = 500
 #: How far ahead a total goal's deadline may be.
 MAX_GOAL_AHEAD = timedelta(days=10 * 366)
 
@@ -64,6 +66,11 @@ def _number(text: str, what: str) -> int:
     try:
         value = int(INT.parse(text))
     except ValueError:
+        if re.fullmatch(r"[+-]?[\d,_]+", text):
+            raise UserError(
+                f"'{shorten(text)}' is more than I can count (at most {MAX_AMOUNT:,}); "
+                "please check the number."
+            ) from None
         raise UserError(f"'{shorten(text)}' is not a number of {what}.") from None
     if value < -MAX_AMOUNT:
         raise UserError(f"I can take away at most {MAX_AMOUNT:,} at once; please check the number.")
@@ -121,6 +128,16 @@ def _first_word(text: str) -> tuple[str, str]:
 
 def parse_word_count(text: str) -> WordCount:
     """Parse ``1200``, ``+300``, ``-200``, ``total 23400``, each with an optional note."""
+    entry = _parse_word_count(text)
+    if len(entry.note) > MAX_NOTE:
+        raise UserError(
+            f"That note is {len(entry.note):,} characters; a note can be at most {MAX_NOTE} "
+            "(a few words about the day). Nothing was logged."
+        )
+    return entry
+
+
+def _parse_word_count(text: str) -> WordCount:
     head, note = _first_word(text)
     if not head:
         raise UserError(f"How much did you write? e.g. {WC_EXAMPLES}.")

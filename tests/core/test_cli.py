@@ -57,6 +57,24 @@ def test_init_writes_a_starter_that_check_accepts(tmp_path: Path) -> None:
     assert "adapter console: ok" in checked.stdout
 
 
+def test_check_without_a_config_says_it_checked_the_defaults(tmp_path: Path) -> None:
+    checked = salon("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "no salon.toml here: the built-in defaults are ok (`salon init` writes one)" in (
+        checked.stdout
+    )
+
+
+def test_check_warns_about_disabling_a_plugin_that_is_not_installed(tmp_path: Path) -> None:
+    (tmp_path / "salon.toml").write_text('[plugins]\ndisabled = ["chekins"]\n')
+    checked = salon("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "warning: plugins.disabled: no installed plugin is named 'chekins' (installed: " in (
+        checked.stderr
+    )
+    assert "checkins" in checked.stderr
+
+
 def test_check_names_missing_secrets(tmp_path: Path) -> None:
     (tmp_path / "salon.toml").write_text("[adapters.telegram]\n")
     result = salon("check", cwd=tmp_path, env={"SALON_TELEGRAM_TOKEN": ""})

@@ -17,6 +17,7 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     [
         ("FREQ=WEEKLY;BYDAY=MO,TH", "weekly on Mon, Thu"),
         ("FREQ=DAILY", "daily"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU", "daily"),
         ("FREQ=HOURLY", "hourly"),
         ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO"),
         ("FREQ=YEARLY", "FREQ=YEARLY"),

@@ -41,6 +41,7 @@ def test_parse_args_converts_types() -> None:
     [
         ("", "Please give amount."),
         ("lots words", "amount: 'lots' is not a whole number."),
+        ("9999999999999999999 words", "amount: '9999999999999999999' is too large a number."),
         ("5 lines", "unit: 'lines' is not one of: words, pages."),
         ("5 words tomorrow", "by: 'tomorrow' is not a date"),
         ("5 words 2026-01-01 extra", "I didn't expect 'extra' there."),
@@ -51,6 +52,12 @@ def test_parse_errors_are_friendly_sentences(text: str, message: str) -> None:
         parse_args(GOAL, text)
     assert raised.value.message.startswith(message)
     assert raised.value.show_usage
+
+
+def test_a_missing_argument_says_what_to_type_from_its_help() -> None:
+    wc = Command("wc", _noop, help="", args=(Arg("entry", rest=True, help="a number, +number"),))
+    with pytest.raises(UserError, match=r"^Please give entry \(a number, \+number\)\.$"):
+        parse_args(wc, "")
 
 
 def test_rest_argument_takes_the_remaining_text_and_quotes_group_words() -> None:
@@ -228,7 +235,7 @@ async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # t
     assert reply.startswith("I don't know the command `!" + "q" * 38 + "…`.")
     assert len(reply) < 120
     [missing] = salon_bot.texts(await salon_bot.send("!help " + "z" * 3900))
-    assert missing == "There is no command `" + "z" * 39 + "…`."
+    assert missing == "There is no command `" + "z" * 39 + "…`. Send `!help` to see them all."
 
 
 def test_invisible_separators_between_arguments_are_ignored() -> None:

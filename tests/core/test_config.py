@@ -39,7 +39,7 @@ def test_the_starter_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"web": {"port": "eighty"}}, r"\$\.web\.port: expected a whole number"),
+        ({"web": {"port": "eighty"}}, r"^web\.port: expected a whole number"),
         ({"database": {"uri": "x"}}, r"database.*uri"),
         ({"community": {"organisers": ["alice"]}}, "community.organisers: expected 'platform:id'"),
         ({"adapters": {"slack": {"bot_token": "xoxb-1"}}}, "SALON_SLACK_BOT_TOKEN"),
@@ -56,16 +56,16 @@ def test_errors_name_the_key(raw: dict, message: str) -> None:  # type: ignore[t
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"web": {"port": "8080"}}, '$.web.port: expected a whole number, got the string "8080"'),
-        ({"web": {"port": 80.5}}, "$.web.port: expected a whole number, got the number 80.5"),
-        ({"web": {"port": True}}, "$.web.port: expected a whole number, got true or false"),
-        ({"database": {"auto_migrate": "no"}}, "$.database.auto_migrate: expected true or false"),
-        ({"community": {"name": 5}}, "$.community.name: expected a string, got the number 5"),
+        ({"web": {"port": "8080"}}, 'web.port: expected a whole number, got the string "8080"'),
+        ({"web": {"port": 80.5}}, "web.port: expected a whole number, got the number 80.5"),
+        ({"web": {"port": True}}, "web.port: expected a whole number, got true or false"),
+        ({"database": {"auto_migrate": "no"}}, "database.auto_migrate: expected true or false"),
+        ({"community": {"name": 5}}, "community.name: expected a string, got the number 5"),
         (
             {"community": {"organisers": "console:you"}},
-            '$.community.organisers: expected a list like ["one", "two"], got the string',
+            'community.organisers: expected a list like ["one", "two"], got the string',
         ),
-        ({"community": {"organisers": ["a:b", 7]}}, "$.community.organisers[1]: expected a string"),
+        ({"community": {"organisers": ["a:b", 7]}}, "community.organisers[1]: expected a string"),
         (
             {"adapters": {"slack": {"enabled": "no"}}},
             'adapters.slack.enabled: expected true or false, got the string "no"',

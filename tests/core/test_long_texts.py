@@ -82,5 +82,6 @@ async def test_a_file_nobody_reads_gets_an_answer(tmp_path, salon_clock) -> None
     finally:
         await harness.stop()
     assert harness.texts(replies) == [
-        "I got “ch1.docx”, but nothing here reads files at the moment."
+        "I got “ch1.docx”, but nothing here reads files at the moment. "
+        "Send `!help` to see what I can do."
     ]

@@ -64,3 +64,10 @@ def test_mentions_and_joined_nodes_cannot_form_a_broadcast() -> None:
         md(mention(MemberRef("console", "x"), "everyone"), " ", "@", bold("room"), " @", "here")
     )
     assert not BROADCAST.search(rendered)
+
+
+def test_spaces_at_the_edges_of_emphasis_go_outside_the_markers() -> None:
+    # "*1/3 *What" is no bold on Slack or in Markdown: "*1/3* What" is.
+    assert render_plain(md(bold("1/3 "), "What did you write?")) == "*1/3* What did you write?"
+    assert render_plain(md("a", italic(" note "), "b")) == "a _note_ b"
+    assert render_plain(md(bold(" "))) == "* *"

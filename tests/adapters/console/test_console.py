@@ -105,3 +105,40 @@ async def test_a_file_goes_to_the_bot_and_files_come_back_saved(tmp_path: Path) 
     [saved] = [line for line in lines if line.startswith("[file: write-in.ics")]
     assert Path(saved.rpartition(" saved to ")[2]).read_bytes() == ICS  # noqa: ASYNC240
     assert lines[-1].endswith("deleted)")
+
+
+async def test_a_later_message_retires_the_buttons_above_it(tmp_path: Path) -> None:
+    # "1" after an unrelated reply must not confirm the stale "forget me" above it.
+    lines = await run_script("/dm\nforget me\n!ping\n1\n", tmp_path)
+    assert lines[-2:] == [
+        "pong",
+        "I don't know the command `!1`. Send `!help` to see what I can do.",
+    ]
+
+
+async def test_a_number_past_the_buttons_says_which_to_choose(tmp_path: Path) -> None:
+    lines = await run_script("!poll\n3\n1\n", tmp_path)
+    assert lines == [
+        "Sprint tonight?",
+        "[1] Yes  [2] No",
+        "(no button 3 here; type a number from 1 to 2)",
+        "(edited) you voted yes",
+    ]
+
+
+async def test_who_names_the_space_or_the_direct_message(tmp_path: Path) -> None:
+    lines = await run_script("/who\n/dm\n/who\n", tmp_path)
+    assert lines == [
+        "(you are you, in #general)",
+        "(direct messages with the bot; no prefix needed)",
+        "(you are you, in a direct message with the bot)",
+    ]
+
+
+async def test_a_console_command_missing_its_argument_shows_how_to_write_it(
+    tmp_path: Path,
+) -> None:
+    assert await run_script("/as\n/file\n", tmp_path) == [
+        "(type /as NAME, e.g. /as bob)",
+        "(type /file PATH, e.g. /file ch1.md)",
+    ]

@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salon.adapters.slack.inbound import plain_text
-from salon.adapters.slack.render import SECTION_LIMIT, action_of, render_message, split_text
+from salon.adapters.slack.render import (
+    SECTION_LIMIT,
+    action_of,
+    render_message,
+    render_mrkdwn,
+    split_text,
+)
 from salon.core import Button, MemberRef, bold, code, italic, link, md, mention, quote
 from salon.core.markup import WORD_JOINER
 
@@ -165,3 +171,7 @@ def test_escaped_text_reads_back_as_typed(text: str) -> None:
     _, blocks = render_message(md(text))
     shown = plain_text("".join(b["text"]["text"] for b in blocks))
     assert shown.replace(WORD_JOINER, "") == CONTROL.sub("", text).replace(WORD_JOINER, "")
+
+
+def test_a_bold_step_number_with_a_trailing_space_stays_bold() -> None:
+    assert render_mrkdwn(md(bold("1/3 "), "What did you write?")) == "*1/3* What did you write?"

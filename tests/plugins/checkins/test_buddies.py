@@ -4,6 +4,7 @@ nudges, rotation, leaving."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
 
 from plugins.checkins.helpers import dm_texts, last, utc
@@ -94,3 +95,15 @@ async def test_leaving_and_pausing(salon_bot: SalonHarness) -> None:
     replies = await salon_bot.send("!buddy pair", as_="olive")
     assert "Paired 2 members: 1 pair;" in last(replies)  # carol is away
     assert _intros(salon_bot, "carol") == []
+
+
+async def test_signing_up_says_when_the_next_round_is_in_the_members_time(
+    salon_bot: SalonHarness,
+) -> None:
+    await salon_bot.send("!tz Asia/Tokyo", as_="alice")
+    replies = await salon_bot.send("!buddy join", as_="alice")
+    assert re.search(r"next weekly round \(Mon \d\d \w{3}, 19:00 Asia/Tokyo\) and", last(replies))
+    replies = await salon_bot.send("!buddy", as_="alice")
+    assert re.search(
+        r"waiting to be paired at the next weekly round \(Mon .*Tokyo\)\.$", last(replies)
+    )

@@ -18,6 +18,7 @@ from plugins.checkins.helpers import (
     utc,
 )
 from salon.core import SpaceRef
+from salon.core.rendering import render_plain
 from salon.core.testing import SalonHarness
 
 MONDAY = utc(2026, 1, 5, 0, 0)  # the harness clock starts on Monday 5 January 2026, 12:00 UTC
@@ -126,6 +127,8 @@ async def test_digest_posts_answers_skips_and_who_is_still_to_answer(
     digest = plain(posted)
     assert "Check-in digest for #general on Memory — 1 checked in." in digest
     assert "@alice" in digest and "Wrote the opening" in digest and "Outline act two" in digest
+    rendered = render_plain(posted[0].outbound.body)
+    assert "\n> Wrote the opening\n" in rendered  # each answer quoted on a line of its own
     assert "Skipping this time: bob." in digest
     assert "Not yet answered: carol." in digest
     # carol answers late; her answers appear in the next digest

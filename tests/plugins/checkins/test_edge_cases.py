@@ -47,6 +47,15 @@ async def test_adding_cannot_push_a_day_past_the_limit(salon_bot: SalonHarness) 
     assert await snapshot(salon_bot) == before
     replies = await salon_bot.send("!wc 99999999999")
     assert "more than I can count" in last(replies)
+    replies = await salon_bot.send("!wc 9999999999999999999999")  # past what INT reads
+    assert "more than I can count" in last(replies)
+    replies = await salon_bot.send("!wc")
+    assert "Please give entry (a number, +number or total number)." in replies[0].text
+    replies = await salon_bot.send("!wc 100 " + "x" * 501, dm=True)
+    assert "a note can be at most 500 (a few words about the day). Nothing was logged." in last(
+        replies
+    )
+    assert await snapshot(salon_bot) == before
     replies = await salon_bot.send("!wc -99999999999")
     assert "I can take away at most 10,000,000 at once" in last(replies)
     assert await snapshot(salon_bot) == before
