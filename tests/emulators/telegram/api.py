@@ -261,16 +261,7 @@ class BotApi:
 
     async def edit_message_text(self, params: Params, files: Files) -> Any:
         """editMessageText for chat messages (inline messages are not emulated)."""
-        if "inline_message_id" in params:
-            raise bad_request("inline messages are not supported by the emulator")
-        chat = self.world.resolve_chat(params.get("chat_id", ""))
-        if chat is None:
-            raise bad_request("chat not found")
-        message = self.world.message(chat.id, params.get("message_id", 0))
-        if message is None:
-            raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.world.bot.id:
-            raise bad_request("message can't be edited")
+        message = self._message_to_edit(params)
         if "text" not in message:
             raise bad_request("there is no text in the message to edit")
         formatted = format_text(
@@ -289,35 +280,16 @@ class BotApi:
             and (formatted.entities or None) == message.get("entities")
             and keyboard == message.get("reply_markup")
         ):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        edited = {
-            key: value
-            for key, value in message.items()
-            if key not in {"text", "entities", "reply_markup"}
-        }
-        edited["text"] = formatted.text
-        if formatted.entities:
-            edited["entities"] = formatted.entities
-        if keyboard:
-            edited["reply_markup"] = keyboard
-        edited["edit_date"] = max(edited["date"], int(time.time()))
-        self.world.store(edited)
-        return edited
+            raise _not_modified()
+        return self._store_edit(
+            message,
+            {"text": formatted.text, "entities": formatted.entities, "reply_markup": keyboard},
+        )
 
     async def edit_message_caption(self, params: Params, files: Files) -> Any:
         """editMessageCaption: the caption (and keyboard) of a photo or document message."""
-        if "inline_message_id" in params:
-            raise bad_request("inline messages are not supported by the emulator")
-        chat = self.world.resolve_chat(params.get("chat_id", ""))
-        if chat is None:
-            raise bad_request("chat not found")
-        message = self.world.message(chat.id, params.get("message_id", 0))
-        if message is None:
-            raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.world.bot.id or "text" in message:
+        message = self._message_to_edit(params)
+        if "text" in message:
             raise bad_request("message can't be edited")
         caption = format_text(
             str(params.get("caption") or ""),
@@ -332,21 +304,34 @@ class BotApi:
             and (caption.entities or None) == message.get("caption_entities")
             and keyboard == message.get("reply_markup")
         ):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        edited = {
-            key: value
-            for key, value in message.items()
-            if key not in {"caption", "caption_entities", "reply_markup"}
-        }
-        if caption.text:
-            edited["caption"] = caption.text
-        if caption.entities:
-            edited["caption_entities"] = caption.entities
-        if keyboard:
-            edited["reply_markup"] = keyboard
+            raise _not_modified()
+        return self._store_edit(
+            message,
+            {
+                "caption": caption.text,
+                "caption_entities": caption.entities,
+                "reply_markup": keyboard,
+            },
+        )
+
+    def _message_to_edit(self, params: Params) -> dict[str, Any]:
+        """The bot's own chat message that an edit names, or Telegram's error for it."""
+        if "inline_message_id" in params:
+            raise bad_request("inline messages are not supported by the emulator")
+        chat = self.world.resolve_chat(params.get("chat_id", ""))
+        if chat is None:
+            raise bad_request("chat not found")
+        message = self.world.message(chat.id, params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.world.bot.id:
+            raise bad_request("message can't be edited")
+        return message
+
+    def _store_edit(self, message: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+        """Store ``message`` with ``fields`` replaced (empty ones removed) and an edit date."""
+        edited = {key: value for key, value in message.items() if key not in fields}
+        edited.update({key: value for key, value in fields.items() if value})
         edited["edit_date"] = max(edited["date"], int(time.time()))
         self.world.store(edited)
         return edited
@@ -504,3 +489,10 @@ class BotApi:
         if chat is None:
             raise bad_request("chat not found")
         return chat.to_full_info()
+
+
+def _not_modified() -> Exception:
+    return bad_request(
+        "message is not modified: specified new message content and reply markup are "
+        "exactly the same as a current content and reply markup of the message"
+    )
