@@ -26,7 +26,7 @@ from salon.core.commands import (
     choice,
 )
 from salon.core.context import Context, JobContext, Transaction
-from salon.core.dialogs import Answers, Dialog, Question
+from salon.core.dialogs import Answers, Dialog, Pending, Question
 from salon.core.errors import (
     AlreadyHandled,
     ConfigError,
@@ -140,6 +140,7 @@ __all__ = [
     "Misfire",
     "Outbound",
     "Part",
+    "Pending",
     "Person",
     "Piece",
     "PlainRenderer",

@@ -441,6 +441,7 @@ class Bot:
     async def _merge_people(
         self, kept: Person, merged: Person, connection: AsyncConnection
     ) -> None:
+        await self.dialogs.merge(connection, kept.id, merged.id)
         await self.gather(
             people_hooks.people_merged, kept=kept, merged=merged, connection=connection, bot=self
         )

@@ -123,7 +123,9 @@ class Command:
     """A command a member can run, or a group of subcommands (``checkin create``, ...).
 
     :param handler: ``def``/``async def handler(ctx, **args)``; args arrive by their names.
-        A group may leave it out: then ``checkin`` alone lists the subcommands.
+        A group may leave it out: then ``checkin`` alone lists the subcommands. A group's
+        handler without ``args`` runs for the group's name alone; another word after it is
+        answered with the subcommands to try.
     :param help: one line for ``help``.
     :param args: the declared arguments (``Arg``), parsed before the handler runs.
     :param details: more text for ``help <command>``.
@@ -175,8 +177,10 @@ class Command:
         return None
 
     def usage(self, prefix: str = "") -> str:
-        if self.subcommands and self.handler is None:
-            return f"{prefix}{self.label} " + "|".join(sub.name for sub in self.subcommands)
+        if self.subcommands and not self.args:
+            words = "|".join(sub.name for sub in self.subcommands)
+            # A group with a handler of its own runs alone too: the subcommand is optional.
+            return f"{prefix}{self.label} " + (f"[{words}]" if self.handler else words)
         return " ".join([prefix + self.label, *(arg.usage() for arg in self.open_args)])
 
 
@@ -274,14 +278,15 @@ def resolve(command: Command, text: str, role: Role) -> tuple[Command, str]:
     """Follow subcommand words: ``(checkin, "create mon 09:00")`` → ``(create, "mon 09:00")``.
 
     A group without a handler, given no subcommand or an unknown one, is a ``UserError``
-    naming the subcommands ``role`` may use.
+    naming the subcommands ``role`` may use; so is an unknown word after a group whose handler
+    takes no arguments (``checkin frobnicate``).
     """
     while command.subcommands:
         word, rest = split_invocation(text)
         sub = command.subcommand(word) if word else None
         if sub is None:
-            if command.handler is not None:
-                break
+            if command.handler is not None and (command.args or not word):
+                break  # the group's own handler: alone, or with its own arguments
             allowed = [
                 s.name for s in command.subcommands if role is Role.ORGANISER or s.role is role
             ]

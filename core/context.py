@@ -164,9 +164,13 @@ class Effects:
 
         ``form`` is shown only where the platform has ``Capabilities.forms``.
         """
+        self.send_direct(self.dm_target(person), *parts, buttons=buttons, image=image, form=form)
+
+    def dm_target(self, person: Person) -> MemberRef:
+        """The account a direct message to ``person`` goes to: the one they prefer, else the
+        one they last wrote from, skipping platforms that reported them unreachable."""
         accounts = [a for a in person.dm_accounts() if a not in self.bot.people.unreachable]
-        target = accounts[0] if accounts else person.dm_account
-        self.send_direct(target, *parts, buttons=buttons, image=image, form=form)
+        return accounts[0] if accounts else person.dm_account
 
     def announce(
         self,
@@ -180,7 +184,7 @@ class Effects:
         body = _body(parts)
         spaces = self.bot.spaces.joined(group)
         for space in spaces:
-            self.outbox.append(Outbound(body, space=space.ref, buttons=buttons, image=image))
+            self._buffer(Outbound(body, space=space.ref, buttons=buttons, image=image))
         return len(spaces)
 
     def after_commit(self, callback: AfterCommit) -> None:

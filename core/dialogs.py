@@ -2,21 +2,24 @@
 
 A plugin declares a ``Dialog`` (its questions and what to do with the answers) through the
 ``register_dialogs`` hook and starts it with ``await bot.dialogs.start(ctx, "myplugin.intake",
-member_ref)``. salon then asks the questions one by one in the member's DM and hands the answers
-to the dialog's ``on_done`` — always to the plugin that asked, whatever other plugins listen to
-``message_received``. Where the platform shows forms (``Capabilities.forms``) the first message
-also offers all questions at once as a ``Form``.
+person)`` (a ``Person``, or the ``MemberRef`` of the account to ask on). salon then asks the
+questions one by one in the person's DM and hands the answers to the dialog's ``on_done`` —
+always to the plugin that asked, whatever other plugins listen to ``message_received``. Where
+the platform shows forms (``Capabilities.forms``) the first message also offers all questions at
+once as a ``Form``.
 
-The conversation's state is a row in the database, changed in the transaction that records the
-member's reply, so a restart loses nothing and a redelivered reply is not applied twice. A
-dialog not finished within ``expires`` is closed by a scheduled job, which tells the member.
-A member has at most one open dialog; starting another replaces it.
+A dialog belongs to the person, not to one account: a writer asked on Telegram may answer from
+Slack. The conversation's state is a row in the database, changed in the transaction that
+records the reply, so a restart loses nothing and a redelivered reply is not applied twice. A
+dialog not finished within ``expires`` is closed by a scheduled job, which tells the person; a
+dialog with ``expires=None`` stays open until the plugin closes it (``bot.dialogs.close``). A
+person has at most one open dialog; starting another replaces it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +31,7 @@ from salon.core.aio import await_maybe
 from salon.core.commands import Action, ArgType
 from salon.core.errors import PluginError
 from salon.core.markup import Markup, code, italic, lines, md
-from salon.core.model import ButtonPress, Form, FormField, MemberRef, Message
+from salon.core.model import ButtonPress, Form, FormField, Member, MemberRef, Message, Person
 from salon.core.scheduler import Job, JobHandler
 from salon.core.storage import tables
 
@@ -41,7 +44,7 @@ log = logging.getLogger(__name__)
 #: The job kind that closes expired dialogs, and the prefix of each dialog's form action.
 EXPIRE_JOB = "salon.dialog.expire"
 SUBMIT_ACTION = "salon.dialog:"
-_PREFIX = "dialog:"
+_PREFIX = "dialog:person:"
 
 
 @attrs.frozen
@@ -72,37 +75,48 @@ class Question:
 
 @attrs.frozen
 class Answers:
-    """What a member answered, handed to ``on_done`` (and ``on_expire``, as far as it got).
+    """What a person answered, handed to ``on_done`` (and ``on_expire``/``on_cancel``, as far
+    as they got).
 
-    :param member: who answered.
+    :param member: the account the last answer came from (the one asked, on expiry).
     :param values: each question's ``name`` → the answer (parsed by its ``type``), or
         ``None`` if skipped.
     :param data: what the plugin passed to ``start`` (e.g. the id of what is being asked about).
+    :param person_id: whose answers (``Person.id``).
     """
 
     member: MemberRef
     values: Mapping[str, Any]
     data: Mapping[str, Any]
+    person_id: int = 0
 
 
 Finished = Callable[["Context", AsyncConnection, Answers], Awaitable[None] | None]
+Cancelled = Callable[["Context", AsyncConnection, Answers], Awaitable[None] | None]
 Expired = Callable[["JobContext", Answers], Awaitable[None] | None]
 
 
 @attrs.frozen
 class Dialog:
-    """A series of questions asked in a member's DM.
+    """A series of questions asked in a person's DM.
 
     :param id: namespaced by convention (``"critique.intake"``).
-    :param questions: asked in order.
+    :param questions: asked in order; ``start(questions=...)`` may ask others (say, the
+        questions an organiser configured).
     :param on_done: ``(ctx, db, answers)`` once the last question is answered; ``db`` is the
         transaction that also closes the dialog, so what it writes commits with it. Raising
         ``UserError`` tells the member why and keeps the dialog open at its last question.
     :param title: the first line of the first message and the form's title.
-    :param expires: how long the member has to finish.
-    :param on_expire: ``(ctx, answers)`` in the expiry job, after the member was told.
+    :param expires: how long the person has to finish; ``None``: until the plugin closes it.
+    :param on_expire: ``(ctx, answers)`` in the expiry job, after the person was told.
+    :param on_cancel: ``(ctx, db, answers)`` when the person sends a cancel word, in the
+        transaction that closes the dialog; it replies itself. Without it salon replies
+        "Cancelled; nothing was saved."
     :param skip_words: answers that skip an optional question.
     :param cancel_words: answers that close the dialog without ``on_done``.
+    :param cancel_label: what a cancel word does, for the hint ("Send `cancel` to stop.").
+    :param command_words: first words that stay commands while the dialog is open (``help``,
+        say); everything else without the command prefix is an answer.
     :param plugin: filled in by the core.
     """
 
@@ -110,11 +124,28 @@ class Dialog:
     questions: tuple[Question, ...]
     on_done: Finished
     title: str = ""
-    expires: timedelta = timedelta(hours=24)
+    expires: timedelta | None = timedelta(hours=24)
     on_expire: Expired | None = None
+    on_cancel: Cancelled | None = None
     skip_words: tuple[str, ...] = ("skip", "pass", "-")
     cancel_words: tuple[str, ...] = ("cancel", "stop", "quit")
+    cancel_label: str = "stop"
+    command_words: tuple[str, ...] = ()
     plugin: str = ""
+
+
+@attrs.frozen
+class Pending:
+    """A person's open dialog, as ``bot.dialogs.pending`` reads it (to remind them, say).
+
+    :param prompt: the open question as it was asked (``(2/3) ...``).
+    """
+
+    dialog: str
+    step: int
+    question: Question
+    prompt: Markup
+    data: Mapping[str, Any]
 
 
 @attrs.frozen
@@ -123,7 +154,9 @@ class _State:
     step: int
     values: dict[str, str | None]
     data: dict[str, Any]
-    expires_at: datetime
+    expires_at: datetime | None
+    account: MemberRef
+    questions: tuple[Question, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,32 +164,45 @@ class _State:
             "step": self.step,
             "values": self.values,
             "data": self.data,
-            "expires_at": self.expires_at.isoformat(),
+            "expires_at": None if self.expires_at is None else self.expires_at.isoformat(),
+            "account": [self.account.platform, self.account.id],
+            "questions": None
+            if self.questions is None
+            else [[q.name, q.text, q.optional, q.multiline] for q in self.questions],
         }
 
     @classmethod
     def from_json(cls, value: Mapping[str, Any]) -> _State:
+        expires = value.get("expires_at")
+        questions = value.get("questions")
         return cls(
             value["dialog"],
             int(value["step"]),
             dict(value["values"]),
             dict(value["data"]),
-            datetime.fromisoformat(value["expires_at"]),
+            None if expires is None else datetime.fromisoformat(expires),
+            MemberRef(*value["account"]),
+            None
+            if questions is None
+            else tuple(Question(n, t, optional=o, multiline=m) for n, t, o, m in questions),
         )
 
+    def questions_of(self, dialog: Dialog) -> tuple[Question, ...]:
+        return dialog.questions if self.questions is None else self.questions
 
-def _key(member: MemberRef) -> str:
-    return f"{_PREFIX}{member.platform}:{member.id}"
+
+def _key(person_id: int) -> str:
+    return f"{_PREFIX}{person_id}"
 
 
 class Dialogs:
-    """The registered dialogs and the members with one open (``bot.dialogs``)."""
+    """The registered dialogs and the people with one open (``bot.dialogs``)."""
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.registered: dict[str, Dialog] = {}
-        #: Members with an open dialog: the router looks here before anything else in a DM.
-        self.open: set[MemberRef] = set()
+        #: People with an open dialog (``Person.id``): the router looks here first in a DM.
+        self.open: set[int] = set()
 
     def add(self, dialog: Dialog) -> None:
         if dialog.id in self.registered:
@@ -180,86 +226,167 @@ class Dialogs:
         return JobHandler(EXPIRE_JOB, self._expire, plugin="salon")
 
     async def load(self) -> None:
-        """At startup: every member with an open dialog is routed to it again."""
+        """At startup: every person with an open dialog is routed to it again."""
         async with self.bot.read() as db:
             rows = await db.execute(
                 sa.select(tables.state.c.key).where(tables.state.c.key.startswith(_PREFIX))
             )
             for (key,) in rows:
-                platform, _, member_id = key[len(_PREFIX) :].partition(":")
-                self.open.add(MemberRef(platform, member_id))
+                self.open.add(int(key[len(_PREFIX) :]))
 
     # --- starting --------------------------------------------------------------------------
     async def start(
         self,
         ctx: Effects,
         dialog_id: str,
-        member: MemberRef,
+        who: Person | MemberRef,
         *,
         data: Mapping[str, Any] | None = None,
         db: AsyncConnection | None = None,
+        questions: Sequence[Question] | None = None,
+        intro: Markup | str | None = None,
     ) -> None:
-        """Open dialog ``dialog_id`` with ``member`` and ask its first question (in their DM).
+        """Open dialog ``dialog_id`` with a person and ask its first question in their DM.
 
         :param ctx: the handler's, hook's or job's context; the question leaves with its other
             messages, after the commit.
+        :param who: the ``Person`` (asked where they prefer direct messages), or the account
+            to ask on (``ctx.member.ref``).
         :param data: JSON-serialisable values handed back in ``Answers.data``.
         :param db: the open transaction to write in; by default ``ctx``'s own (a ``Context``
             opens one; a ``Transaction`` or ``JobContext`` has ``ctx.db``).
+        :param questions: ask these instead of the dialog's own (plain text: no ``type``).
+        :param intro: the first line instead of the dialog's ``title``.
         """
         dialog = self.registered.get(dialog_id)
         if dialog is None:
             raise PluginError(f"no dialog {dialog_id!r} is registered (see register_dialogs)")
+        asked = None if questions is None else tuple(questions)
+        if asked is not None and (not asked or any(q.type is not None for q in asked)):
+            raise PluginError(
+                f"dialog {dialog_id!r}: questions given to start() must be plain text, and at "
+                "least one; declare typed questions in the Dialog"
+            )
         connection = db if db is not None else getattr(ctx, "db", None)
         if connection is None:
             async with ctx.transaction() as own:  # type: ignore[attr-defined]
-                await self._open(ctx, dialog, member, dict(data or {}), own)
+                await self._open(ctx, dialog, who, dict(data or {}), own, asked, intro)
             return
-        await self._open(ctx, dialog, member, dict(data or {}), connection)
+        await self._open(ctx, dialog, who, dict(data or {}), connection, asked, intro)
 
     async def _open(
         self,
         ctx: Effects,
         dialog: Dialog,
-        member: MemberRef,
+        who: Person | MemberRef,
         data: dict[str, Any],
         db: AsyncConnection,
+        questions: tuple[Question, ...] | None,
+        intro: Markup | str | None,
     ) -> None:
+        if isinstance(who, Person):
+            person: Person | None = who
+            account = ctx.dm_target(who)
+        else:
+            person = await self.bot.people.of(who, db)
+            if person is None:  # an account salon has not heard from yet: it becomes a person
+                now = self.bot.clock.now()
+                created = await self.bot.people.ensure(db, Member(who, who.id), now)
+                person = await self.bot.people.get(created, db)
+            account = who
+        if person is None:
+            raise PluginError(f"dialog {dialog.id!r}: salon knows no person with account {who}")
         now = self.bot.clock.now()
-        state = _State(dialog.id, 0, {}, data, now + dialog.expires)
-        await self.bot.storage.set_state(_key(member), state.to_json(), db)
-        await self.bot.scheduler.schedule(
-            _key(member),
-            EXPIRE_JOB,
-            at=state.expires_at,
-            payload={"platform": member.platform, "id": member.id},
-            connection=db,
+        expires_at = None if dialog.expires is None else now + dialog.expires
+        state = _State(dialog.id, 0, {}, data, expires_at, account, questions)
+        key = _key(person.id)
+        await self.bot.storage.set_state(key, state.to_json(), db)
+        if expires_at is not None:
+            await self.bot.scheduler.schedule(
+                key, EXPIRE_JOB, at=expires_at, payload={"person": person.id}, connection=db
+            )
+        else:
+            await self.bot.scheduler.cancel(key, db)  # a replaced dialog's expiry
+        forms = self.bot.capabilities(account.platform).forms
+        first = intro if intro is not None else dialog.title
+        heading: list[Markup | str] = [first] if first else []
+        asked = state.questions_of(dialog)
+        hint = _hint(dialog, forms, self.bot.config.commands.prefix)
+        form = _form(dialog, asked) if forms else None
+        ctx.send_direct(account, lines(*heading, _question(dialog, asked, 0), hint), form=form)
+        person_id = person.id
+        ctx.after_commit(lambda: self.open.add(person_id))
+
+    # --- reading and closing, for the plugin that asked ----------------------------------------
+    async def pending(self, db: AsyncConnection, person_id: int) -> Pending | None:
+        """The person's open dialog and its open question, or ``None``."""
+        state = await self._state(db, person_id)
+        dialog = None if state is None else self.registered.get(state.dialog)
+        if state is None or dialog is None:
+            return None
+        asked = state.questions_of(dialog)
+        return Pending(
+            state.dialog,
+            state.step,
+            asked[state.step],
+            _question(dialog, asked, state.step),
+            state.data,
         )
-        forms = self.bot.capabilities(member.platform).forms
-        intro: list[Markup] = [md(dialog.title)] if dialog.title else []
-        hint = _hint(dialog, forms)
-        form = _form(dialog) if forms else None
-        ctx.send_direct(member, lines(*intro, _question(dialog, 0), hint), form=form)
-        ctx.after_commit(lambda: self.open.add(member))
+
+    async def close(
+        self, db: AsyncConnection, person_ids: Iterable[int], *, dialog_id: str | None = None
+    ) -> int:
+        """Close these people's open dialogs (only ``dialog_id``'s, when given) in ``db``'s
+        transaction, without ``on_done``; returns how many were open."""
+        keys = [_key(person_id) for person_id in person_ids]
+        closed = 0
+        for chunk in _chunks(keys):
+            rows = (
+                await db.execute(
+                    sa.select(tables.state.c.key, tables.state.c.value).where(
+                        tables.state.c.key.in_(chunk)
+                    )
+                )
+            ).all()
+            mine = [
+                key
+                for key, value in rows
+                if dialog_id is None or _State.from_json(value).dialog == dialog_id
+            ]
+            if mine:
+                await db.execute(tables.state.delete().where(tables.state.c.key.in_(mine)))
+                for key in mine:
+                    await self.bot.scheduler.cancel(key, db)
+            closed += len(mine)
+        return closed
 
     # --- answering -------------------------------------------------------------------------
     async def offer(self, ctx: Context, message: Message) -> bool:
-        """A DM from a member with an open dialog: ``True`` if it was the dialog's answer."""
-        member = ctx.member.ref
+        """A DM from a person with an open dialog: ``True`` if it was the dialog's answer."""
+        person_id = ctx.person.id
+        text = message.text.strip()
+        word = text.lower()
         async with ctx.transaction() as db:
-            state = await self._state(db, member)
+            state = await self._state(db, person_id)
             dialog = None if state is None else self.registered.get(state.dialog)
-            if state is None or dialog is None or state.expires_at <= ctx.now():
+            if state is None or dialog is None or _expired(state, ctx.now()):
                 # Closed meanwhile, expired (the job runs soon), or its plugin is disabled.
-                ctx.after_commit(lambda: self.open.discard(member))
+                ctx.after_commit(lambda: self.open.discard(person_id))
                 return False
-            text = message.text.strip()
-            word = text.lower()
+            first_word = word.split(maxsplit=1)[0] if word else ""
+            if first_word in dialog.command_words:
+                return False
+            answers = self._answers(ctx.member.ref, person_id, dialog, state, state.values)
             if word in dialog.cancel_words:
-                await self._close(db, member)
-                ctx.reply("Cancelled; nothing was saved.")
+                await self._close(db, person_id)
+                ctx.after_commit(lambda: self.open.discard(person_id))
+                if dialog.on_cancel is None:
+                    ctx.reply("Cancelled; nothing was saved.")
+                else:
+                    await await_maybe(dialog.on_cancel(ctx, db, answers))
                 return True
-            question = dialog.questions[state.step]
+            asked = state.questions_of(dialog)
+            question = asked[state.step]
             if word in dialog.skip_words:
                 if not question.optional:
                     ctx.reply(
@@ -267,9 +394,9 @@ class Dialogs:
                             md(
                                 "This one can't be skipped; answer it, or send ",
                                 code(dialog.cancel_words[0]),
-                                " to stop.",
+                                f" to {dialog.cancel_label}.",
                             ),
-                            _question(dialog, state.step),
+                            _question(dialog, asked, state.step),
                         )
                     )
                     return True
@@ -278,85 +405,131 @@ class Dialogs:
                 answer = text
                 problem = _problem(question, answer)
                 if problem is not None:
-                    ctx.reply(lines(problem, _question(dialog, state.step)))
+                    ctx.reply(lines(problem, _question(dialog, asked, state.step)))
                     return True
             values = {**state.values, question.name: answer}
             step = state.step + 1
-            if step < len(dialog.questions):
+            if step < len(asked):
                 advanced = attrs.evolve(state, step=step, values=values)
-                await self.bot.storage.set_state(_key(member), advanced.to_json(), db)
-                ctx.reply(_question(dialog, step))
+                await self.bot.storage.set_state(_key(person_id), advanced.to_json(), db)
+                ctx.reply(_question(dialog, asked, step))
                 return True
-            await self._finish(ctx, db, dialog, member, values, state.data)
+            await self._finish(ctx, db, dialog, state, values)
         return True
 
     async def _submitted(self, ctx: Context, press: ButtonPress) -> None:
         """The dialog's form was submitted: every answer at once."""
-        member = ctx.member.ref
+        person_id = ctx.person.id
         async with ctx.transaction() as db:
-            state = await self._state(db, member)
+            state = await self._state(db, person_id)
             dialog_id = press.action.removeprefix(SUBMIT_ACTION)
             dialog = self.registered.get(dialog_id)
             if state is None or dialog is None or state.dialog != dialog_id:
-                ctx.reply("Those questions are closed already; nothing was changed.")
+                ctx.reply(
+                    "Those questions are closed already (answered, skipped or expired); "
+                    "nothing was changed."
+                )
                 return
             values: dict[str, str | None] = {}
-            for question in dialog.questions:
+            for question in state.questions_of(dialog):
                 answer = (press.values.get(question.name) or "").strip()
                 if not answer and not question.optional:
-                    ctx.reply(md("Please answer ", italic(question.text), "."))
+                    answer = state.values.get(question.name) or ""  # answered by text already
+                if not answer and not question.optional:
+                    ctx.reply(md("Please answer this one too: ", italic(question.text)))
                     return
                 problem = _problem(question, answer) if answer else None
                 if problem is not None:
                     ctx.reply(md(italic(question.text), " "), problem)
                     return
                 values[question.name] = answer or None
-            await self._finish(ctx, db, dialog, member, values, state.data)
+            await self._finish(ctx, db, dialog, state, values)
+
+    def _answers(
+        self,
+        account: MemberRef,
+        person_id: int,
+        dialog: Dialog,
+        state: _State,
+        values: Mapping[str, str | None],
+    ) -> Answers:
+        parsed = _parsed(state.questions_of(dialog), values)
+        return Answers(account, parsed, state.data, person_id)
 
     async def _finish(
         self,
         ctx: Context,
         db: AsyncConnection,
         dialog: Dialog,
-        member: MemberRef,
+        state: _State,
         values: dict[str, str | None],
-        data: dict[str, Any],
     ) -> None:
-        await self._close(db, member)
-        ctx.after_commit(lambda: self.open.discard(member))
-        await await_maybe(dialog.on_done(ctx, db, Answers(member, _parsed(dialog, values), data)))
+        person_id = ctx.person.id
+        await self._close(db, person_id)
+        ctx.after_commit(lambda: self.open.discard(person_id))
+        answers = self._answers(ctx.member.ref, person_id, dialog, state, values)
+        await await_maybe(dialog.on_done(ctx, db, answers))
 
     # --- closing ---------------------------------------------------------------------------
-    async def _state(self, db: AsyncConnection, member: MemberRef) -> _State | None:
+    async def _state(self, db: AsyncConnection, person_id: int) -> _State | None:
         row = (
             await db.execute(
-                sa.select(tables.state.c.value).where(tables.state.c.key == _key(member))
+                sa.select(tables.state.c.value).where(tables.state.c.key == _key(person_id))
             )
         ).first()
         return None if row is None else _State.from_json(row[0])
 
-    async def _close(self, db: AsyncConnection, member: MemberRef) -> None:
-        await db.execute(tables.state.delete().where(tables.state.c.key == _key(member)))
-        await self.bot.scheduler.cancel(_key(member), db)
+    async def _close(self, db: AsyncConnection, person_id: int) -> None:
+        await db.execute(tables.state.delete().where(tables.state.c.key == _key(person_id)))
+        await self.bot.scheduler.cancel(_key(person_id), db)
 
-    async def _expire(self, ctx: JobContext, job: Job) -> None:
-        member = MemberRef(job.payload["platform"], job.payload["id"])
-        state = await self._state(ctx.db, member)
+    async def merge(self, db: AsyncConnection, kept: int, merged: int) -> None:
+        """Two people became one: the merged one's open dialog becomes the kept one's, unless
+        the kept one has a dialog open already."""
+        state = await self._state(db, merged)
         if state is None:
             return
-        await ctx.db.execute(tables.state.delete().where(tables.state.c.key == _key(member)))
-        ctx.after_commit(lambda: self.open.discard(member))
+        await self._close(db, merged)
+        self.open.discard(merged)
+        if await self._state(db, kept) is not None:
+            return
+        await self.bot.storage.set_state(_key(kept), state.to_json(), db)
+        if state.expires_at is not None:
+            await self.bot.scheduler.schedule(
+                _key(kept), EXPIRE_JOB, at=state.expires_at, payload={"person": kept}, connection=db
+            )
+        self.open.add(kept)
+
+    async def _expire(self, ctx: JobContext, job: Job) -> None:
+        person_id = int(job.payload["person"])
+        state = await self._state(ctx.db, person_id)
+        if state is None:
+            return
+        await ctx.db.execute(tables.state.delete().where(tables.state.c.key == _key(person_id)))
+        ctx.after_commit(lambda: self.open.discard(person_id))
         dialog = self.registered.get(state.dialog)
         about = f" ({dialog.title})" if dialog is not None and dialog.title else ""
-        ctx.send_direct(member, f"The questions I asked{about} have expired; nothing was saved.")
+        person = await self.bot.people.get(person_id, ctx.db)
+        notice = f"The questions I asked{about} have expired; nothing was saved."
+        if person is not None:
+            ctx.send_to(person, notice)
         if dialog is not None and dialog.on_expire is not None:
-            answers = Answers(member, _parsed(dialog, state.values), state.data)
+            answers = self._answers(state.account, person_id, dialog, state, state.values)
             await await_maybe(dialog.on_expire(ctx, answers))
 
 
-def _parsed(dialog: Dialog, values: Mapping[str, str | None]) -> dict[str, Any]:
+def _expired(state: _State, now: datetime) -> bool:
+    return state.expires_at is not None and state.expires_at <= now
+
+
+def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def _parsed(questions: Sequence[Question], values: Mapping[str, str | None]) -> dict[str, Any]:
     """The answers given so far, each parsed by its question's type (checked on the way in)."""
-    return {q.name: q.parse(values[q.name]) for q in dialog.questions if q.name in values}
+    return {q.name: q.parse(values[q.name]) for q in questions if q.name in values}
 
 
 def _problem(question: Question, answer: str) -> Markup | None:
@@ -367,26 +540,31 @@ def _problem(question: Question, answer: str) -> Markup | None:
     return None
 
 
-def _question(dialog: Dialog, step: int) -> Markup:
-    question = dialog.questions[step]
-    count = len(dialog.questions)
+def _question(dialog: Dialog, questions: Sequence[Question], step: int) -> Markup:
+    question = questions[step]
+    count = len(questions)
     counter = f"({step + 1}/{count}) " if count > 1 else ""
     suffix = (
-        md(" ", italic(f"({dialog.skip_words[0]} to leave it out)")) if question.optional else md()
+        md(" ", italic(f"({dialog.skip_words[0]} to leave it out)"))
+        if question.optional and dialog.skip_words
+        else md()
     )
     return md(counter, question.text) + suffix
 
 
-def _hint(dialog: Dialog, forms: bool) -> Markup:
-    stop = md("Send ", code(dialog.cancel_words[0]), " to stop.")
+def _hint(dialog: Dialog, forms: bool, prefix: str) -> Markup:
+    stop = md("Send ", code(dialog.cancel_words[0]), f" to {dialog.cancel_label}.")
     if forms:
-        return md("Answer here one at a time, or all at once with the button. ") + stop
-    return stop
+        stop = md("Answer here one at a time, or all at once with the button. ") + stop
+    if not prefix:
+        return stop
+    return stop + md(
+        " Until then, what you write here is your answer; start commands with ", code(prefix), "."
+    )
 
 
-def _form(dialog: Dialog) -> Form:
+def _form(dialog: Dialog, questions: Sequence[Question]) -> Form:
     fields = tuple(
-        FormField(q.name, q.text, multiline=q.multiline, optional=q.optional)
-        for q in dialog.questions
+        FormField(q.name, q.text, multiline=q.multiline, optional=q.optional) for q in questions
     )
     return Form(dialog.title or "Questions", fields, SUBMIT_ACTION + dialog.id)

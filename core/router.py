@@ -157,7 +157,7 @@ class Router:
         offered = False
         if not explicit and message.space.is_direct:
             # An answer to a plugin's question comes before commands, and goes to that plugin.
-            if member.ref in self.bot.dialogs.open and await self._answer(ctx, message):
+            if person.id in self.bot.dialogs.open and await self._answer(ctx, message):
                 return
             if member.ref in self.bot.awaited:
                 plugins = self.bot.awaited.plugins(member.ref)

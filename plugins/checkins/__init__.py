@@ -20,10 +20,9 @@ from salon.core import (
     Arg,
     Bot,
     Command,
-    Context,
+    Dialog,
     JobHandler,
     Markup,
-    Message,
     Person,
     Role,
     hookimpl,
@@ -40,11 +39,11 @@ from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 __all__ = [
     "export_person_data",
     "forget_person",
-    "message_received",
     "people_merged",
     "register_actions",
     "register_commands",
     "register_config",
+    "register_dialogs",
     "register_jobs",
     "register_migrations",
     "startup",
@@ -92,13 +91,6 @@ def register_commands(register: Callable[[Command], None]) -> None:
             "checkin",
             schedule.checkin_status,
             help="Join or leave this space's scheduled check-in (organisers: create it).",
-            args=(
-                Arg(
-                    "subcommand",
-                    optional=True,
-                    help="join or leave (organisers: create, questions, delete)",
-                ),
-            ),
             details="checkin alone shows this space's schedule and whether you take part.",
             examples=("checkin", "checkin join", "checkin create mon,thu 09:00 digest 17:00"),
             subcommands=(
@@ -172,7 +164,6 @@ def register_commands(register: Callable[[Command], None]) -> None:
             "buddy",
             buddies.buddy_status,
             help="Writing buddies: buddy join, buddy leave, or see your buddy.",
-            args=(Arg("subcommand", optional=True, help="join or leave (organisers: pair)"),),
             details="buddy alone shows whether you signed up and who your buddies are.",
             examples=("buddy join", "buddy", "buddy leave"),
             subcommands=(
@@ -199,7 +190,6 @@ def register_commands(register: Callable[[Command], None]) -> None:
 
 @hookimpl
 def register_actions(register: Callable[[Action], None]) -> None:
-    register(Action(conversation.FORM_ACTION, conversation.answer_form))
     register(Action(schedule.CHOOSE_ACTION, schedule.checkin_chosen))
 
 
@@ -227,12 +217,11 @@ async def startup(bot: Bot) -> None:
     await streaks.schedule_hourly(bot)
     await buddies.schedule_weekly(bot)
     await zones.refresh_zones(bot)
-    await conversation.expect_open_answers(bot)
 
 
 @hookimpl
-async def message_received(message: Message, ctx: Context) -> bool | None:
-    return await conversation.answer(message, ctx)
+def register_dialogs(register: Callable[[Dialog], None]) -> None:
+    register(conversation.dialog())
 
 
 @hookimpl

@@ -21,7 +21,6 @@ from salon.core import (
     lines,
     md,
     mention_person,
-    shorten,
 )
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import AsyncConnection, sa
@@ -354,13 +353,8 @@ async def buddy_pair(ctx: Context) -> None:
     ctx.reply(f"{describe_pairing(formed)}; everyone got an introduction.")
 
 
-async def buddy_status(ctx: Context, subcommand: str | None = None) -> None:
+async def buddy_status(ctx: Context) -> None:
     """``buddy`` alone: whether you signed up and who your buddies are."""
-    if subcommand is not None:
-        raise UserError(
-            f"I don't know 'buddy {shorten(subcommand)}'. Try buddy join, buddy leave, "
-            "or (organisers) buddy pair."
-        )
     person_id = ctx.person.id
     prefix = ctx.bot.config.commands.prefix
     async with ctx.bot.read() as db:

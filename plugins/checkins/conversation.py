@@ -1,7 +1,9 @@
 """Asking, answering and reminding: a check-in round from the question to the last answer.
 
-The conversation's state is the ``checkins_responses`` row (questions asked, answers so far,
-status), so a restart between a question and its answer loses nothing.
+The questions are a core dialog (``checkins.answer``): salon keeps the conversation's state, so
+a restart between a question and its answer loses nothing, and the answers reach this plugin
+whatever else listens to messages. The ``checkins_responses`` row is the round's record
+(asked, answered, skipped or missed) and holds the answers once the member is done.
 """
 
 from __future__ import annotations
@@ -10,17 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 from salon.core import (
-    AlreadyHandled,
-    ButtonPress,
+    Answers,
     CheckIn,
     Context,
-    Form,
-    FormField,
+    Dialog,
     Job,
     JobContext,
     Markup,
-    Message,
-    UserError,
+    Question,
     bold,
     code,
     italic,
@@ -32,10 +31,10 @@ from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.goals import describe_progress, load_goal
 from salon.plugins.checkins.schedule import (
+    ANSWER_DIALOG,
+    DEFAULT_QUESTIONS,
     REMIND_JOB,
-    ask_key,
     load_checkin,
-    open_response,
     remind_key,
 )
 from salon.plugins.checkins.store import (
@@ -47,22 +46,36 @@ from salon.plugins.checkins.store import (
     space_of,
 )
 
-#: The action that receives the check-in form (where the platform shows forms).
-FORM_ACTION = "checkins.answer_form"
+#: The dialog that asks a check-in's questions.
+DIALOG = ANSWER_DIALOG
 
-
-def _question(questions: list[str], step: int) -> Markup:
-    return md(bold(f"{step + 1}/{len(questions)} "), questions[step])
+#: Plain words that still work as commands while a question is open (``skip`` skips it).
+CONTROL_WORDS = ("help", "away", "back", "checkin", "link", "unlink")
 
 
 def form_field_name(step: int) -> str:
     return f"q{step}"
 
 
-def checkin_form(questions: list[str]) -> Form:
-    """Every question as one field, to answer at once where the platform can show forms."""
-    fields = tuple(FormField(form_field_name(i), q) for i, q in enumerate(questions))
-    return Form(title="Check-in", fields=fields, action=FORM_ACTION)
+def questions_of(texts: list[str]) -> tuple[Question, ...]:
+    """A check-in's questions as the dialog asks them."""
+    return tuple(Question(form_field_name(i), text) for i, text in enumerate(texts))
+
+
+def dialog() -> Dialog:
+    """The check-in dialog: open until answered, skipped, or the next round starts."""
+    return Dialog(
+        DIALOG,
+        questions_of(list(DEFAULT_QUESTIONS)),
+        on_done=finished,
+        title="Check-in",
+        expires=None,
+        on_cancel=skipped,
+        skip_words=(),
+        cancel_words=("skip",),
+        cancel_label="skip this check-in",
+        command_words=CONTROL_WORDS,
+    )
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -94,20 +107,9 @@ async def ask(ctx: JobContext, job: Job) -> None:
                 tables.zones.c.checkin_id == checkin.id, tables.zones.c.tz == zone
             )
         )
-        await bot.scheduler.cancel(ask_key(checkin.id, zone), db)
+        await bot.scheduler.cancel(job.key, db)
         return
-    # An earlier round nobody answered closes when the next one starts.
-    zone_people = sa.select(tables.participants.c.person_id).where(in_zone)
-    await db.execute(
-        tables.responses.update()
-        .where(
-            tables.responses.c.checkin_id == checkin.id,
-            tables.responses.c.status == "asking",
-            tables.responses.c.round != round_day.isoformat(),
-            tables.responses.c.person_id.in_(zone_people),
-        )
-        .values(status="missed")
-    )
+    await close_earlier_rounds(ctx, db, checkin.id, round_day.isoformat(), in_zone)
     already = set(
         (
             await db.execute(
@@ -157,28 +159,17 @@ async def ask(ctx: JobContext, job: Job) -> None:
         )
     if not to_ask:
         return
-    prefix = bot.config.commands.prefix
     intro = md(
         "Check-in time for ",
         bold(checkin_label(bot, checkin)),
-        f" ({round_day:%a %d %b}). Reply here; send ",
-        code(f"{prefix}skip"),
-        " to skip this one.",
+        f" ({round_day:%a %d %b}). Reply here, one answer at a time.",
     )
-    hint = italic(
-        "Until you're done, what you write here is your answer; start commands with ",
-        code(prefix),
-        ".",
-    )
-    first = lines(intro, _question(questions, 0), hint)
-    form = checkin_form(questions)
     asked = await people(ctx, db, to_ask)
+    data = {"checkin": checkin.id, "round": round_day.isoformat()}
     for person in asked.values():
-        # Where forms are shown (Slack), all questions can be answered at once; the text flow
-        # below works everywhere.
-        shows_forms = bot.capabilities(person.dm_account.platform).forms
-        ctx.send_to(person, first, form=form if shows_forms else None)
-    ctx.after_commit(lambda: expect_answers(bot, [a for p in asked.values() for a in p.accounts]))
+        await bot.dialogs.start(
+            ctx, DIALOG, person, data=data, db=db, questions=questions_of(questions), intro=intro
+        )
     hours = bot.plugin_config(PLUGIN).reminder_hours
     await bot.scheduler.schedule(
         remind_key(checkin.id, zone),
@@ -188,6 +179,26 @@ async def ask(ctx: JobContext, job: Job) -> None:
         payload={"checkin": checkin.id, "round": round_day.isoformat()},
         connection=db,
     )
+
+
+async def close_earlier_rounds(
+    ctx: JobContext, db: AsyncConnection, checkin_id: int, round_day: str, in_zone: Any
+) -> None:
+    """An earlier round nobody answered closes when the next one starts (status ``missed``)."""
+    zone_people = sa.select(tables.participants.c.person_id).where(in_zone)
+    earlier = sa.and_(
+        tables.responses.c.checkin_id == checkin_id,
+        tables.responses.c.status == "asking",
+        tables.responses.c.round != round_day,
+        tables.responses.c.person_id.in_(zone_people),
+    )
+    missed = list(
+        (await db.execute(sa.select(tables.responses.c.person_id).where(earlier))).scalars()
+    )
+    if not missed:
+        return
+    await db.execute(tables.responses.update().where(earlier).values(status="missed"))
+    await ctx.bot.dialogs.close(db, missed, dialog_id=DIALOG)
 
 
 async def remind(ctx: JobContext, job: Job) -> None:
@@ -211,13 +222,14 @@ async def remind(ctx: JobContext, job: Job) -> None:
             )
         )
     ).all()
-    prefix = ctx.bot.config.commands.prefix
     found = await people(ctx, db, [row.person_id for row in waiting])
     label = checkin_label(ctx.bot, checkin)
     for row in waiting:
-        if row.person_id not in found:
+        pending = await ctx.bot.dialogs.pending(db, row.person_id)
+        if row.person_id not in found or pending is None or pending.dialog != DIALOG:
             continue
-        step = len(row.answers)
+        if pending.data.get("checkin") != checkin.id:
+            continue  # they were asked by another check-in since
         ctx.send_to(
             found[row.person_id],
             lines(
@@ -225,10 +237,10 @@ async def remind(ctx: JobContext, job: Job) -> None:
                     "A gentle nudge: your check-in for ",
                     bold(label),
                     " is still open — whenever you're ready. (Or send ",
-                    code(f"{prefix}skip"),
+                    code("skip"),
                     ".)",
                 ),
-                _question(list(row.questions), step),
+                pending.prompt,
             ),
         )
     if waiting:
@@ -242,107 +254,58 @@ async def remind(ctx: JobContext, job: Job) -> None:
 # --- answering ---------------------------------------------------------------------------------
 
 
-#: Plain words that still work as commands while a question is open.
-CONTROL_WORDS = frozenset({"skip", "help", "away", "back", "checkin", "link", "unlink"})
-
-
-def expect_answers(bot: Any, refs: list[Any]) -> None:
-    """Tell the core these accounts' plain DMs are answers (checked before commands)."""
-    for ref in refs:
-        bot.awaited.expect(ref, PLUGIN)
-
-
-async def expect_open_answers(bot: Any) -> None:
-    """At startup: people with an open question are awaited again, on every account."""
-    async with bot.read() as db:
-        ids = (
-            await db.execute(
-                sa.select(tables.responses.c.person_id)
-                .where(tables.responses.c.status == "asking")
-                .distinct()
+async def _response_of(db: AsyncConnection, answers: Answers) -> Any:
+    """The round's row these answers belong to, while it is still waiting for them."""
+    return (
+        await db.execute(
+            sa.select(tables.responses).where(
+                tables.responses.c.checkin_id == answers.data["checkin"],
+                tables.responses.c.person_id == answers.person_id,
+                tables.responses.c.round == answers.data["round"],
+                tables.responses.c.status == "asking",
             )
-        ).scalars()
-        found = await bot.people.many(list(ids), db)
-    expect_answers(bot, [a for person in found.values() for a in person.accounts])
+        )
+    ).first()
 
 
-async def answer(message: Message, ctx: Context) -> bool | None:
-    """Take a plain DM as the answer to the member's open check-in question."""
-    if not message.space.is_direct:
-        return None
-    words = message.text.split(maxsplit=1)
-    if not words or words[0].lower() in CONTROL_WORDS:
-        return None
-    ref = ctx.member.ref
-    person_id = ctx.person.id
-    async with ctx.bot.read() as peek:
-        if await open_response(peek, person_id) is None:
-            ctx.bot.awaited.release(ref, PLUGIN)
-            return None
-    text = message.text.strip()
-    try:
-        async with ctx.transaction() as db:
-            row = await open_response(db, person_id)
-            if row is None:  # closed meanwhile (skip, a new round)
-                return None
-            questions = list(row.questions)
-            answers = [*row.answers, [questions[len(row.answers)], text]]
-            if len(answers) < len(questions):
-                await db.execute(
-                    tables.responses.update()
-                    .where(tables.responses.c.id == row.id)
-                    .values(answers=answers)
-                )
-                ctx.reply(_question(questions, len(answers)))
-                return True
-            reply = await _complete(ctx, db, row, answers)
-    except AlreadyHandled:
-        return True  # a redelivered answer: applied the first time
-    ctx.reply(reply)
-    return True
+async def finished(ctx: Context, db: AsyncConnection, answers: Answers) -> None:
+    """The last question answered (or the form sent): the check-in is recorded."""
+    row = await _response_of(db, answers)
+    if row is None:  # closed meanwhile (skipped with !skip, or the next round started)
+        ctx.reply(
+            "This check-in has closed already, so I kept nothing. Thank you all the same — "
+            "see you at the next one!"
+        )
+        return
+    questions = list(row.questions)
+    pairs = [
+        [question, answers.values.get(form_field_name(step)) or ""]
+        for step, question in enumerate(questions)
+    ]
+    ctx.reply(await _complete(ctx, db, row, pairs))
 
 
-async def answer_form(ctx: Context, press: ButtonPress) -> None:
-    """The check-in form, submitted: every answer at once for the member's open check-in."""
-    ref = ctx.member.ref
-    async with ctx.transaction() as db:
-        row = await open_response(db, ctx.person.id)
-        if row is None:
-            ctx.after_commit(lambda: ctx.bot.awaited.release(ref, PLUGIN))
-            reply = md(
-                "There's no open check-in to answer right now — it was answered, skipped or "
-                "has closed already. Thank you all the same, and see you at the next one!"
-            )
-        else:
-            questions = list(row.questions)
-            earlier = [a for _, a in row.answers]
-            answers = []
-            for step, question in enumerate(questions):
-                text = press.values.get(form_field_name(step), "").strip()
-                if not text and step < len(earlier):
-                    text = earlier[step]
-                if not text:
-                    raise UserError("Please answer every question of the check-in.")
-                answers.append([question, text])
-            reply = await _complete(ctx, db, row, answers)
-    ctx.reply(reply)
+async def skipped(ctx: Context, db: AsyncConnection, answers: Answers) -> None:
+    """``skip`` while the questions are open: this round is skipped."""
+    row = await _response_of(db, answers)
+    if row is not None:
+        await db.execute(
+            tables.responses.update()
+            .where(tables.responses.c.id == row.id)
+            .values(status="skipped", answered_at=ctx.now())
+        )
+    ctx.reply("Skipped this check-in. See you next time!")
 
 
 async def _complete(ctx: Context, db: AsyncConnection, row: Any, answers: list[Any]) -> Markup:
-    """Record a finished check-in in ``db``'s transaction: the row is done, the member no
-    longer awaited and ``checkin_recorded`` fired once it commits. Returns the thank-you."""
+    """Record a finished check-in in ``db``'s transaction; ``checkin_recorded`` is fired once
+    it commits. Returns the thank-you."""
     person = ctx.person
     await db.execute(
         tables.responses.update()
         .where(tables.responses.c.id == row.id)
         .values(answers=answers, status="done", answered_at=ctx.now())
     )
-
-    def release() -> None:
-        for account in person.accounts:
-            ctx.bot.awaited.release(account, PLUGIN)
-
-    ctx.after_commit(release)
     checkin = await load_checkin(db, row.checkin_id)
     today = ctx.now().astimezone(person.tz).date()
     goal = await load_goal(db, person.id, today)

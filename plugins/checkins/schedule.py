@@ -24,13 +24,14 @@ from salon.core import (
     italic,
     lines,
     md,
-    shorten,
 )
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.parsing import describe_days
 from salon.plugins.checkins.store import checkin_label, is_person
 
+#: The dialog that asks a check-in's questions (``conversation.dialog``).
+ANSWER_DIALOG = "checkins.answer"
 DEFAULT_QUESTIONS = (
     "What did you write since the last check-in?",
     "What's next?",
@@ -399,13 +400,8 @@ def _reply_left(ctx: Context) -> None:
     ctx.reply("You've left the check-in. Come back any time with checkin join.")
 
 
-async def checkin_status(ctx: Context, subcommand: str | None = None) -> None:
+async def checkin_status(ctx: Context) -> None:
     """``checkin`` alone: this space's schedule and whether you take part."""
-    if subcommand is not None:
-        raise UserError(
-            f"I don't know 'checkin {shorten(subcommand)}'. Try checkin join, checkin leave, "
-            "or (organisers) checkin create, checkin questions, checkin delete."
-        )
     prefix = ctx.bot.config.commands.prefix
     async with ctx.bot.read() as db:
         try:
@@ -483,6 +479,7 @@ async def skip_command(ctx: Context) -> None:
                 .where(tables.responses.c.id == row.id)
                 .values(status="skipped", answered_at=ctx.now())
             )
+            await ctx.bot.dialogs.close(db, [person_id], dialog_id=ANSWER_DIALOG)
             message = "Skipped this check-in. See you next time!"
         else:
             updated = await db.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 
 from salon.core import DATE, INT, Arg, Command, Context, Role, UserError, choice, hookimpl
@@ -240,3 +241,26 @@ async def test_an_unknown_long_word_is_echoed_shortened(salon_bot) -> None:  # t
 
 def test_invisible_separators_between_arguments_are_ignored() -> None:
     assert parse_args(GOAL, "500\u200b words\ufeff") == {"amount": 500, "unit": "words", "by": None}
+
+
+def test_a_group_with_a_handler_rejects_an_unknown_word_and_shows_its_subcommands() -> None:
+    from salon.core.commands import resolve
+
+    def status(ctx: Context) -> None: ...
+
+    group = Command(
+        "checkin",
+        status,
+        subcommands=(
+            Command("join", status),
+            Command("create", status, role=Role.ORGANISER),
+        ),
+        path="checkin",
+    )
+    assert group.usage("!") == "!checkin [join|create]"
+    assert resolve(group, "", Role.MEMBER) == (group, "")
+    with pytest.raises(UserError) as refused:
+        resolve(group, "frobnicate now", Role.MEMBER)
+    assert refused.value.message == "I don't know 'checkin frobnicate'. Try: checkin join."
+    with_args = attrs.evolve(group, args=(Arg("name", optional=True),))
+    assert resolve(with_args, "bob", Role.MEMBER) == (with_args, "bob")

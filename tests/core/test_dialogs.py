@@ -110,7 +110,8 @@ async def test_questions_one_by_one_with_skip_across_a_restart(
     assert first.text.splitlines() == [
         "Submit a piece for critique",
         "(1/3) What is the piece called?",
-        "Send `cancel` to stop.",
+        "Send `cancel` to stop. Until then, what you write here is your answer; start commands "
+        "with `!`.",
     ]
     replies = await salon_bot.send("The Lighthouse", dm=True)
     assert salon_bot.texts(replies) == ["(2/3) What feedback do you want? _(skip to leave it out)_"]
@@ -165,12 +166,14 @@ async def test_where_forms_are_shown_all_questions_can_be_answered_at_once(
     assert form is not None and [f.name for f in form.fields] == ["title", "wanted", "length"]
     assert "all at once with the button" in first.text
     replies = await salon_bot.submit(form, {"title": "Gulls", "length": ""}, dm=True)
-    assert salon_bot.texts(replies) == ["Please answer _How many words is it?_."]
+    assert salon_bot.texts(replies) == ["Please answer this one too: _How many words is it?_"]
     replies = await salon_bot.submit(form, {"title": "Gulls", "length": "900"}, dm=True)
     assert salon_bot.texts(replies) == ["Thanks, Gulls is in round 7."]
     assert dict(intake.done[0].values) == {"title": "Gulls", "wanted": None, "length": 900}
     replies = await salon_bot.submit(form, {"title": "Again", "length": "1"}, dm=True)
-    assert salon_bot.texts(replies) == ["Those questions are closed already; nothing was changed."]
+    assert salon_bot.texts(replies) == [
+        "Those questions are closed already (answered, skipped or expired); nothing was changed."
+    ]
 
 
 async def test_a_form_cannot_be_submitted_where_the_platform_shows_none(
@@ -269,5 +272,37 @@ async def test_a_platform_added_before_start_is_kept_across_a_restart(
         await harness.restart()
         replies = await harness.send("Gulls", dm=True, platform="sms")
         assert harness.texts(replies)[0].startswith("(2/3)")
+    finally:
+        await harness.stop()
+
+
+async def test_a_dialog_belongs_to_the_person_not_the_account(
+    salon_config: dict[str, Any], salon_clock: Any
+) -> None:
+    """Asked on one platform, answered from a linked account on another: one conversation."""
+    import re
+
+    intake = Intake()
+    harness = SalonHarness(salon_config, salon_clock, [("critique", intake)])
+    harness.add_platform("telegram", PLAIN)
+    await harness.start()
+    try:
+        [asked] = await harness.send("link", as_="alice", dm=True)
+        found = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", asked.text)
+        assert found is not None
+        await harness.send(f"link {found.group(1)}", as_="alice", dm=True, platform="telegram")
+
+        await harness.send("!submit")  # asked on the first platform
+        replies = await harness.send("Gulls", as_="alice", dm=True, platform="telegram")
+        assert harness.texts(replies) == [
+            "(2/3) What feedback do you want? _(skip to leave it out)_"
+        ]
+        await harness.send("skip", as_="alice", dm=True)
+        replies = await harness.send("900", as_="alice", dm=True, platform="telegram")
+        assert harness.texts(replies) == ["Thanks, Gulls is in round 7."]
+        [answers] = intake.done
+        person = await harness.bot.people.of(harness.member("alice").ref)
+        assert person is not None and answers.person_id == person.id
+        assert answers.member == harness.member("alice", platform="telegram").ref
     finally:
         await harness.stop()

@@ -67,7 +67,7 @@ async def test_the_first_question_offers_a_form_with_every_question(
 ) -> None:
     form = await asked_with_form(salon_bot)
 
-    assert (form.title, form.action) == ("Check-in", "checkins.answer_form")
+    assert (form.title, form.action) == ("Check-in", "salon.dialog:checkins.answer")
     assert [(f.name, f.label) for f in form.fields] == [
         ("q0", "What did you write since the last check-in?"),
         ("q1", "What's next?"),
@@ -84,7 +84,7 @@ async def test_without_forms_the_question_is_text_only(salon_bot: SalonHarness) 
 
     [question] = salon_bot.sent_to("bob")
     assert question.outbound.form is None
-    assert "1/3 What did you write" in dm_texts(salon_bot, "bob")[0]
+    assert "(1/3) What did you write" in dm_texts(salon_bot, "bob")[0]
 
 
 async def test_submitting_the_form_records_the_checkin_at_once(
@@ -117,7 +117,7 @@ async def test_a_submission_after_text_answers_and_a_second_one(
 
     status, answers = await status_of(salon_bot, "bob")
     assert (status, [a for _, a in answers]) == ("done", ["Typed first", "Next", "No"])
-    assert "no open check-in to answer right now" in last(replies)
+    assert "Those questions are closed already" in last(replies)
     assert len(recorded.checkins) == 1
 
 
@@ -141,6 +141,6 @@ async def test_a_missing_answer_is_asked_for_and_nothing_is_recorded(
 
     replies = await salon_bot.submit(form, {"q0": "Words", "q1": " "}, as_="bob", dm=True)
 
-    assert last(replies) == "Please answer every question of the check-in."
+    assert last(replies) == "Please answer this one too: What's next?"
     assert await status_of(salon_bot, "bob") == ("asking", [])
     assert recorded.checkins == []

@@ -35,7 +35,7 @@ async def test_each_member_is_asked_at_nine_in_their_own_time_zone(
     await salon_bot.advance(to=utc(2026, 1, 5, 17, 0))  # 09:00 Monday in Los Angeles
     assert len(questions_to(salon_bot, "bob")) == 1
     assert "Check-in time for #general on Memory (Mon 05 Jan)" in dm_texts(salon_bot, "bob")[0]
-    assert "1/3 What did you write since the last check-in?" in dm_texts(salon_bot, "bob")[0]
+    assert "(1/3) What did you write since the last check-in?" in dm_texts(salon_bot, "bob")[0]
     assert dm_texts(salon_bot, "carol") == []  # Tokyo's Monday 9:00 had passed when she joined
     await salon_bot.advance(to=utc(2026, 1, 7, 23, 59))
     assert dm_texts(salon_bot, "carol") == []
@@ -82,10 +82,10 @@ async def test_answers_survive_restarts_and_the_checkin_fires_once(
     await salon_bot.advance(timedelta(minutes=1))
     assert len(questions_to(salon_bot, "bob")) == 1
     replies = await salon_bot.send("Two scenes of chapter 4", as_="bob", dm=True)
-    assert "2/3 What's next?" in last(replies)
+    assert "(2/3) What's next?" in last(replies)
     await salon_bot.restart()
     replies = await salon_bot.send("The confrontation", as_="bob", dm=True)
-    assert "3/3 Anything blocking you?" in last(replies)
+    assert "(3/3) Anything blocking you?" in last(replies)
     await salon_bot.restart()
     await salon_bot.send("!wc 600", as_="bob", dm=True)
     replies = await salon_bot.send("Nothing, for once", as_="bob", dm=True)
@@ -197,7 +197,7 @@ async def test_custom_questions_leave_and_delete(salon_bot: SalonHarness) -> Non
     replies = await salon_bot.send("!checkin leave", as_="carol", dm=True)
     assert "left the check-in" in last(replies)
     await salon_bot.advance(to=utc(2026, 1, 8, 9, 0))
-    assert "1/2 Words today?" in dm_texts(salon_bot, "bob")[0]
+    assert "(1/2) Words today?" in dm_texts(salon_bot, "bob")[0]
     assert dm_texts(salon_bot, "carol") == []
     replies = await salon_bot.send("!checkin", as_="bob")
     assert "next question Mon 12 Jan" not in last(replies)
@@ -226,14 +226,34 @@ async def test_while_a_question_is_open_plain_text_is_the_answer(salon_bot: Salo
     await salon_bot.advance(to=utc(2026, 1, 8, 9, 0))
     # "stats" and "goal" are commands, but here they start answers
     replies = await salon_bot.send("Stats homework, then chapter 5", as_="bob", dm=True)
-    assert "2/3 What's next?" in last(replies)
-    await salon_bot.restart()  # the core's "awaited" hint is rebuilt at startup
+    assert "(2/3) What's next?" in last(replies)
+    await salon_bot.restart()  # the open dialog is in the database
     replies = await salon_bot.send("goal: finish the draft", as_="bob", dm=True)
-    assert "3/3 Anything blocking you?" in last(replies)
+    assert "(3/3) Anything blocking you?" in last(replies)
     replies = await salon_bot.send("!wc 300", as_="bob", dm=True)  # with the prefix: a command
     assert "Logged 300 words" in last(replies)
     replies = await salon_bot.send("help", as_="bob", dm=True)  # control words stay commands
     assert "Commands (start them with" in last(replies)
     replies = await salon_bot.send("Nothing", as_="bob", dm=True)
     assert "Thanks — you're checked in" in last(replies)
-    assert salon_bot.member("bob").ref not in salon_bot.bot.awaited
+    bob = await salon_bot.bot.people.of(salon_bot.member("bob").ref)
+    assert bob is not None and bob.id not in salon_bot.bot.dialogs.open
+
+
+async def test_skip_mid_way_closes_the_round_and_a_reminder_repeats_the_open_question(
+    salon_bot: SalonHarness,
+) -> None:
+    await setup_checkin(salon_bot)
+    for name in ("bob", "carol"):
+        await join(salon_bot, name)
+    await salon_bot.advance(to=utc(2026, 1, 8, 9, 0))
+    await salon_bot.send("Chapter 2", as_="bob", dm=True)
+    replies = await salon_bot.send("skip", as_="bob", dm=True)  # plain: no prefix needed
+    assert last(replies) == "Skipped this check-in. See you next time!"
+    replies = await salon_bot.send("Chapter 3", as_="bob", dm=True)
+    assert "I don't know the command" in last(replies)  # no longer asked
+
+    await salon_bot.send("A sonnet", as_="carol", dm=True)
+    delivered = await salon_bot.advance(timedelta(hours=12))  # the reminder
+    nudges = [d.text for d in delivered if "gentle nudge" in d.text]
+    assert len(nudges) == 1 and "(2/3) What's next?" in nudges[0]  # carol's open question

@@ -101,7 +101,7 @@ async def test_streak_with_grace_day(salon_bot: SalonHarness) -> None:
         ("!checkin frobnicate", "I don't know 'checkin frobnicate'"),
         ("!checkin create mon,thu 09:00", "Only organisers"),
         ("!checkin join", "no check-in yet"),
-        ("!buddy dance", "I don't know 'buddy dance'. Try buddy join"),
+        ("!buddy dance", "I don't know 'buddy dance'. Try: buddy join, buddy leave."),
         ("!buddy pair", "Only organisers"),
         ("!skip", "nothing to skip"),
         ("!my stuff", "is not one of: data"),
