@@ -22,6 +22,7 @@ from salon.core import Bot, ManualClock, MemberRef, Outbound
 from salon.core.config import config_from_mapping
 from salon.core.memory_adapter import MemoryAdapter
 from salon.core.storage import sa
+from salon.core.storage import tables as core_tables
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.schedule import DEFAULT_QUESTIONS, sync_zones
 
@@ -56,20 +57,30 @@ async def populate(bot: Bot, count: int) -> None:
                 created_at=now,
             )
         )
-        members = [
-            {"platform": "memory", "member_id": f"m{i}", "tz": ZONES[i % len(ZONES)]}
+        people = [
+            {"id": i + 1, "display_name": f"m{i}", "tz": ZONES[i % len(ZONES)], "created_at": now}
             for i in range(count)
         ]
+        await db.execute(core_tables.persons.insert(), people)
         await db.execute(
-            sa.text(
-                "INSERT INTO salon_members (platform, member_id, display_name, tz, created_at) "
-                "VALUES (:platform, :member_id, :member_id, :tz, :created_at)"
-            ),
-            [{**m, "created_at": now.replace(tzinfo=None)} for m in members],
+            core_tables.members.insert(),
+            [
+                {
+                    "platform": "memory",
+                    "member_id": p["display_name"],
+                    "person_id": p["id"],
+                    "display_name": p["display_name"],
+                    "created_at": now,
+                }
+                for p in people
+            ],
         )
         await db.execute(
             tables.participants.insert(),
-            [{**m, "checkin_id": 1, "joined_at": now} for m in members],
+            [
+                {"checkin_id": 1, "person_id": p["id"], "tz": p["tz"], "joined_at": now}
+                for p in people
+            ],
         )
         checkin = (await db.execute(sa.select(tables.checkins))).one()
         await sync_zones(bot, db, checkin)

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 EXPIRE_JOB = "salon.dialog.expire"
 SUBMIT_ACTION = "salon.dialog:"
 _PREFIX = "dialog:person:"
+#: Rows per statement when many dialogs open or close at once.
+_CHUNK = 500
 
 
 @attrs.frozen
@@ -258,23 +260,16 @@ class Dialogs:
         :param questions: ask these instead of the dialog's own (plain text: no ``type``).
         :param intro: the first line instead of the dialog's ``title``.
         """
-        dialog = self.registered.get(dialog_id)
-        if dialog is None:
-            raise PluginError(f"no dialog {dialog_id!r} is registered (see register_dialogs)")
+        dialog = self._dialog(dialog_id, questions)
         asked = None if questions is None else tuple(questions)
-        if asked is not None and (not asked or any(q.type is not None for q in asked)):
-            raise PluginError(
-                f"dialog {dialog_id!r}: questions given to start() must be plain text, and at "
-                "least one; declare typed questions in the Dialog"
-            )
         connection = db if db is not None else getattr(ctx, "db", None)
         if connection is None:
             async with ctx.transaction() as own:  # type: ignore[attr-defined]
-                await self._open(ctx, dialog, who, dict(data or {}), own, asked, intro)
+                await self._start(ctx, dialog, who, dict(data or {}), own, asked, intro)
             return
-        await self._open(ctx, dialog, who, dict(data or {}), connection, asked, intro)
+        await self._start(ctx, dialog, who, dict(data or {}), connection, asked, intro)
 
-    async def _open(
+    async def _start(
         self,
         ctx: Effects,
         dialog: Dialog,
@@ -284,38 +279,105 @@ class Dialogs:
         questions: tuple[Question, ...] | None,
         intro: Markup | str | None,
     ) -> None:
+        person, account = await self._target(db, who)
         if isinstance(who, Person):
-            person: Person | None = who
-            account = ctx.dm_target(who)
-        else:
-            person = await self.bot.people.of(who, db)
-            if person is None:  # an account salon has not heard from yet: it becomes a person
-                now = self.bot.clock.now()
-                created = await self.bot.people.ensure(db, Member(who, who.id), now)
-                person = await self.bot.people.get(created, db)
-            account = who
+            account = ctx.dm_target(person)
+        await self._open(ctx, dialog, [(person, account)], data, db, questions, intro)
+
+    async def start_many(
+        self,
+        ctx: Effects,
+        dialog_id: str,
+        people: Sequence[Person],
+        *,
+        db: AsyncConnection,
+        data: Mapping[str, Any] | None = None,
+        questions: Sequence[Question] | None = None,
+        intro: Markup | str | None = None,
+    ) -> None:
+        """``start`` for many people at once, in a few statements (a scheduled round asking
+        thousands); each is asked in their DM. Arguments as for ``start``."""
+        dialog = self._dialog(dialog_id, questions)
+        asked = None if questions is None else tuple(questions)
+        targets = [(person, ctx.dm_target(person)) for person in people]
+        await self._open(ctx, dialog, targets, dict(data or {}), db, asked, intro)
+
+    def _dialog(self, dialog_id: str, questions: Sequence[Question] | None) -> Dialog:
+        dialog = self.registered.get(dialog_id)
+        if dialog is None:
+            raise PluginError(f"no dialog {dialog_id!r} is registered (see register_dialogs)")
+        if questions is not None and (not questions or any(q.type is not None for q in questions)):
+            raise PluginError(
+                f"dialog {dialog_id!r}: questions given to start() must be plain text, and at "
+                "least one; declare typed questions in the Dialog"
+            )
+        return dialog
+
+    async def _target(
+        self, db: AsyncConnection, who: Person | MemberRef
+    ) -> tuple[Person, MemberRef]:
+        """Whom to ask and on which account."""
+        if isinstance(who, Person):
+            return who, who.dm_account
+        person = await self.bot.people.of(who, db)
+        if person is None:  # an account salon has not heard from yet: it becomes a person
+            now = self.bot.clock.now()
+            created = await self.bot.people.ensure(db, Member(who, who.id), now)
+            person = await self.bot.people.get(created, db)
         if person is None:
-            raise PluginError(f"dialog {dialog.id!r}: salon knows no person with account {who}")
+            raise PluginError(f"salon knows no person with account {who}")
+        return person, who
+
+    async def _open(
+        self,
+        ctx: Effects,
+        dialog: Dialog,
+        targets: Sequence[tuple[Person, MemberRef]],
+        data: dict[str, Any],
+        db: AsyncConnection,
+        questions: tuple[Question, ...] | None,
+        intro: Markup | str | None,
+    ) -> None:
         now = self.bot.clock.now()
         expires_at = None if dialog.expires is None else now + dialog.expires
-        state = _State(dialog.id, 0, {}, data, expires_at, account, questions)
-        key = _key(person.id)
-        await self.bot.storage.set_state(key, state.to_json(), db)
+        rows = [
+            {
+                "key": _key(person.id),
+                "value": _State(dialog.id, 0, {}, data, expires_at, account, questions).to_json(),
+            }
+            for person, account in targets
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            keys = [row["key"] for row in chunk]
+            # A dialog open before is replaced, with its expiry.
+            await db.execute(tables.state.delete().where(tables.state.c.key.in_(keys)))
+            await db.execute(tables.jobs.delete().where(tables.jobs.c.key.in_(keys)))
+            await db.execute(tables.state.insert(), chunk)
         if expires_at is not None:
-            await self.bot.scheduler.schedule(
-                key, EXPIRE_JOB, at=expires_at, payload={"person": person.id}, connection=db
-            )
-        else:
-            await self.bot.scheduler.cancel(key, db)  # a replaced dialog's expiry
-        forms = self.bot.capabilities(account.platform).forms
+            for person, _ in targets:
+                await self.bot.scheduler.schedule(
+                    _key(person.id),
+                    EXPIRE_JOB,
+                    at=expires_at,
+                    payload={"person": person.id},
+                    connection=db,
+                )
         first = intro if intro is not None else dialog.title
         heading: list[Markup | str] = [first] if first else []
-        asked = state.questions_of(dialog)
-        hint = _hint(dialog, forms, self.bot.config.commands.prefix)
-        form = _form(dialog, asked) if forms else None
-        ctx.send_direct(account, lines(*heading, _question(dialog, asked, 0), hint), form=form)
-        person_id = person.id
-        ctx.after_commit(lambda: self.open.add(person_id))
+        asked = questions if questions is not None else dialog.questions
+        prefix = self.bot.config.commands.prefix
+        opening = _question(dialog, asked, 0)
+        by_platform: dict[str, tuple[Markup, Form | None]] = {}
+        for _, account in targets:
+            if account.platform not in by_platform:
+                forms = self.bot.capabilities(account.platform).forms
+                body = lines(*heading, opening, _hint(dialog, forms, prefix))
+                by_platform[account.platform] = (body, _form(dialog, asked) if forms else None)
+            body, form = by_platform[account.platform]
+            ctx.send_direct(account, body, form=form)
+        opened = [person.id for person, _ in targets]
+        ctx.after_commit(lambda: self.open.update(opened))
 
     # --- reading and closing, for the plugin that asked ----------------------------------------
     async def pending(self, db: AsyncConnection, person_id: int) -> Pending | None:
@@ -522,7 +584,7 @@ def _expired(state: _State, now: datetime) -> bool:
     return state.expires_at is not None and state.expires_at <= now
 
 
-def _chunks(keys: list[str], size: int = 500) -> Iterable[list[str]]:
+def _chunks(keys: list[str], size: int = _CHUNK) -> Iterable[list[str]]:
     for start in range(0, len(keys), size):
         yield keys[start : start + size]
 

@@ -166,10 +166,15 @@ async def ask(ctx: JobContext, job: Job) -> None:
     )
     asked = await people(ctx, db, to_ask)
     data = {"checkin": checkin.id, "round": round_day.isoformat()}
-    for person in asked.values():
-        await bot.dialogs.start(
-            ctx, DIALOG, person, data=data, db=db, questions=questions_of(questions), intro=intro
-        )
+    await bot.dialogs.start_many(
+        ctx,
+        DIALOG,
+        list(asked.values()),
+        db=db,
+        data=data,
+        questions=questions_of(questions),
+        intro=intro,
+    )
     hours = bot.plugin_config(PLUGIN).reminder_hours
     await bot.scheduler.schedule(
         remind_key(checkin.id, zone),
