@@ -85,6 +85,10 @@ class CritiqueConfig:
     #: Pieces each round releases, and how many of them come from the newcomers' lane first.
     pieces_per_round: int = attrs.field(default=5, validator=_at_least(1))
     newcomer_pieces_per_round: int = attrs.field(default=2, validator=_at_least(0))
+    #: Weeks a released piece stays open for claims; its round closes (and its author can get
+    #: the compiled file) when the round this many weeks later opens. Two weeks leave room to
+    #: retake a slot whose 7-day claim expired.
+    weeks_open: int = attrs.field(default=2, validator=_at_least(1))
     #: Characters per page when a piece is read in a DM.
     page_chars: int = attrs.field(default=3000, validator=_at_least(500))
 

@@ -156,12 +156,18 @@ def announcement(row: Any, author: str, cap: int) -> Markup:
 
 
 async def _close_previous(ctx: Effects, db: AsyncConnection, round_id: int, now: datetime) -> None:
-    """Close every earlier round still open; their pieces' authors can get the compiled file."""
+    """Close the rounds open for ``weeks_open`` weeks; their authors can get the compiled file.
+
+    Half a day of slack, so a round opened by hand a little late still closes on time.
+    """
+    until = now - timedelta(weeks=settings(ctx.bot).weeks_open) + timedelta(hours=12)
     open_rounds = [
         r[0]
         for r in await db.execute(
             sa.select(tables.rounds.c.id).where(
-                tables.rounds.c.closed_at.is_(None), tables.rounds.c.id != round_id
+                tables.rounds.c.closed_at.is_(None),
+                tables.rounds.c.id != round_id,
+                tables.rounds.c.opened_at <= until,
             )
         )
     ]
