@@ -19,7 +19,7 @@ from salon.core import (
     lines,
     md,
 )
-from salon.core.hookspecs import critique
+from salon.core.hookspecs import critique as hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.critique import ledger, tables
 from salon.plugins.critique.store import (
@@ -51,8 +51,9 @@ async def _critique(db: AsyncConnection, critique_id: int) -> Any:
     return row
 
 
-async def rate(ctx: Context, critique_id: int, stars: int) -> None:
+async def rate(ctx: Context, critique: int, stars: int) -> None:
     """``critique rate 7 4``: the author rates a critique of their piece, once."""
+    critique_id = critique
     if not 1 <= stars <= 5:
         raise UserError(f"Ratings go from 1 to 5; {stars} isn't one of them.")
     async with ctx.transaction() as db:
@@ -75,7 +76,7 @@ async def rate(ctx: Context, critique_id: int, stars: int) -> None:
     if critic is not None:
         fire(
             ctx,
-            critique.critique_rated,
+            hooks.critique_rated,
             critique=critique_of(stored),
             piece=piece_of(piece),
             critic=critic,
@@ -90,8 +91,9 @@ async def rate_pressed(ctx: Context, press: ButtonPress) -> None:
     await rate(ctx, int(critique_id), int(stars))
 
 
-async def thank(ctx: Context, critique_id: int) -> None:
+async def thank(ctx: Context, critique: int) -> None:
     """``critique thank 7``: tell the critiquer their critique was appreciated, once."""
+    critique_id = critique
     async with ctx.transaction() as db:
         row = await _critique(db, critique_id)
         if row.author_id != ctx.person.id:
