@@ -26,6 +26,7 @@ from salon.core import (
     Dialog,
     JobHandler,
     Markup,
+    Message,
     Person,
     Role,
     bold,
@@ -53,6 +54,7 @@ from salon.plugins.critique.store import CLAIM_ACTION, PIECE, WRITE_ACTION, cred
 __all__ = [
     "export_person_data",
     "forget_person",
+    "message_received",
     "people_merged",
     "register_actions",
     "register_commands",
@@ -312,6 +314,15 @@ def register_migrations(register: Callable[[Path], None]) -> None:
 @hookimpl
 async def startup(bot: Bot) -> None:
     await rounds.schedule_rounds(bot)
+
+
+@hookimpl
+async def message_received(message: Message, ctx: Context) -> bool | None:
+    """A document sent alone in a DM (no caption) is a piece to submit."""
+    if ctx.space.is_direct and not message.text.strip() and len(message.attachments) == 1:
+        await submit.submit(ctx)
+        return True
+    return None
 
 
 @hookimpl

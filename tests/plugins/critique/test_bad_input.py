@@ -159,3 +159,10 @@ async def test_members_cannot_run_organiser_commands(salon_bot: SalonHarness) ->
     await salon_bot.send("!credits", as_="bob")
     await unchanged(salon_bot, "!credits grant bob 5 me", "Only organisers", as_="bob", dm=False)
     await unchanged(salon_bot, "!critique round open", "Only organisers", as_="bob", dm=False)
+
+
+async def test_a_document_sent_alone_in_a_dm_starts_a_submission(salon_bot: SalonHarness) -> None:
+    await salon_bot.send("!credits", as_="alice")
+    piece = docx_bytes(*([" ".join(["word"] * 100)] * 4))
+    replies = await salon_bot.send("", as_="alice", dm=True, files=[("story.docx", piece)])
+    assert "What is the piece called?" in plain(replies)
