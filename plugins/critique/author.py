@@ -164,7 +164,7 @@ async def stats(ctx: Context) -> None:
                 .limit(5)
             )
         ).all()
-        balance = await ledger.balance_of(db, me)
+        balance = await ledger.shown_balance(ctx.bot, db, me)
     count, words, average, rated = given
     reputation = (
         f"rated {float(average):.1f}/5 on average by authors ({plural(rated, 'rating')})"

@@ -27,7 +27,8 @@ class NotEnoughCredits(UserError):
     def __init__(self, balance: Decimal, needed: Decimal, what: str) -> None:
         super().__init__(
             f"{what} costs {credits_text(needed)} and you have {credits_text(balance)}. "
-            "Critique a piece to earn credits: `critique list` shows the pieces open for critique."
+            "Critique a piece to earn credits (critique list shows the pieces open for critique), "
+            "or ask an organiser."
         )
         self.balance = balance
         self.needed = needed
@@ -149,6 +150,21 @@ async def balance_of(db: AsyncConnection, person_id: int) -> Decimal:
         )
     ).first()
     return from_halves(0 if row is None else int(row[0]))
+
+
+async def shown_balance(bot: Any, db: AsyncConnection, person_id: int) -> Decimal:
+    """The balance as the person would have it: the starting credits before their account
+    is opened (it opens the first time they use credits)."""
+    row = (
+        await db.execute(
+            sa.select(tables.accounts.c.balance_halves).where(
+                tables.accounts.c.person_id == person_id
+            )
+        )
+    ).first()
+    if row is None:
+        return credits(settings(bot).start_credits)
+    return from_halves(int(row[0]))
 
 
 async def entries(db: AsyncConnection, person_id: int, limit: int | None = None) -> list[Any]:

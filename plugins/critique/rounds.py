@@ -289,7 +289,20 @@ async def round_open(ctx: Context) -> None:
         ctx.reply("A round was opened at this very moment already; nothing more was released.")
         return
     count = len(released)
+    spaces = len(ctx.bot.spaces.joined())
     if count == 0:
         ctx.reply("A new round is open, but the queue was empty: no pieces were released.")
+    elif spaces == 0:
+        ctx.reply(
+            md(
+                f"A new round is open: {plural(count, 'piece')} released, but no space is part "
+                "of the community, so nobody saw the announcement. Send ",
+                code("space join"),
+                " in the space where members should see them (their authors were told).",
+            )
+        )
     else:
-        ctx.reply(f"A new round is open: {plural(count, 'piece')} released and announced.")
+        ctx.reply(
+            f"A new round is open: {plural(count, 'piece')} released and announced in "
+            f"{plural(spaces, 'space')}."
+        )

@@ -95,7 +95,7 @@ async def load_piece(db: AsyncConnection, piece_id: int, *, lock: bool = False) 
     row = (await db.execute(query)).first()
     if row is None:
         raise UserError(
-            f"There is no piece {piece_id}. `critique list` shows the pieces open for critique."
+            f"There is no piece {piece_id}. critique list shows the pieces open for critique."
         )
     return row
 

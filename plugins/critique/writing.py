@@ -176,6 +176,7 @@ async def written(ctx: Context, db: AsyncConnection, answers: Answers) -> None:
             f"critique of piece {piece} “{row.title}”",
             f"earn:critique:{critique_id}",
         )
+    await ledger.ensure_account(ctx, db, ctx.person.id)
     balance = await ledger.balance_of(db, ctx.person.id)
     stored = (
         await db.execute(sa.select(tables.critiques).where(tables.critiques.c.id == critique_id))

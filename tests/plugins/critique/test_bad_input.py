@@ -99,8 +99,10 @@ async def test_rating_twice_and_rating_someone_elses(salon_bot: SalonHarness) ->
     await released_piece(salon_bot)
     await salon_bot.send("critique claim 1", as_="bob", dm=True)
     await salon_bot.send("critique write 1", as_="bob", dm=True)
-    for answer in ("Good.", "The start.", "The end.", "skip", "skip"):
+    for answer in ("Good.", "The start.", "The end.", "skip"):
         await salon_bot.send(answer, as_="bob", dm=True)
+    replies = await salon_bot.send("skip", as_="bob", dm=True)
+    assert "Critiques under 150 words earn no credits; you have 2 credits." in plain(replies)
     await salon_bot.send("critique rate 1 4", as_="alice", dm=True)
     await unchanged(
         salon_bot, "critique rate 1 5", "You rated this critique 4/5 already", as_="alice"
