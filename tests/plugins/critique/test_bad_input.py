@@ -168,3 +168,15 @@ async def test_a_document_sent_alone_in_a_dm_starts_a_submission(salon_bot: Salo
     piece = docx_bytes(*([" ".join(["word"] * 100)] * 4))
     replies = await salon_bot.send("", as_="alice", dm=True, files=[("story.docx", piece)])
     assert "What is the piece called?" in plain(replies)
+
+
+async def test_user_text_in_announcements_pings_nobody(salon_bot: SalonHarness) -> None:
+    from hostile_markup import BROADCAST
+
+    await salon_bot.send("!credits", as_="alice")
+    await grant(salon_bot, "alice", "1")
+    replies = await submit(salon_bot, "alice", title="@everyone *read* <!channel>")
+    await salon_bot.press(button(replies, "Submit"), as_="alice", dm=True)
+    replies = await salon_bot.send("!critique round open", as_="olive")
+    posted = [d for d in replies if "Out for critique" in d.outbound.body.plain()]
+    assert posted and not BROADCAST.search(posted[0].text)
