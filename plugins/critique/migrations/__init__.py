@@ -1,0 +1,1 @@
+"""Alembic revisions of the critique plugin (its own branch, ``critique``)."""
