@@ -10,7 +10,6 @@ from salon.core import (
     ButtonPress,
     Context,
     Markup,
-    Misfire,
     UserError,
     bold,
     code,
@@ -168,7 +167,6 @@ async def schedule_jobs(bot: Any, db: AsyncConnection, challenge: Any) -> None:
         start=first,
         tz=bot.people.default_tz,
         payload={"challenge": challenge.id},
-        misfire=Misfire.SKIP,
         connection=db,
     )
     await bot.scheduler.schedule(

@@ -21,12 +21,14 @@ class Standing:
 
     :param value: words (``words``), days written (``habit``) or weeks met (``pieces``).
     :param pieces: for ``pieces`` challenges, the pieces counted.
+    :param last_day: for ``habit`` challenges, the last day written in the period.
     """
 
     person_id: int
     value: int
     pieces: int = 0
     completed: bool = False
+    last_day: date | None = None
 
 
 def length_days(challenge: Any) -> int:
@@ -163,6 +165,7 @@ async def standings(
     start, end = challenge.starts_on, challenge.ends_on
     values: dict[int, int] = dict.fromkeys(ids, 0)
     counted: dict[int, int] = dict.fromkeys(ids, 0)
+    last_days: dict[int, date | None] = dict.fromkeys(ids)
     days = tables.days
     in_period = [days.c.person_id.in_(ids), days.c.day >= start, days.c.day <= end]
     if challenge.kind == "words":
@@ -174,11 +177,13 @@ async def standings(
         values.update({person_id: int(total or 0) for person_id, total in rows})
     elif challenge.kind == "habit":
         rows = await db.execute(
-            sa.select(days.c.person_id, sa.func.count())
+            sa.select(days.c.person_id, sa.func.count(), sa.func.max(days.c.day))
             .where(*in_period, days.c.amount > 0)
             .group_by(days.c.person_id)
         )
-        values.update({person_id: int(count) for person_id, count in rows})
+        for person_id, count, last in rows:
+            values[person_id] = int(count)
+            last_days[person_id] = last
     else:
         pieces = tables.pieces
         where = [pieces.c.person_id.in_(ids), pieces.c.day >= start, pieces.c.day <= end]
@@ -197,7 +202,11 @@ async def standings(
     goal = goal_of(challenge)
     return {
         person_id: Standing(
-            person_id, values[person_id], counted[person_id], values[person_id] >= goal
+            person_id,
+            values[person_id],
+            counted[person_id],
+            values[person_id] >= goal,
+            last_days[person_id],
         )
         for person_id in ids
     }
@@ -228,7 +237,8 @@ def pace_line(challenge: Any, standing: Standing, today: date) -> str:
         return line + "; the last day is over"
     if challenge.kind == "habit":
         line = f"{standing.value} of {goal} days written"
-        if goal - standing.value > left:
+        before_today = standing.value - (1 if standing.last_day == today else 0)
+        if before_today < elapsed - 1:
             return line + "; a day was missed, so it can't be finished this time"
         return line + f"; {left} day{'s' if left != 1 else ''} to go, today included"
     return (

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from salon.core import Context, Job, JobContext, Misfire, UserError, bold, code, md
+from salon.core import Context, Job, JobContext, UserError, bold, code, md
 from salon.core.hookspecs import checkins as checkin_hooks
 from salon.core.storage import sa
 from salon.plugins.challenges import tables
@@ -40,7 +40,6 @@ async def ensure_zone(bot: Any, tz: ZoneInfo) -> None:
         start=datetime.combine(today - timedelta(days=1), at),
         tz=tz,
         payload={"tz": tz.key},
-        misfire=Misfire.SKIP,
     )
 
 
@@ -67,7 +66,10 @@ async def warn(ctx: JobContext, job: Job) -> None:
     if not settings.streak_warnings:
         return
     tz = ZoneInfo(job.payload["tz"])
-    today = ctx.now().astimezone(tz).date()
+    today = job.due_at.astimezone(tz).date()
+    if ctx.now().astimezone(tz).date() != today:
+        return  # run late (salon was down) past midnight: that day's streak is decided
+
     db = ctx.db
     recent = (
         await db.execute(
