@@ -13,7 +13,14 @@ from salon.core import Context, Markup, UserError, bold, code, lines, md
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.challenges import tables
 from salon.plugins.challenges.ranking import ranked
-from salon.plugins.challenges.store import find, member_rows, opted_out, standings, unit_of
+from salon.plugins.challenges.store import (
+    amount,
+    find,
+    member_rows,
+    opted_out,
+    standings,
+    unit_of,
+)
 
 OPTOUT = "leaderboard"
 SHOWN = 10
@@ -77,10 +84,10 @@ async def _board(
         out.append(md("Nobody is on this board yet."))
     for rank, person_id, value in rows[:SHOWN]:
         you = " (you)" if person_id == ctx.person.id else ""
-        out.append(md(f"{rank}. ", found[person_id].display_name, f"{you}: {value:,} {unit}"))
+        out.append(md(f"{rank}. ", found[person_id].display_name, f"{you}: {amount(value, unit)}"))
     mine = next((row for row in rows[SHOWN:] if row[1] == ctx.person.id), None)
     if mine is not None:
-        out.append(md(f"… {mine[0]}. you: {mine[2]:,} {unit}"))
+        out.append(md(f"… {mine[0]}. you: {amount(mine[2], unit)}"))
     if ctx.person.id in hidden:
         prefix = ctx.bot.config.commands.prefix
         out.append(

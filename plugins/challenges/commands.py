@@ -37,6 +37,7 @@ from salon.plugins.challenges.store import (
 JOIN_ACTION = "challenges.join"
 WEEKLY_JOB = "challenges.weekly"
 END_JOB = "challenges.end"
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def today_of(ctx: Any) -> Any:
@@ -158,17 +159,20 @@ async def schedule_jobs(bot: Any, db: AsyncConnection, challenge: Any) -> None:
     every zone (12:00 UTC the day after: midnight at UTC-12)."""
     settings = bot.plugin_config(PLUGIN)
     at = time.fromisoformat(settings.summary_time)
-    first = datetime.combine(challenge.starts_on + timedelta(days=1), at)
-    until = datetime.combine(challenge.ends_on, time(23, 59, 59))
-    await bot.scheduler.schedule(
-        f"challenges:weekly:{challenge.id}",
-        WEEKLY_JOB,
-        rrule=f"FREQ=WEEKLY;BYDAY={settings.summary_day.upper()};UNTIL={until:%Y%m%dT%H%M%S}",
-        start=first,
-        tz=bot.people.default_tz,
-        payload={"challenge": challenge.id},
-        connection=db,
-    )
+    weekday = WEEKDAYS.index(settings.summary_day.upper())
+    first = challenge.starts_on + timedelta(days=1)
+    first += timedelta(days=(weekday - first.weekday()) % 7)
+    if first <= challenge.ends_on:  # a challenge shorter than a week has no weekly summary
+        until = datetime.combine(challenge.ends_on, time(23, 59, 59))
+        await bot.scheduler.schedule(
+            f"challenges:weekly:{challenge.id}",
+            WEEKLY_JOB,
+            rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAYS[weekday]};UNTIL={until:%Y%m%dT%H%M%S}",
+            start=datetime.combine(first, at),
+            tz=bot.people.default_tz,
+            payload={"challenge": challenge.id},
+            connection=db,
+        )
     await bot.scheduler.schedule(
         f"challenges:end:{challenge.id}",
         END_JOB,

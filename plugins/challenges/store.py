@@ -61,6 +61,11 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
+def amount(count: int, unit: str) -> str:
+    """``1 week``, ``2 weeks``, ``1,200 words`` (``unit`` is plural)."""
+    return f"{count:,} {unit[:-1]}" if count == 1 else f"{count:,} {unit}"
+
+
 def unit_of(challenge: Any) -> str:
     return {"words": "words", "habit": "days", "pieces": "weeks"}[challenge.kind]
 

@@ -13,6 +13,7 @@ from salon.plugins.challenges import tables
 from salon.plugins.challenges.card import can_draw_cards, render_card
 from salon.plugins.challenges.ranking import ranked
 from salon.plugins.challenges.store import (
+    amount,
     describe,
     goal_of,
     load,
@@ -119,7 +120,7 @@ async def summary(ctx: Any, db: AsyncConnection, challenge: Any) -> tuple[Markup
     shown = [pid for pid in ids if pid not in hidden and pid in found]
     for rank, person_id, value in ranked([(pid, standing[pid].value) for pid in shown]):
         mark = "✓ " if standing[person_id].completed else ""
-        out.append(md(f"{rank}. {mark}", found[person_id].display_name, f": {value:,} {unit}"))
+        out.append(md(f"{rank}. {mark}", found[person_id].display_name, f": {amount(value, unit)}"))
     if len(shown) < len(ids):
         out.append(md(f"…and {len(ids) - len(shown)} more writing quietly."))
     text = lines(*out)
