@@ -161,9 +161,9 @@ async def _series(
         )
         if challenge.kind == "words":
             query = query.where(tables.days.c.unit == "words")
-    for person_id, day, amount in await db.execute(query):
+    for person_id, day, logged in await db.execute(query):
         bucket = per_day[person_id]
-        bucket[day] = bucket.get(day, 0) + (1 if challenge.kind == "habit" else int(amount))
+        bucket[day] = bucket.get(day, 0) + (1 if challenge.kind == "habit" else int(logged))
     series = []
     for person_id in ids[:12]:
         running, values = 0, []

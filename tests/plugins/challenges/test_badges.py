@@ -85,11 +85,11 @@ async def test_badges_exactly_once_after_restart_and_redelivery(salon_bot: Salon
     assert [r.badge_id for r in await rows(salon_bot, badge_tables.awards)] == ["words.first_1000"]
     assert [("words.first_1000", alice.id)] == AWARDED
     # Seven days in a row: the 7-day streak, once.
-    for day in range(1, 8):
+    for _ in range(7):
         await salon_bot.advance(timedelta(days=1))
         await salon_bot.send("!wc 600", as_="alice")
     assert earned(salon_bot, "alice", "🔥 7-day streak") == 1
-    # 1,300 + 7 × 600 = 5,500: the third party's metric badge.
+    # 1,300 + 7 x 600 = 5,500: the third party's metric badge.
     assert earned(salon_bot, "alice", "🏅 5k club") == 1
     replies = await salon_bot.send("!badges", as_="alice")
     text = plain(replies)
