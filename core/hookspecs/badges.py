@@ -17,18 +17,19 @@ and awards a badge of its own (one without a metric) with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
-    from salon.core.hookspecs.badges_types import BadgeAward
+    from salon.core.hookspecs.badges_types import Badge, BadgeAward
     from salon.core.model import Community, Person
 
 
 @hookspec
-def register_badges(register: Any) -> None:
+def register_badges(register: Callable[[Badge], None]) -> None:
     """Declare badges members can earn; called once at startup by the badges plugin.
 
     :param register: call ``register(Badge(...))`` for each badge; an id registered twice,
