@@ -56,13 +56,12 @@ def render_card(
     if target:
         axes.axhline(target, color="#dd8452", linestyle="--", label=f"target {target:,}")
     axes.xaxis_date()
-    axes.set_title(_printable(title), parse_math=False, fontsize=14, loc="left")
-    axes.text(
-        0.0, 1.01, _printable(subtitle), transform=axes.transAxes, fontsize=9, parse_math=False
-    )
+    figure.suptitle(_printable(title), fontsize=14, x=0.02, ha="left", parse_math=False)
+    axes.set_title(_printable(subtitle), fontsize=9, loc="left", parse_math=False)
     axes.set_ylabel(unit)
+    axes.yaxis.set_major_formatter("{x:,.0f}")
     if series or target:
-        axes.legend(loc="upper left", frameon=False, fontsize=8)
+        axes.legend(loc="center left", frameon=False, fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     figure.autofmt_xdate()
     figure.tight_layout()

@@ -97,7 +97,7 @@ async def _detail(ctx: Context, db: AsyncConnection, challenge: Any) -> Markup:
     ]
     if ctx.person.id in {m.person_id for m in members}:
         standing = (await standings(db, challenge, [ctx.person.id]))[ctx.person.id]
-        out.append(md("You: ", pace_line(challenge, standing, today_of(ctx))))
+        out.append(md("You: ", pace_line(challenge, standing, today_of(ctx)), "."))
     elif not is_over(challenge):
         prefix = ctx.bot.config.commands.prefix
         out.append(md("Join with ", code(f"{prefix}challenge join {challenge.name}"), "."))
@@ -106,7 +106,7 @@ async def _detail(ctx: Context, db: AsyncConnection, challenge: Any) -> Markup:
 
 async def create(ctx: Context, spec: str) -> None:
     settings = ctx.bot.plugin_config(PLUGIN)
-    if not ctx.person.is_organiser and not settings.members_can_create:
+    if not ctx.member.is_organiser and not settings.members_can_create:
         raise UserError("Only organisers can create challenges in this community.")
     if ctx.space.is_direct:
         raise UserError(

@@ -141,7 +141,14 @@ async def _series(
     db: AsyncConnection, challenge: Any, ids: list[int], found: dict[int, Any]
 ) -> tuple[list[date], list[tuple[str, list[int]]]]:
     """Each shown member's cumulative count per day of the challenge (at most 12 lines)."""
-    start, end = challenge.starts_on, challenge.ends_on
+    start = challenge.starts_on
+    # Ended early: the lines stop on the day it ended.
+    end = (
+        min(challenge.ends_on, challenge.ended_at.date())
+        if challenge.ended_at
+        else challenge.ends_on
+    )
+    end = max(start, end)
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     per_day: dict[int, dict[date, int]] = {pid: {} for pid in ids}
     if challenge.kind == "pieces":
