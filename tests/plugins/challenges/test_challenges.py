@@ -185,3 +185,22 @@ async def test_words_by_a_person_forgotten_are_gone(salon_bot: SalonHarness) -> 
     assert await rows(salon_bot, tables.days) == []
     assert await rows(salon_bot, tables.members) == []
     assert await rows(salon_bot, badge_tables.awards) == []
+
+
+async def test_linking_two_people_with_data_keeps_one_of_everything(
+    salon_bot: SalonHarness,
+) -> None:
+    await salon_bot.send(CREATE, as_="olive")
+    await salon_bot.advance(to=utc(2026, 11, 2, 10))
+    for platform in ("memory", "telegram"):
+        await salon_bot.send("!challenge join", as_="alice", platform=platform)
+        await salon_bot.send("!wc 1100", as_="alice", platform=platform)
+        await salon_bot.send("!leaderboard optout", as_="alice", platform=platform)
+    assert len(await rows(salon_bot, badge_tables.awards)) == 2
+    await link(salon_bot, "alice")
+    assert len(await rows(salon_bot, tables.members)) == 1
+    assert [(r.day.day, r.amount) for r in await rows(salon_bot, tables.days)] == [(2, 2200)]
+    assert len(await rows(salon_bot, tables.optouts)) == 1
+    assert [r.badge_id for r in await rows(salon_bot, badge_tables.awards)] == ["words.first_1000"]
+    replies = await salon_bot.send("!challenge", as_="alice", platform="telegram")
+    assert "2,200 of 3,000 words" in last(replies)
