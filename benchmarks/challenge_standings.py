@@ -90,9 +90,8 @@ async def timed(label: str, runs: int, make: object) -> None:
         started = time.perf_counter()
         await make()  # type: ignore[operator]
         samples.append((time.perf_counter() - started) * 1000)
-    print(
-        f"{label}: median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms ({runs} runs)"
-    )
+    median, worst = statistics.median(samples), max(samples)
+    print(f"{label}: median {median:.1f} ms, max {worst:.1f} ms ({runs} runs)")
 
 
 async def main(count: int) -> None:
