@@ -181,12 +181,12 @@ async def standings(
         )
         values.update({person_id: int(total or 0) for person_id, total in rows})
     elif challenge.kind == "habit":
-        rows = await db.execute(
+        habit = await db.execute(
             sa.select(days.c.person_id, sa.func.count(), sa.func.max(days.c.day))
             .where(*in_period, days.c.amount > 0)
             .group_by(days.c.person_id)
         )
-        for person_id, count, last in rows:
+        for person_id, count, last in habit:
             values[person_id] = int(count)
             last_days[person_id] = last
     else:
