@@ -3,6 +3,7 @@ finishers and non-finishers, the weekly summary and the end card; joining and le
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from salon.core.clock import ManualClock
 from salon.core.testing import Platform, SalonHarness, default_config
 from salon.plugins.badges import tables as badge_tables
 from salon.plugins.challenges import tables
+from salon.plugins.challenges.card import can_draw_cards
 
 CREATE = '!challenge create "November" 3000 words 2026-11-01..2026-11-30'
 
@@ -204,3 +206,23 @@ async def test_linking_two_people_with_data_keeps_one_of_everything(
     assert [r.badge_id for r in await rows(salon_bot, badge_tables.awards)] == ["words.first_1000"]
     replies = await salon_bot.send("!challenge", as_="alice", platform="telegram")
     assert "2,200 of 3,000 words" in last(replies)
+
+
+async def test_end_card_without_matplotlib_is_the_text_summary(
+    salon_bot: SalonHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if salon[charts] were not installed
+    can_draw_cards.cache_clear()
+    try:
+        await salon_bot.send(CREATE, as_="olive")
+        await salon_bot.send("!challenge join", as_="alice")
+        await salon_bot.advance(to=utc(2026, 11, 3, 10))
+        await salon_bot.send("!wc 400", as_="alice")
+        replies = await salon_bot.send("!challenge end November", as_="olive")
+        card = [d for d in replies if "is over (" in d.outbound.body.plain()]
+        assert len(card) == 1 and card[0].outbound.image is None
+        assert "1. alice: 400 words" in card[0].outbound.body.plain()
+        replies = await salon_bot.send("!challenge end November", as_="olive")
+        assert "November has already ended." in last(replies)
+    finally:
+        can_draw_cards.cache_clear()
