@@ -137,17 +137,26 @@ async def create(ctx: Context, spec: str) -> None:
         challenge = await load(db, challenge_id)
         await schedule_jobs(ctx.bot, db, challenge)
     prefix = ctx.bot.config.commands.prefix
+    counted = {
+        "words": md("; words logged with ", code(f"{prefix}wc"), " count"),
+        "habit": md("; any day you log with ", code(f"{prefix}wc"), " counts"),
+        "pieces": md(
+            "; "
+            + {
+                "any": "prompt responses, pieces submitted and critiques sent count",
+                "prompts": "prompt responses count",
+                "critique": "pieces submitted and critiques sent count",
+            }[challenge.source]
+        ),
+    }[challenge.kind]
     ctx.reply(
         lines(
             md("Challenge created: ", bold(challenge.name), f" — {describe(challenge)}."),
             md(
                 "Join with the button or ",
                 code(f"{prefix}challenge join {challenge.name}"),
-                "; words logged with ",
-                code(f"{prefix}wc"),
-                " count, each on the writer's own days."
-                if challenge.kind != "pieces"
-                else "; prompt responses and critique submissions count.",
+                counted,
+                ", each on the writer's own days.",
             ),
         ),
         buttons=(join_button(challenge),),

@@ -45,12 +45,16 @@ def goal_of(challenge: Any) -> int:
 
 
 def describe(challenge: Any) -> str:
-    period = f"{challenge.starts_on:%d %b} to {challenge.ends_on:%d %b %Y}"
+    same_year = challenge.starts_on.year == challenge.ends_on.year
+    period = (
+        f"{challenge.starts_on:%d %b}{'' if same_year else challenge.starts_on.strftime(' %Y')}"
+    )
+    period += f" to {challenge.ends_on:%d %b %Y}"
     if challenge.kind == "words":
         return f"{challenge.target:,} words, {period}"
     if challenge.kind == "habit":
         return f"write every day for {length_days(challenge)} days, {period}"
-    source = {"prompts": " (prompt responses)", "critique": " (critique submissions)"}
+    source = {"prompts": " from prompt responses", "critique": " from critique"}
     return (
         f"{challenge.target} piece{'s' if challenge.target != 1 else ''} a week for "
         f"{goal_of(challenge)} weeks{source.get(challenge.source, '')}, {period}"
