@@ -38,6 +38,7 @@ from salon.core.errors import (
 )
 from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
 from salon.core.hookspecs import hookimpl, hookspec
+from salon.core.hookspecs.badges_types import Badge, BadgeAward
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
 from salon.core.hookspecs.events_types import Event, EventRequest
@@ -104,6 +105,8 @@ __all__ = [
     "ArgType",
     "Attachment",
     "AwaitedReplies",
+    "Badge",
+    "BadgeAward",
     "Bot",
     "BuddyPair",
     "Button",

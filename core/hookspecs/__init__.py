@@ -3,7 +3,8 @@
 Each family is a contract: ``runtime`` is what every feature plugs into; ``people`` is what
 every plugin keying tables on ``person_id`` implements (merge, export, forget); ``checkins``
 is fired by the check-in plugin (its value types beside it); ``critique``, ``prompts``,
-``sprints`` and ``events`` likewise, so another plugin can react to or replace a feature without
+``sprints`` and ``events`` likewise; ``badges`` is declared by any plugin and awarded by
+the badges plugin, so another plugin can react to or replace a feature without
 importing it. A third-party plugin publishes a family of its own
 through ``register_hookspecs``.
 
@@ -16,7 +17,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from salon.core.hookspecs import checkins, critique, events, people, prompts, runtime, sprints
+from salon.core.hookspecs import (
+    badges,
+    checkins,
+    critique,
+    events,
+    people,
+    prompts,
+    runtime,
+    sprints,
+)
 from salon.core.hookspecs.markers import PROJECT, hookimpl, hookspec
 
 #: The core's hook families, in the order ``docs/hooks.md`` lists them.
@@ -28,11 +38,13 @@ FAMILIES: tuple[ModuleType, ...] = (
     prompts,
     sprints,
     events,
+    badges,
 )
 
 __all__ = [
     "FAMILIES",
     "PROJECT",
+    "badges",
     "checkins",
     "critique",
     "events",

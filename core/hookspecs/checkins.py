@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from salon.core.bot import Bot
     from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
     from salon.core.model import Community, Member, Person
+    from salon.core.storage import AsyncConnection
 
 
 @hookspec
@@ -119,4 +120,19 @@ def log_progress(
         the day's entry.
     :param bot: the running bot.
     :returns: the day's entry after the change, or ``None`` when no check-in plugin keeps a log.
+    """
+
+
+@hookspec(firstresult=True)
+def current_streak(person: Person, bot: Bot, connection: AsyncConnection | None) -> Streak | None:
+    """The person's daily writing streak today (in their zone), as the check-in plugin counts it
+    (grace days included), so badges or a streak warning need not import it.
+
+    Stops at the first non-None result.
+
+    :param person: whose streak.
+    :param bot: the running bot.
+    :param connection: an open connection to read in (e.g. a job's ``ctx.db``), or ``None``.
+    :returns: the streak (``length`` 0 when it is not alive), or ``None`` when no check-in
+        plugin keeps a log.
     """

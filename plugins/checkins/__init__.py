@@ -25,6 +25,7 @@ from salon.core import (
     Markup,
     Person,
     Role,
+    Streak,
     hookimpl,
 )
 from salon.core.storage import AsyncConnection
@@ -37,6 +38,7 @@ from salon.plugins.checkins.stats import stats_command
 from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 
 __all__ = [
+    "current_streak",
     "export_person_data",
     "forget_person",
     "people_merged",
@@ -246,3 +248,10 @@ async def export_person_data(person: Person, connection: AsyncConnection, bot: B
 @hookimpl
 async def forget_person(person: Person, connection: AsyncConnection, bot: Bot) -> None:
     await privacy.forget(person, connection, bot)
+
+
+@hookimpl
+async def current_streak(
+    person: Person, bot: Bot, connection: AsyncConnection | None
+) -> Streak | None:
+    return await streaks.streak_today(bot, person, connection)

@@ -140,3 +140,13 @@ async def schedule_hourly(bot: Any) -> None:
     await bot.scheduler.schedule(
         STREAK_KEY, STREAK_JOB, rrule="FREQ=HOURLY", start=start.replace(tzinfo=None)
     )
+
+
+async def streak_today(bot: Any, person: Person, connection: AsyncConnection | None) -> Streak:
+    """The person's streak on their local today (``checkins.current_streak``)."""
+    grace = bot.plugin_config(PLUGIN).grace_days
+    today = bot.clock.now().astimezone(person.tz).date()
+    if connection is not None:
+        return await load_streak(connection, person.id, today, grace)
+    async with bot.read() as db:
+        return await load_streak(db, person.id, today, grace)

@@ -176,50 +176,50 @@ def test_a_registry_hook_that_waits_or_raises_is_an_error_naming_the_plugin() ->
         bot_with(("raises", RaisingRegistry()))
 
 
-badge_hooks = types.ModuleType("badge_hooks", "Badges: fired by the badge plugin.")
+trophy_hooks = types.ModuleType("trophy_hooks", "Trophies: fired by the trophy plugin.")
 
 
 @hookspec
-def badge_awarded(member: Member, badge: str) -> None:
-    """A member earned a badge.
+def trophy_awarded(member: Member, trophy: str) -> None:
+    """A member earned a trophy.
 
     :param member: who earned it.
-    :param badge: its name.
+    :param trophy: its name.
     """
 
 
-badge_hooks.badge_awarded = badge_awarded  # type: ignore[attr-defined]
+trophy_hooks.trophy_awarded = trophy_awarded  # type: ignore[attr-defined]
 
 
 class Publisher:
     @hookimpl
     def register_hookspecs(self, register: Any) -> None:
-        register(badge_hooks)
+        register(trophy_hooks)
 
 
 class Listener:
     def __init__(self) -> None:
-        self.badges: list[str] = []
+        self.trophies: list[str] = []
 
     @hookimpl
-    def badge_awarded(self, badge: str) -> None:
-        self.badges.append(badge)
+    def trophy_awarded(self, trophy: str) -> None:
+        self.trophies.append(trophy)
 
 
 async def test_a_plugin_publishes_its_own_hooks_which_others_implement_and_docs_list() -> None:
     listener = Listener()
-    bot = bot_with(("listener", listener), ("badges", Publisher()))
-    await bot.notify(badge_hooks.badge_awarded, member=ALICE, badge="first draft")
-    assert listener.badges == ["first draft"]
+    bot = bot_with(("listener", listener), ("trophies", Publisher()))
+    await bot.notify(trophy_hooks.trophy_awarded, member=ALICE, trophy="first draft")
+    assert listener.trophies == ["first draft"]
     published = published_hookspecs(bot.pm)
-    assert published == [("badges", badge_hooks)]
+    assert published == [("trophies", trophy_hooks)]
     text = render_hooks_markdown(published)
-    assert "## Plugin badges: Badges: fired by the badge plugin" in text
-    assert "badge_awarded(member: Member, badge: str) -> None" in text
+    assert "## Plugin trophies: Trophies: fired by the trophy plugin" in text
+    assert "trophy_awarded(member: Member, trophy: str) -> None" in text
 
 
 def test_an_implementation_of_an_unpublished_hook_still_fails_loudly() -> None:
-    with pytest.raises(PluginError, match="plugin 'listener'.*badge_awarded"):
+    with pytest.raises(PluginError, match="plugin 'listener'.*trophy_awarded"):
         create_plugin_manager(extra=[("listener", Listener())], load_entrypoints=False)
 
 

@@ -1,0 +1,1 @@
+"""Alembic revisions of the challenges tables (branch ``challenges``)."""
