@@ -172,3 +172,94 @@ async def test_two_webhook_workers_lose_and_double_nothing_when_one_is_killed(
     assert doubled_changes == 0
     assert lost_replies == 0
     assert doubled_replies <= 8  # the in-flight window of one kill (see the module docstring)
+
+
+async def wait_for_line(worker: Worker, text: str, within: float = 40) -> float:
+    """Wait until ``worker`` logs ``text``; the time it took."""
+    started = time.monotonic()
+    while text not in worker.err.read_text(errors="replace"):
+        assert worker.process.poll() is None, worker.err.read_text()[-2000:]
+        assert time.monotonic() - started < within, f"never logged {text!r}"
+        await asyncio.sleep(0.05)
+    return time.monotonic() - started
+
+
+async def test_a_killed_polling_leader_is_replaced_within_15_seconds(
+    tmp_path: Path, postgres_db_url: str
+) -> None:
+    """``getUpdates`` runs on one leader; SIGKILL it mid-burst and the standby takes the lead,
+    resuming from the stored offset: every update applied once, every reply sent once."""
+    writers_count, messages = 300, 1700
+    async with TelegramEmulator.running() as tg:
+        group = tg.add_group("Writers")
+        writers = [tg.add_user(f"Writer{n}", started=True) for n in range(writers_count)]
+        chatters = [tg.add_user(f"Chatter{n}") for n in range(100)]
+        env = {"SALON_TELEGRAM_TOKEN": tg.token}
+        adapter = (
+            "[adapters.telegram]\n"
+            f'base_url = "{tg.base_url}"\n'
+            f'base_file_url = "{tg.base_file_url}"\n'
+            "poll_timeout = 1\n"
+        )
+        workers: list[Worker] = []
+        try:
+            for name in ("first", "second"):
+                directory = tmp_path / name
+                directory.mkdir()
+                config = write_config(directory, postgres_db_url, lease=3, adapter=adapter)
+                workers.append(Worker(directory, config, name, env))
+                await wait_for_line(workers[-1], "adapter telegram started")
+            first, second = workers
+            await wait_for_line(first, "leading receiver:telegram")
+            await wait_for_line(second, "another worker receives")
+            for n in range(messages):
+                tg.user_sends(chatters[n % len(chatters)], group, f"page {n}")
+                if n % 5 == 0 and n // 5 < writers_count:
+                    writer = writers[n // 5]
+                    tg.user_sends(writer, tg.private_chat(writer), "wc +7")
+            total = messages + writers_count
+            deadline = time.monotonic() + 40
+            while len(tg.api.queue.pending) > total * 3 // 5:
+                assert time.monotonic() < deadline, f"{len(tg.api.queue.pending)} still pending"
+                await asyncio.sleep(0.05)
+            at_kill = total - len(tg.api.queue.pending)
+            first.kill()
+            takeover = await wait_for_line(second, "leading receiver:telegram", within=30)
+
+            def replies() -> Counter[int]:
+                return Counter(
+                    int(call.params["chat_id"])
+                    for call in tg.sent_by("sendMessage")
+                    if int(call.params["chat_id"]) > 0
+                )
+
+            while tg.api.queue.pending or len(replies()) < writers_count:
+                assert time.monotonic() < deadline + 15, (
+                    f"{len(tg.api.queue.pending)} pending, {writers_count - len(replies())} "
+                    "replies missing"
+                )
+                await asyncio.sleep(0.2)
+            while await outbox_rows(postgres_db_url):
+                assert time.monotonic() < deadline + 20, "owed replies left in the outbox"
+                await asyncio.sleep(0.1)
+        finally:
+            for worker in workers:
+                if worker.process.poll() is None:
+                    worker.stop()
+        words, known = await state(postgres_db_url)
+        answered = replies()
+
+    lost = sum(1 for w in writers if words[str(w.id)] == 0)
+    lost += sum(1 for c in chatters if str(c.id) not in known)
+    doubled = sum(1 for w in writers if words[str(w.id)] > 7)
+    lost_replies = sum(1 for w in writers if answered[w.id] == 0)
+    doubled_replies = sum(1 for w in writers if answered[w.id] > 1)
+    print(
+        f"\nTelegram polling, two workers on PostgreSQL: {total} updates, the leader killed "
+        f"after {at_kill}; takeover {takeover:.1f} s (database.leader_poll = 2); state changes "
+        f"lost: {lost}, doubled: {doubled}; replies lost: {lost_replies}, doubled: "
+        f"{doubled_replies}"
+    )
+    assert takeover < 15
+    assert lost == doubled == lost_replies == 0
+    assert doubled_replies <= 8
