@@ -93,7 +93,7 @@ async def test_two_webhook_workers_lose_and_double_nothing_when_one_is_killed(
                     f'base_url = "{tg.base_url}"\n'
                     f'base_file_url = "{tg.base_file_url}"\n'
                 )
-                config = write_config(directory, postgres_db_url, lease=3, adapter=adapter)
+                config = write_config(directory, postgres_db_url, lease=15, adapter=adapter)
                 workers.append(Worker(directory, config, name, env))
             first, second = workers
             try:
@@ -206,7 +206,7 @@ async def test_a_killed_polling_leader_is_replaced_within_15_seconds(
             for name in ("first", "second"):
                 directory = tmp_path / name
                 directory.mkdir()
-                config = write_config(directory, postgres_db_url, lease=3, adapter=adapter)
+                config = write_config(directory, postgres_db_url, lease=15, adapter=adapter)
                 workers.append(Worker(directory, config, name, env))
                 await wait_for_line(workers[-1], "adapter telegram started")
             first, second = workers
