@@ -7,11 +7,11 @@ jobs with ``FOR UPDATE SKIP LOCKED``) and measures, from a common start signal, 
 every member's first question is stored in the outbox and handed to the send queue. Each
 member must be asked exactly once.
 
-    python benchmarks/cluster_fanout.py [--members 100000] [--batch 1]
+    python benchmarks/cluster_fanout.py [--members 100000] [--batch 8]
 
-``--batch``: jobs one scheduler transaction claims (the scheduler's ``batch_size``, 500 by
-default, would let the first worker lock every zone's job in one go, leaving nothing to the
-second).
+``--batch``: due jobs one scheduler transaction claims (default: the scheduler's, 8 on
+PostgreSQL; the 500 of SQLite would let the first worker lock every zone's job in one go and
+leave nothing to the second).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ async def worker(url: str, batch: int) -> None:
     adapter.keep_delivered = False
     bot.add_adapter(adapter)
     await bot.prepare_database()
-    bot.scheduler.batch_size = batch
+    if batch:
+        bot.scheduler.batch_size = batch
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     started = time.perf_counter()
@@ -117,7 +118,7 @@ async def count_asked(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=0)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -130,7 +131,7 @@ def main() -> None:
         raise SystemExit("PostgreSQL server binaries not found; run scripts/install-test-servers")
     print(
         f"cluster fan-out: {args.members:,} members due at once over {ZONE_COUNT} zones, "
-        f"PostgreSQL, {os.cpu_count()} CPUs, {args.batch} job(s) per scheduler claim",
+        f"PostgreSQL, {os.cpu_count()} CPUs, {args.batch or 'default'} job(s) per claim",
         flush=True,
     )
     with run_postgres(bin_dir) as server:
