@@ -39,6 +39,10 @@ from salon.core.errors import (
 from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
+from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
+from salon.core.hookspecs.events_types import Event, EventRequest
+from salon.core.hookspecs.prompts_types import Prompt, PromptResponse
+from salon.core.hookspecs.sprints_types import Sprint, SprintResult
 from salon.core.markup import (
     Markup,
     Part,
@@ -112,8 +116,12 @@ __all__ = [
     "Community",
     "ConfigError",
     "Context",
+    "CreditEntry",
+    "Critique",
     "DeliveryError",
     "Dialog",
+    "Event",
+    "EventRequest",
     "File",
     "FileTooLarge",
     "Form",
@@ -133,9 +141,12 @@ __all__ = [
     "Outbound",
     "Part",
     "Person",
+    "Piece",
     "PlainRenderer",
     "PluginError",
     "ProgressEntry",
+    "Prompt",
+    "PromptResponse",
     "Question",
     "Rate",
     "RateLimits",
@@ -148,6 +159,8 @@ __all__ = [
     "Sent",
     "Space",
     "SpaceRef",
+    "Sprint",
+    "SprintResult",
     "Streak",
     "SystemClock",
     "Transaction",

@@ -2,8 +2,9 @@
 
 Each family is a contract: ``runtime`` is what every feature plugs into; ``people`` is what
 every plugin keying tables on ``person_id`` implements (merge, export, forget); ``checkins``
-is fired by the check-in plugin (its value types beside it), so another plugin can react to
-or replace a feature without importing it. A third-party plugin publishes a family of its own
+is fired by the check-in plugin (its value types beside it); ``critique``, ``prompts``,
+``sprints`` and ``events`` likewise, so another plugin can react to or replace a feature without
+importing it. A third-party plugin publishes a family of its own
 through ``register_hookspecs``.
 
 An implementation may take any subset of a hook's arguments and may be ``def`` or
@@ -15,10 +16,30 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from salon.core.hookspecs import checkins, people, runtime
+from salon.core.hookspecs import checkins, critique, events, people, prompts, runtime, sprints
 from salon.core.hookspecs.markers import PROJECT, hookimpl, hookspec
 
 #: The core's hook families, in the order ``docs/hooks.md`` lists them.
-FAMILIES: tuple[ModuleType, ...] = (runtime, people, checkins)
+FAMILIES: tuple[ModuleType, ...] = (
+    runtime,
+    people,
+    checkins,
+    critique,
+    prompts,
+    sprints,
+    events,
+)
 
-__all__ = ["FAMILIES", "PROJECT", "checkins", "hookimpl", "hookspec", "people", "runtime"]
+__all__ = [
+    "FAMILIES",
+    "PROJECT",
+    "checkins",
+    "critique",
+    "events",
+    "hookimpl",
+    "hookspec",
+    "people",
+    "prompts",
+    "runtime",
+    "sprints",
+]

@@ -100,3 +100,23 @@ def buddies_paired(pair: BuddyPair, community: Community, bot: Bot) -> None:
     :param bot: the running bot: ``async with bot.transaction() as tx`` to read, write and
         send durably (``tx.send_direct(member.ref, ...)``).
     """
+
+
+@hookspec(firstresult=True)
+def log_progress(
+    person: Person, amount: int, note: str, source: str, key: str, bot: Bot
+) -> ProgressEntry | None:
+    """Add ``amount`` words to the person's log for today (in their zone), as ``wc +N`` would.
+
+    Implemented by the check-in plugin, so a sprint or a challenge can add words without
+    importing it; ``progress_logged`` and goals follow as for ``wc``.
+
+    :param person: whose log.
+    :param amount: words to add (positive).
+    :param note: a short note kept with the entry (user text: escaped when shown).
+    :param source: what logged it, for the member's history (``"sprint 12"``).
+    :param key: an idempotency key: a second call with the same key adds nothing and returns
+        the day's entry.
+    :param bot: the running bot.
+    :returns: the day's entry after the change, or ``None`` when no check-in plugin keeps a log.
+    """
