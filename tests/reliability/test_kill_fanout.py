@@ -22,6 +22,7 @@ from reliability.fanout import (
     wait_until_asked,
     write_config,
 )
+from reliability.figures import report
 
 MEMBERS = 2000
 #: Kill once this many asks have been shown (in total, over every run so far).
@@ -59,7 +60,7 @@ async def test_a_killed_worker_on_sqlite_asks_every_member_exactly_once(tmp_path
 
     counts = asked(outputs)
     result = figures(MEMBERS, counts)
-    print(
+    report(
         f"\nSQLite, one worker: {MEMBERS} members, SIGKILL after {KILL_POINTS} asks shown; "
         f"asked 0 times: {result['0']}, once: {result['1']}, 2+ times: {result['2+']} "
         f"({time.monotonic() - started:.1f} s)"
@@ -97,7 +98,7 @@ async def test_two_workers_on_postgresql_share_a_fanout_through_kills(
 
     counts = asked(outputs)
     result = figures(MEMBERS, counts)
-    print(
+    report(
         f"\nPostgreSQL, two workers: {MEMBERS} members, second started after 300 asks, first "
         f"killed after 900, second killed after 1400 (a third takes over); asked 0 times: "
         f"{result['0']}, once: {result['1']}, 2+ times: {result['2+']} "
@@ -140,7 +141,7 @@ async def test_ten_thousand_checkins_over_two_workers_one_killed_mid_fanout(
                 worker.stop()
     counts = asked(outputs)
     result = figures(members, counts)
-    print(
+    report(
         f"\nPostgreSQL, two workers: {members:,} check-ins due at once, one worker killed "
         f"after {shown_at_kill:,} asks shown; asked 0 times: {result['0']}, once: "
         f"{result['1']}, 2+ times: {result['2+']}; the survivor finished "

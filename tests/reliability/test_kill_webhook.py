@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from emulators.telegram.emulator import TelegramEmulator
 from reliability.balancer import Balancer
 from reliability.fanout import Worker, outbox_rows, write_config
+from reliability.figures import report
 from servers.processes import find_free_port
 
 from salon.core import Bot
@@ -160,7 +161,7 @@ async def test_two_webhook_workers_lose_and_double_nothing_when_one_is_killed(
     doubled_changes = sum(1 for w in writer_ids if words[w] > 7)
     lost_replies = sum(1 for w in writers if answered[w.id] == 0)
     doubled_replies = sum(1 for w in writers if answered[w.id] > 1)
-    print(
+    report(
         f"\nTelegram webhook, two workers on PostgreSQL: {total} updates "
         f"({WRITERS} wc in DMs, {CHATTER_MESSAGES} group messages from {CHATTERS} members), SIGKILL after {at_kill} handled; "
         f"state changes lost: {lost_changes}, doubled: {doubled_changes}; replies lost: "
@@ -254,7 +255,7 @@ async def test_a_killed_polling_leader_is_replaced_within_15_seconds(
     doubled = sum(1 for w in writers if words[str(w.id)] > 7)
     lost_replies = sum(1 for w in writers if answered[w.id] == 0)
     doubled_replies = sum(1 for w in writers if answered[w.id] > 1)
-    print(
+    report(
         f"\nTelegram polling, two workers on PostgreSQL: {total} updates, the leader killed "
         f"after {at_kill}; takeover {takeover:.1f} s (database.leader_poll = 2); state changes "
         f"lost: {lost}, doubled: {doubled}; replies lost: {lost_replies}, doubled: "
