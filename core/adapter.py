@@ -103,11 +103,26 @@ class Adapter(abc.ABC):
     async def start(self) -> None:
         """Connect and begin delivering events to the bot; return once connected."""
 
+    @property
+    def receives_alone(self) -> bool:
+        """Whether inbound events come over a connection only one worker may hold at a time
+        (a long poll, a sync loop, a socket). Then ``start`` connects without receiving, and
+        the core calls ``start_receiving`` in the one worker that leads this adapter (always
+        the only one on SQLite; see docs/cluster.md). The default: ``False`` (webhooks, which
+        any worker may take)."""
+        return False
+
+    async def start_receiving(self) -> None:
+        """Begin receiving (``receives_alone`` adapters), resuming from the stored offset or
+        token; called after ``start``, again after ``stop_receiving`` when the lead returns."""
+        return None
+
     async def stop_receiving(self) -> None:
         """Stop taking new inbound events; sending must keep working.
 
         Called first when salon stops, so that events already taken are answered before the
-        send queues drain. The default does nothing; ``stop`` must work either way.
+        send queues drain, and when a worker loses the lead of a ``receives_alone`` adapter.
+        The default does nothing; ``stop`` must work either way.
         """
         return None
 

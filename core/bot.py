@@ -25,6 +25,7 @@ from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
 from salon.core.awaiting import AwaitedReplies
 from salon.core.clock import Clock, SystemClock
+from salon.core.cluster import Leadership
 from salon.core.commands import Action, Command, CommandTable
 from salon.core.config import SalonConfig, structure
 from salon.core.context import JobContext, Transaction
@@ -107,13 +108,15 @@ class Bot:
             self.storage, self.clock, timedelta(days=config.interactions.expiry_days)
         )
         self.adapters: dict[str, Adapter] = {}
+        #: Per adapter that receives alone: who leads its receiving (``salon.core.cluster``).
+        self.leaders: dict[str, Leadership] = {}
+        #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
+        self.tasks = TaskOwner(self._report_task_error)
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
-        self.awaited = AwaitedReplies()
+        self.awaited = AwaitedReplies(self.storage, self.clock, self.tasks.spawn)
         #: Multi-step DM conversations (see ``salon.core.dialogs``).
         self.dialogs = Dialogs(self)
         self.scheduler.add_handler(self.dialogs.expiry_job())
-        #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
-        self.tasks = TaskOwner(self._report_task_error)
         #: Loops that run until stopped (the scheduler); cancelled on stop.
         self.loops = TaskOwner(self._report_task_error)
         self.migration_locations: list[Path] = []
@@ -212,9 +215,8 @@ class Bot:
         await self.prepare_database()
         await self.spaces.load()
         self.outbound.start()
-        for adapter in self.adapters.values():
-            await adapter.start()
-            log.info("adapter %s started", adapter.platform)
+        # Together: one platform that is down does not hold back the others.
+        await _all_or_first_error([self._start_adapter(a) for a in self.adapters.values()])
         await self.spaces.fill_names(self.name_of_space)
         await self._send_owed(await self.outbox.claim(), "from before the last stop")
         self.loops.spawn(self._keep_outbox_leases(), "outbox-leases")
@@ -225,6 +227,28 @@ class Bot:
             self.loops.spawn(self.scheduler.run_forever(), "scheduler")
             self.loops.spawn(self._prune_hourly(), "pruning")
         self.started = True
+
+    async def _start_adapter(self, adapter: Adapter) -> None:
+        """Connect ``adapter``; if only one worker may receive its events, receive them here
+        when this worker leads (at once on SQLite), else wait for the lead in the background."""
+        await adapter.start()
+        log.info("adapter %s started", adapter.platform)
+        if not adapter.receives_alone:
+            return
+        leader = Leadership(
+            self.storage,
+            f"receiver:{adapter.platform}",
+            adapter.start_receiving,
+            adapter.stop_receiving,
+            self.report_error,
+            poll=self.config.database.leader_poll,
+        )
+        self.leaders[adapter.platform] = leader
+        if not await leader.try_lead():
+            log.info(
+                "adapter %s: another worker receives its events; standing by", adapter.platform
+            )
+        self.loops.spawn(leader.run(), f"leader-{adapter.platform}")
 
     async def _startup_plugins(self) -> None:
         failed: dict[str, BaseException] = {}
@@ -258,11 +282,16 @@ class Bot:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
         (each step up to ``drain_seconds``), then disconnect and close."""
         await self.notify(runtime.shutdown, bot=self)
+        for leader in self.leaders.values():
+            leader.closing = True  # no lead taken from here on
         for adapter in self.adapters.values():
             try:
                 await adapter.stop_receiving()
             except Exception as error:
                 await self.report_error(error, f"stopping adapter {adapter.platform}")
+        for leader in self.leaders.values():
+            await leader.close()  # another worker takes over receiving
+        self.leaders.clear()
         await self.loops.close()
         if not await self.tasks.settle(drain_seconds):
             log.warning("stopped with inbound events still being handled")
@@ -270,6 +299,7 @@ class Bot:
             await asyncio.wait_for(self.outbound.drain(), drain_seconds)
         except TimeoutError:
             log.warning("stopped with messages still queued (scheduled ones are resent at start)")
+        await self.awaited.settle()
         await self.tasks.close()
         for adapter in self.adapters.values():
             try:
@@ -319,6 +349,13 @@ class Bot:
             await self.interactions.prune()
         except Exception as error:
             await self.report_error(error, "pruning expired buttons and forms")
+        try:
+            await self.storage.prune_replied(self.clock.now() - timedelta(days=1))
+            await self.awaited.prune(self.clock.now() - timedelta(days=30))
+        except Exception as error:
+            await self.report_error(
+                error, "pruning the shared duplicate filter and awaited replies"
+            )
 
     # --- inbound ---------------------------------------------------------------------------
     async def receive(self, message: Message) -> None:
@@ -511,6 +548,23 @@ class Bot:
             ctx.discard()
             await self.report_error(error, f"job {job.kind} ({job.key})")
         return ctx.flush
+
+
+async def _all_or_first_error(coroutines: Sequence[Awaitable[None]]) -> None:
+    """Run ``coroutines`` together until all are done or one fails; then the others are
+    cancelled and its error is raised."""
+    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    try:
+        done, _ = (
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION) if tasks else ((), ())
+        )
+        for task in done:
+            if task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _tag(item: Any, plugin: str) -> Any:

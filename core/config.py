@@ -40,6 +40,11 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise ValueError(f"{attribute.name} must be a whole number above 0, not {value!r}")
 
 
+def _positive_seconds(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a number of seconds above 0, not {value!r}")
+
+
 @attrs.frozen
 class CommunityConfig:
     name: str = "Writing group"
@@ -62,6 +67,9 @@ class DatabaseConfig:
     #: Seconds a worker holds the owed messages it is sending; another worker sharing the
     #: database takes them over only after that (or at once if the owner died on this host).
     outbox_lease: float = 60.0
+    #: Seconds between a standby worker's attempts to take the lead of an adapter that only
+    #: one worker may receive for (Telegram polling, Matrix, Slack Socket Mode); PostgreSQL.
+    leader_poll: float = attrs.field(default=2.0, validator=_positive_seconds)
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salon.core.errors import SalonError
+from salon.core.errors import AlreadyHandled, SalonError
 from salon.core.markup import Markup, Part, md
 from salon.core.model import (
     Attachment,
@@ -303,6 +303,36 @@ class Context(Effects):
 
     def now(self) -> datetime:
         return self.bot.clock.now()
+
+    async def flush(self) -> None:
+        """Hand the replies to the send queues, then run the callbacks.
+
+        With several workers on one database (``storage.shared``), replies not yet stored are
+        first written to the outbox; for an event no transaction recorded (``help``, ``ping``)
+        that write also claims the answer, so a redelivery that reached another worker is not
+        answered twice, and an answer claimed is sent even if this worker dies.
+        """
+        if self.bot.storage.shared and len(self.outbox) > len(self.outbox_ids):
+            try:
+                await self._store_replies()
+            except AlreadyHandled:
+                self.discard()
+                return
+        await super().flush()
+
+    async def _store_replies(self) -> None:
+        owed = self.outbox[len(self.outbox_ids) :]
+        storage = self.bot.storage
+        async with storage.transaction() as connection:
+            if not self._recorded:
+                platform = self.space.ref.platform
+                if not await storage.claim_reply(connection, platform, self.event_id, self.now()):
+                    raise AlreadyHandled(f"{platform}:{self.event_id}")
+            stored = []
+            if self.bot.config.commands.durable_replies:
+                stored = await self.bot.outbox.store(connection, owed, self.now())
+        self.outbox_ids += stored
+        self._recorded = True
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

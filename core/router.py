@@ -159,8 +159,8 @@ class Router:
             # An answer to a plugin's question comes before commands, and goes to that plugin.
             if person.id in self.bot.dialogs.open and await self._answer(ctx, message):
                 return
-            if member.ref in self.bot.awaited:
-                plugins = self.bot.awaited.plugins(member.ref)
+            plugins = await self.bot.awaited.waiting(member.ref)
+            if plugins:
                 offered = plugins >= self.bot.message_handler_names
                 if await self._offer(ctx, message, plugins):
                     return

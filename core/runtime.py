@@ -12,6 +12,7 @@ from typing import Any
 
 from salon.core.adapter import Adapter
 from salon.core.bot import Bot
+from salon.core.cluster import process_lock
 from salon.core.config import SalonConfig, env_secrets, structure
 from salon.core.errors import ConfigError
 from salon.core.web import WebServer
@@ -112,6 +113,17 @@ def run_ends_with(bot: Bot) -> list[asyncio.Event]:
 async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None:
     """Run the bot until interrupted (or, on the console, until input ends)."""
     secrets = env_secrets(env)
+    lock = process_lock(config.database.url)
+    if lock is not None:
+        lock.acquire()  # SQLite serves one process: a second salon run stops here
+    try:
+        await _run(config, secrets)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
     bot = Bot(config, env=secrets)
     for adapter in build_adapters(bot, secrets):
         bot.add_adapter(adapter)

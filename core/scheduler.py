@@ -116,11 +116,20 @@ def _scheduled(row: sa.RowMapping) -> ScheduledJob:
     )
 
 
+#: Due jobs one transaction claims: one process on SQLite takes many at a time; on PostgreSQL a
+#: few, so the claims of several workers interleave (``FOR UPDATE SKIP LOCKED``).
+SQLITE_BATCH = 500
+POSTGRES_BATCH = 8
+
+
 class Scheduler:
     """Stores jobs and runs the due ones.
 
     :param run_job: the bot's runner; it builds the handler's context on the transaction's
         connection and returns what to do once the transaction has committed.
+    :param batch_size: due jobs claimed and run in one transaction (default: 500 on SQLite;
+        on PostgreSQL 8, so that several workers share a busy minute's jobs instead of the
+        first one locking them all).
     """
 
     def __init__(
@@ -130,14 +139,14 @@ class Scheduler:
         run_job: RunJob,
         *,
         grace: timedelta = timedelta(minutes=10),
-        batch_size: int = 500,
+        batch_size: int | None = None,
     ) -> None:
         self.storage = storage
         self.clock = clock
         self.handlers: dict[str, JobHandler] = {}
         self._run_job = run_job
         self.grace = grace
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (POSTGRES_BATCH if storage.is_postgres else SQLITE_BATCH)
         self._wake = asyncio.Event()
 
     def add_handler(self, handler: JobHandler) -> None:

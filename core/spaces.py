@@ -118,10 +118,29 @@ class Spaces:
         if not name and lookup is not None:
             self._asked.add(space.ref)
             name = await lookup(space.ref)
-        updated = attrs.evolve(known, name=name)
+        spaces = tables.spaces
         async with self.storage.transaction() as connection:
-            await self._store(connection, updated, self.clock.now())
-        self.remember(updated)
+            # Only the name: whether it is joined, and its groups, may have been changed by
+            # another worker sharing the database; they are read back rather than written.
+            await connection.execute(
+                self.storage.upsert(spaces, ["platform", "space_id"]).many(["name", "seen_at"]),
+                {
+                    "platform": space.ref.platform,
+                    "space_id": space.ref.id,
+                    "name": name,
+                    "is_joined": known.is_joined,
+                    "groups": list(known.groups),
+                    "seen_at": self.clock.now(),
+                },
+            )
+            row = (
+                await connection.execute(
+                    sa.select(spaces.c.is_joined, spaces.c.groups).where(
+                        spaces.c.platform == space.ref.platform, spaces.c.space_id == space.ref.id
+                    )
+                )
+            ).one()
+        self.remember(KnownSpace(space.ref, name, bool(row.is_joined), tuple(row.groups or ())))
 
     # --- reading ---------------------------------------------------------------------------
     def get(self, ref: SpaceRef) -> KnownSpace | None:

@@ -115,7 +115,19 @@ class MatrixAdapter(Adapter):
         if isinstance(profile, nio.ProfileGetDisplayNameResponse) and profile.displayname:
             names.append(profile.displayname)
         self.inbound.address_as(names)
-        await self.syncer.start()
+
+    @property
+    def receives_alone(self) -> bool:
+        """One worker runs the ``/sync`` loop of the bot's account."""
+        return True
+
+    async def start_receiving(self) -> None:
+        await until_reachable(
+            self.syncer.start,  # from the stored ``since`` token
+            unreachable=(aiohttp.ClientConnectionError, TimeoutError, HomeserverUnavailable),
+            what=f"the Matrix homeserver at {self.config.homeserver}",
+            logger=log,
+        )
 
     async def stop_receiving(self) -> None:
         await self.syncer.stop()

@@ -176,20 +176,36 @@ class SlackAdapter(Adapter):
         if self.inbox.state_key == INBOX_KEY:
             self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
             await self.inbox.replay(self.dispatch.work_for)
-        if self.config.mode == "socket":
-            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-            if self._socket is None:
-                self._socket = AsyncSocketModeHandler(
-                    self.app, self._mode_secret, web_client=self.client
-                )
-            try:
-                await self._socket.connect_async()  # type: ignore[no-untyped-call]
-            except SlackApiError as error:
-                raise_if_unavailable(error)
-                raise ConfigError(
-                    f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
-                ) from None
+    @property
+    def receives_alone(self) -> bool:
+        """Socket Mode: one worker holds the socket (Slack would spread events over several
+        connections, each worker seeing some; one leader keeps it simple and ordered)."""
+        return self.config.mode == "socket"
+
+    async def start_receiving(self) -> None:
+        if self.config.mode == "socket":
+            await until_reachable(
+                self._open_socket,
+                unreachable=(aiohttp.ClientConnectionError, TimeoutError, SlackUnavailable),
+                what=f"Slack Socket Mode at {self.config.api_url}",
+                logger=log,
+            )
+
+    async def _open_socket(self) -> None:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        if self._socket is None:
+            self._socket = AsyncSocketModeHandler(
+                self.app, self._mode_secret, web_client=self.client
+            )
+        try:
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        except SlackApiError as error:
+            raise_if_unavailable(error)
+            raise ConfigError(
+                f"adapters.slack: Slack refused {APP_TOKEN}: {error.response.get('error')}"
+            ) from None
 
     async def stop_receiving(self) -> None:
         if self._socket is not None:

@@ -182,7 +182,6 @@ class TelegramAdapter(Adapter):
         await publish_menu(self.ptb, self.bot.commands, self.bot.config.organiser_refs())
         if self.config.mode == "polling":
             await self.ptb.delete_webhook()  # getUpdates answers 409 while a webhook is set
-            await self.poller.start()
         elif self.config.webhook_url:
             await self.set_webhook(self.config.webhook_url)
         else:
@@ -191,6 +190,15 @@ class TelegramAdapter(Adapter):
                 "from %s yourself",
                 WEBHOOK_SECRET_VARIABLE,
             )
+
+    @property
+    def receives_alone(self) -> bool:
+        """Polling: one worker calls ``getUpdates`` (Telegram answers 409 to a second)."""
+        return bool(self.config.mode == "polling")
+
+    async def start_receiving(self) -> None:
+        if self.config.mode == "polling":
+            await self.poller.start()  # from the offset stored after the last handled update
 
     async def set_webhook(self, url: str) -> None:
         """Point Telegram at ``url`` (which must reach this adapter's webhook route)."""

@@ -58,6 +58,12 @@ class Storage:
         return self.url.startswith("postgresql")
 
     @property
+    def shared(self) -> bool:
+        """Whether several workers may use this database at once (PostgreSQL): then the
+        duplicate filter and the awaited replies live in it rather than in memory."""
+        return self.is_postgres
+
+    @property
     def safe_url(self) -> str:
         """The URL with any password hidden, for logs and errors."""
         return sa.engine.make_url(self.url).render_as_string(hide_password=True)
@@ -91,6 +97,29 @@ class Storage:
         result = await connection.execute(statement)
         if result.rowcount == 0:
             raise AlreadyHandled(f"{platform}:{event_id}")
+
+    async def claim_reply(
+        self, connection: AsyncConnection, platform: str, event_id: str, now: datetime
+    ) -> bool:
+        """Claim the answer to an event that changed nothing; ``False`` if a worker (this one
+        or another, on a redelivery) answered it already. Claimed in the transaction that
+        stores the answer in the outbox, so a worker that dies before the commit leaves the
+        event to the next delivery, and one that dies after leaves the answer to the outbox."""
+        statement = self.insert_ignoring_duplicates(tables.replied_events).values(
+            platform=platform, event_id=event_id, replied_at=now
+        )
+        result = await connection.execute(statement)
+        return bool(result.rowcount)
+
+    async def prune_replied(self, older_than: datetime) -> int:
+        """Forget answered events older than any platform redelivers a read-only event."""
+        async with self.transaction() as connection:
+            result = await connection.execute(
+                tables.replied_events.delete().where(
+                    tables.replied_events.c.replied_at < older_than
+                )
+            )
+        return result.rowcount
 
     async def prune_events(self, older_than: datetime) -> int:
         """Forget ledger entries older than any platform redelivers (days, not minutes)."""
@@ -128,6 +157,13 @@ class _Upsert:
     def __init__(self, is_postgres: bool, table: sa.Table, keys: list[str]) -> None:
         self.insert = (postgresql.insert if is_postgres else sqlite.insert)(table)
         self.keys = keys
+
+    def many(self, updated: list[str]) -> Any:
+        """The statement for ``execute(statement, rows)``: ``updated`` columns are replaced."""
+        excluded = self.insert.excluded
+        return self.insert.on_conflict_do_update(
+            index_elements=self.keys, set_={name: excluded[name] for name in updated}
+        )
 
     def values(self, **columns: Any) -> Any:
         statement = self.insert.values(**columns)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from salon.core.storage.engine import Storage
+from salon.core.storage.locks import advisory_key
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -85,7 +86,10 @@ async def pending_heads(storage: Storage, locations: Sequence[Path]) -> set[str]
 
 async def upgrade(storage: Storage, locations: Sequence[Path], target: str = "heads") -> list[str]:
     """Apply every pending revision of every branch (or up to revision ``target`` only, as
-    upgrade tests do to build an older schema); return the applied revision ids."""
+    upgrade tests do to build an older schema); return the applied revision ids.
+
+    On PostgreSQL the upgrade holds an advisory lock to its commit: of several workers starting
+    at once, one migrates and the others wait, then apply nothing."""
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
 
@@ -105,6 +109,11 @@ async def upgrade(storage: Storage, locations: Sequence[Path], target: str = "he
                 env.run_migrations()
 
     async with storage.engine.connect() as connection:
+        if storage.is_postgres:
+            # One worker migrates; the others wait here, then find nothing left to apply.
+            await connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key("migrations")}
+            )
         await connection.run_sync(run)
         await connection.commit()
     return applied

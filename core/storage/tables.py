@@ -17,6 +17,27 @@ inbound_events = sa.Table(
     sa.Column("handled_at", UTCDateTime(), nullable=False, index=True),
 )
 
+#: Inbound events that changed nothing but were answered: the first worker to insert the row
+#: sends the answer (several workers, one database). Pruned after a day.
+replied_events = sa.Table(
+    "salon_replied_events",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(255), primary_key=True),
+    sa.Column("replied_at", UTCDateTime(), nullable=False, index=True),
+)
+
+#: Members a plugin waits on for a free-text DM reply, shared by every worker
+#: (``salon.core.awaiting``).
+awaited_replies = sa.Table(
+    "salon_awaited_replies",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("member_id", sa.String(255), primary_key=True),
+    sa.Column("plugin", sa.String(128), primary_key=True),
+    sa.Column("since", UTCDateTime(), nullable=False, index=True),
+)
+
 #: Durable scheduled jobs (see ``salon.core.scheduler``).
 jobs = sa.Table(
     "salon_jobs",

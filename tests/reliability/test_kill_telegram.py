@@ -9,6 +9,7 @@ from pathlib import Path
 
 from emulators.telegram.emulator import TelegramEmulator
 from reliability.fanout import Worker, figures, outbox_rows, prepare, wait_until_asked, write_config
+from reliability.figures import report
 
 MEMBERS = 300
 KILL_POINTS = (150,)
@@ -52,7 +53,7 @@ async def test_a_killed_telegram_worker_asks_every_member_exactly_once(tmp_path:
         elapsed = time.monotonic() - started
 
     result = figures(MEMBERS, asked())
-    print(
+    report(
         f"\nTelegram emulator at 30/s: {MEMBERS} members, SIGKILL after {KILL_POINTS} asks; "
         f"asked 0 times: {result['0']}, once: {result['1']}, 2+ times: {result['2+']} "
         f"({elapsed:.1f} s)"

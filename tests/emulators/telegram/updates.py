@@ -12,7 +12,7 @@ From https://core.telegram.org/bots/api#getupdates:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from .waiting import Changed
@@ -138,10 +138,15 @@ class UpdateQueue:
             raise PollTerminated
         return list(self._pending[:limit])
 
-    async def wait_for_pending(self) -> dict[str, Any] | None:
-        """The oldest pending update once there is one (None once closed); for webhooks."""
-        await self._changed.wait_until(lambda: bool(self._pending) or self._closed, None)
-        return None if self._closed else self._pending[0]
+    async def wait_for_pending(self, busy: Collection[int] = ()) -> dict[str, Any] | None:
+        """The oldest pending update not ``busy`` (being posted) once there is one (None once
+        closed); for webhooks."""
+
+        def free() -> dict[str, Any] | None:
+            return next((u for u in self._pending if u["update_id"] not in busy), None)
+
+        await self._changed.wait_until(lambda: free() is not None or self._closed, None)
+        return None if self._closed else free()
 
     @property
     def is_polled(self) -> bool:

@@ -54,7 +54,10 @@ class WebhookSender:
     last_error_message: str | None = None
     deliveries: list[WebhookDelivery] = attrs.Factory(list)
     retry_delay: float = 0.05
+    #: Updates posted at once (Telegram uses up to ``max_connections``); 1 keeps them in order.
+    parallel: int = 1
     _task: asyncio.Task[None] | None = None
+    _in_flight: set[int] = attrs.Factory(set)
 
     @property
     def is_set(self) -> bool:
@@ -81,33 +84,36 @@ class WebhookSender:
         headers = {"Content-Type": "application/json"}
         if self.secret_token:
             headers[_SECRET_HEADER] = self.secret_token
-        delay = self.retry_delay
+        self._in_flight.clear()
         async with httpx.AsyncClient(timeout=10) as client:
-            while (update := await self.queue.wait_for_pending()) is not None:
-                status, error, reply = None, None, None
-                try:
-                    response = await client.post(self.url, json=update, headers=headers)
-                    status = response.status_code
-                    if response.is_success:
-                        reply = response.content
-                    else:
-                        error = (
-                            f"Wrong response from the webhook: {status} {response.reason_phrase}"
-                        )
-                except httpx.HTTPError as exc:
-                    error = str(exc) or type(exc).__name__
-                self.deliveries.append(
-                    WebhookDelivery(self.url, update, dict(headers), status, error)
-                )
-                if error is None:
-                    self.queue.remove(update["update_id"])
-                    delay = self.retry_delay
-                    await self._run_reply(reply)
-                    continue
-                self.last_error_date, self.last_error_message = int(time.time()), error
-                # Telegram backs off before retrying a failing webhook; so do we, briefly.
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 1.0)
+            lanes = min(max(self.parallel, 1), self.max_connections)
+            await asyncio.gather(*(self._lane(client, headers) for _ in range(lanes)))
+
+    async def _lane(self, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+        delay = self.retry_delay
+        while (update := await self.queue.wait_for_pending(self._in_flight)) is not None:
+            self._in_flight.add(update["update_id"])
+            status, error, reply = None, None, None
+            try:
+                response = await client.post(self.url, json=update, headers=headers)
+                status = response.status_code
+                if response.is_success:
+                    reply = response.content
+                else:
+                    error = f"Wrong response from the webhook: {status} {response.reason_phrase}"
+            except httpx.HTTPError as exc:
+                error = str(exc) or type(exc).__name__
+            self.deliveries.append(WebhookDelivery(self.url, update, dict(headers), status, error))
+            self._in_flight.discard(update["update_id"])
+            if error is None:
+                self.queue.remove(update["update_id"])
+                delay = self.retry_delay
+                await self._run_reply(reply)
+                continue
+            self.last_error_date, self.last_error_message = int(time.time()), error
+            # Telegram backs off before retrying a failing webhook; so do we, briefly.
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     async def _run_reply(self, body: bytes | None) -> None:
         """Execute a Bot API call returned in the webhook response body, if any."""
