@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
 from salon.core.model import SpaceRef
-
-if TYPE_CHECKING:
-    from salon.core.bot import Bot
 
 
 @attrs.frozen
@@ -49,8 +45,9 @@ class PromptResponse:
     anonymous: bool = False
 
 
-#: ``load(bot)``: a source's prompts as they are now (``def`` or ``async def``).
-LoadPrompts = Callable[["Bot"], Iterable[Prompt] | Awaitable[Iterable[Prompt]]]
+#: ``load(bot, connection)``: a source's prompts as they are now (``def`` or ``async def``;
+#: it may take only ``bot``).
+LoadPrompts = Callable[..., Iterable[Prompt] | Awaitable[Iterable[Prompt]]]
 
 
 @attrs.frozen
@@ -72,9 +69,12 @@ class PromptSource:
 
     :param name: unique among sources (``"builtin"``, ``"organiser"``, ``"suggestions"``);
         organisers choose sources by it (``[plugins.prompts] sources``).
-    :param load: ``load(bot)`` → the prompts. Each ``Prompt.id`` must stay the same across
-        calls (it is how "already posted here" is remembered) and be unique across sources
-        (prefix it with the source's name); prompts with empty text are ignored.
+    :param load: ``load(bot)`` → the prompts; a source reading the database takes
+        ``load(bot, connection)`` and reads on that open transaction (not on a connection
+        of its own: on SQLite that would wait for the first). Each ``Prompt.id`` must stay
+        the same across calls (it is how "already posted here" is remembered) and be unique
+        across sources (prefix it with the source's name); prompts with empty text are
+        ignored.
     :param priority: sources with a higher priority are used up first (the group's own
         prompts before the built-in list); within one priority the order is random.
     :param description: one line shown by ``prompts sources``.

@@ -12,16 +12,18 @@ from salon.plugins.prompts.posting import describe_tags, pool_of, sources_of
 
 async def give_prompt(ctx: Context, tag: str | None = None) -> None:
     wanted = tag.lower().lstrip("#") if tag else None
-    everything = await pool_of(ctx.bot)
-    pool = [(priority, p) for priority, p in everything if wanted is None or wanted in p.tags]
-    if not pool:
-        if wanted is None:
-            raise UserError("There are no prompts yet; organisers can add some with prompts add.")
-        raise UserError(
-            f"I have no prompts tagged '{shorten(wanted)}'. Try one of: "
-            f"{', '.join(known_tags(everything))}."
-        )
     async with ctx.transaction() as db:
+        everything = await pool_of(ctx.bot, db)
+        pool = [(priority, p) for priority, p in everything if wanted is None or wanted in p.tags]
+        if not pool:
+            if wanted is None:
+                raise UserError(
+                    "There are no prompts yet; organisers can add some with prompts add."
+                )
+            raise UserError(
+                f"I have no prompts tagged '{shorten(wanted)}'. Try one of: "
+                f"{', '.join(known_tags(everything))}."
+            )
         prompt = await pick(db, pool, [person_scope(ctx.person.id)], ctx.now())
     assert prompt is not None
     prefix = ctx.bot.config.commands.prefix
@@ -35,7 +37,8 @@ async def give_prompt(ctx: Context, tag: str | None = None) -> None:
 
 
 async def list_sources(ctx: Context) -> None:
-    counts = Counter(p.source for _, p in await pool_of(ctx.bot))
+    async with ctx.bot.read() as db:
+        counts = Counter(p.source for _, p in await pool_of(ctx.bot, db))
     enabled = {s.name for s in sources_of(ctx.bot).enabled(ctx.bot)}
     items = []
     for source in sources_of(ctx.bot).by_name.values():

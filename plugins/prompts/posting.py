@@ -40,9 +40,11 @@ def sources_of(bot: Bot) -> Sources:
     return found
 
 
-async def pool_of(bot: Bot, tag: str | None = None) -> list[tuple[int, Prompt]]:
+async def pool_of(
+    bot: Bot, db: AsyncConnection, tag: str | None = None
+) -> list[tuple[int, Prompt]]:
     """Every prompt on offer (with a ``tag``, only those), with its source's priority."""
-    found = await sources_of(bot).prompts(bot)
+    found = await sources_of(bot).prompts(bot, db)
     return [(priority, p) for priority, p in found if tag is None or tag in p.tags]
 
 
@@ -92,7 +94,7 @@ async def post_prompt(
         done = (await db.execute(query)).first()
         if done is not None:
             return None  # this scheduled run already posted
-    pool = await pool_of(bot, tag)
+    pool = await pool_of(bot, db, tag)
     now = bot.clock.now()
     prompt = await pick(db, pool, [space_scope(space) for space in spaces], now)
     if prompt is None:

@@ -55,7 +55,8 @@ async def check_tag(ctx: Context, tag: str | None) -> None:
     """A ``UserError`` listing the tags when no prompt on offer carries ``tag``."""
     if tag is None:
         return
-    pool = await pool_of(ctx.bot)
+    async with ctx.bot.read() as db:
+        pool = await pool_of(ctx.bot, db)
     tags = known_tags(pool)
     if tag not in tags:
         raise UserError(

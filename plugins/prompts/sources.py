@@ -14,7 +14,7 @@ import attrs
 
 from salon.core import Bot, Prompt, PromptSource, collect
 from salon.core.hookspecs import prompts as prompt_hooks
-from salon.core.storage import sa
+from salon.core.storage import AsyncConnection, sa
 from salon.plugins.prompts import tables
 
 log = logging.getLogger(__name__)
@@ -41,20 +41,19 @@ def _builtin(bot: Bot) -> tuple[Prompt, ...]:
     return builtin_prompts()
 
 
-async def _organiser(bot: Bot) -> list[Prompt]:
-    async with bot.read() as db:
-        rows = (await db.execute(sa.select(tables.added).order_by(tables.added.c.id))).all()
+async def _organiser(bot: Bot, connection: AsyncConnection) -> list[Prompt]:
+    query = sa.select(tables.added).order_by(tables.added.c.id)
+    rows = (await connection.execute(query)).all()
     return [Prompt(f"{ORGANISER}:{r.id}", r.text, ORGANISER, tuple(r.tags)) for r in rows]
 
 
-async def _suggestions(bot: Bot) -> list[Prompt]:
+async def _suggestions(bot: Bot, connection: AsyncConnection) -> list[Prompt]:
     query = (
         sa.select(tables.suggestions)
         .where(tables.suggestions.c.status == "approved")
         .order_by(tables.suggestions.c.id)
     )
-    async with bot.read() as db:
-        rows = (await db.execute(query)).all()
+    rows = (await connection.execute(query)).all()
     return [Prompt(f"{SUGGESTIONS}:{r.id}", r.text, SUGGESTIONS, tuple(r.tags)) for r in rows]
 
 
@@ -104,13 +103,14 @@ class Sources:
             return list(self.by_name.values())
         return [self.by_name[name] for name in chosen if name in self.by_name]
 
-    async def prompts(self, bot: Bot) -> list[tuple[int, Prompt]]:
-        """Every prompt of the enabled sources, with its source's priority (ids unique)."""
+    async def prompts(self, bot: Bot, db: AsyncConnection) -> list[tuple[int, Prompt]]:
+        """Every prompt of the enabled sources, with its source's priority (ids unique);
+        ``db`` is the open transaction sources that read the database use."""
         found: list[tuple[int, Prompt]] = []
         seen: set[str] = set()
         for source in self.enabled(bot):
             try:
-                loaded = source.load(bot)
+                loaded = source.load(bot, db) if _takes_connection(source) else source.load(bot)
                 if inspect.isawaitable(loaded):
                     loaded = await loaded
                 items = list(loaded)
@@ -125,3 +125,17 @@ class Sources:
                 seen.add(prompt.id)
                 found.append((source.priority, prompt))
         return found
+
+
+def _takes_connection(source: PromptSource) -> bool:
+    """Whether ``source.load`` takes a second argument (the open transaction)."""
+    try:
+        parameters = inspect.signature(source.load).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [
+        p
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in positional)
