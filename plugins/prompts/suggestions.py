@@ -85,7 +85,7 @@ async def suggest(ctx: Context, text: str | None = None) -> None:
                 suggested_at=ctx.now(),
             ),
         )
-        await _tell_organisers(ctx, suggestion_id, ctx.person, body, tags)
+        await _tell_organisers(ctx, db, suggestion_id, ctx.person, body, tags)
     ctx.reply("Thank you! I've sent your prompt to the organisers; I'll tell you when they decide.")
 
 
@@ -105,11 +105,16 @@ def _notice(suggestion_id: int, name: str, body: str, tags: tuple[str, ...]) -> 
 
 
 async def _tell_organisers(
-    ctx: Context, suggestion_id: int, author: Person, body: str, tags: tuple[str, ...]
+    ctx: Context,
+    db: AsyncConnection,
+    suggestion_id: int,
+    author: Person,
+    body: str,
+    tags: tuple[str, ...],
 ) -> None:
     told: set[int] = set()
     for ref in sorted(ctx.bot.config.organiser_refs(), key=str):
-        person = await ctx.bot.people.of(ref)
+        person = await ctx.bot.people.of(ref, db)
         notice = _notice(suggestion_id, author.display_name, body, tags)
         if person is None:
             ctx.send_direct(ref, notice, buttons=_buttons(suggestion_id))
