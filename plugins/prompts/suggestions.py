@@ -85,8 +85,16 @@ async def suggest(ctx: Context, text: str | None = None) -> None:
                 suggested_at=ctx.now(),
             ),
         )
-        await _tell_organisers(ctx, db, suggestion_id, ctx.person, body, tags)
-    ctx.reply("Thank you! I've sent your prompt to the organisers; I'll tell you when they decide.")
+        told = await _tell_organisers(ctx, db, suggestion_id, ctx.person, body, tags)
+    if told:
+        ctx.reply(
+            "Thank you! I've sent your prompt to the organisers; I'll tell you when they decide."
+        )
+    else:  # no organisers named in community.organisers to write to
+        ctx.reply(
+            "Thank you! I've saved your prompt; the organisers see it with prompts suggestions, "
+            "and I'll tell you when they decide."
+        )
 
 
 def _buttons(suggestion_id: int) -> tuple[Button, ...]:
@@ -111,16 +119,21 @@ async def _tell_organisers(
     author: Person,
     body: str,
     tags: tuple[str, ...],
-) -> None:
+) -> int:
+    """Write to every organiser named in the configuration; how many were written to."""
     told: set[int] = set()
+    count = 0
     for ref in sorted(ctx.bot.config.organiser_refs(), key=str):
         person = await ctx.bot.people.of(ref, db)
         notice = _notice(suggestion_id, author.display_name, body, tags)
         if person is None:
             ctx.send_direct(ref, notice, buttons=_buttons(suggestion_id))
+            count += 1
         elif person.id not in told:
             told.add(person.id)
             ctx.send_to(person, notice, buttons=_buttons(suggestion_id))
+            count += 1
+    return count
 
 
 async def pending(ctx: Context) -> None:
@@ -143,7 +156,7 @@ async def pending(ctx: Context) -> None:
 
 
 async def decide(ctx: Context, press: ButtonPress) -> None:
-    if not ctx.person.is_organiser:
+    if not ctx.member.is_organiser:
         raise UserError("Only organisers can approve or reject suggestions.")
     number, _, verdict = press.value.partition(":")
     if not number.isdigit() or verdict not in ("approve", "reject"):

@@ -4,9 +4,11 @@ approved suggestion is the next prompt posted; organisers' own prompts come firs
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from plugins.prompts.helpers import plain, prompts_posted, rows, snapshot
-from salon.core.testing import SalonHarness
+from salon.core.clock import ManualClock
+from salon.core.testing import SalonHarness, default_config
 from salon.plugins.prompts import tables
 
 
@@ -99,3 +101,15 @@ async def test_suggestions_can_be_switched_off(salon_bot: SalonHarness) -> None:
     await salon_bot.start()
     replies = await salon_bot.send("!prompt suggest A poem about the last tram home.", as_="carol")
     assert "Suggestions are switched off here" in plain(replies)
+
+
+async def test_without_named_organisers_suggestions_wait_in_the_list(tmp_path: Any) -> None:
+    config = default_config(tmp_path / "salon.db")
+    config["community"]["organisers"] = []
+    harness = SalonHarness(config, ManualClock(), ["prompts"])
+    await harness.start()
+    try:
+        replies = await harness.send("!prompt suggest A poem about the last tram.", as_="carol")
+        assert "the organisers see it with prompts suggestions" in plain(replies)
+    finally:
+        await harness.stop()
