@@ -25,24 +25,24 @@ def person_scope(person_id: int) -> str:
     return f"person:{person_id}"
 
 
-async def _cycle(db: AsyncConnection, scope: str) -> tuple[int, set[str]]:
-    """The scope's current cycle and the prompts used in it."""
-    current = (
-        await db.execute(
-            sa.select(sa.func.max(tables.used.c.cycle)).where(tables.used.c.scope == scope)
-        )
-    ).scalar()
-    cycle = current or 1
-    used = set(
-        (
-            await db.execute(
-                sa.select(tables.used.c.prompt_id).where(
-                    tables.used.c.scope == scope, tables.used.c.cycle == cycle
-                )
-            )
-        ).scalars()
+async def _cycles(db: AsyncConnection, scopes: Sequence[str]) -> dict[str, tuple[int, set[str]]]:
+    """Each scope's current cycle and the prompts used in it (two queries for all scopes)."""
+    used = tables.used
+    latest = (
+        sa.select(used.c.scope, sa.func.max(used.c.cycle).label("cycle"))
+        .where(used.c.scope.in_(scopes))
+        .group_by(used.c.scope)
+        .subquery()
     )
-    return cycle, used
+    found: dict[str, tuple[int, set[str]]] = {scope: (1, set()) for scope in scopes}
+    for row in await db.execute(sa.select(latest)):
+        found[row.scope] = (row.cycle, set())
+    query = sa.select(used.c.scope, used.c.prompt_id).join(
+        latest, sa.and_(used.c.scope == latest.c.scope, used.c.cycle == latest.c.cycle)
+    )
+    for row in await db.execute(query):
+        found[row.scope][1].add(row.prompt_id)
+    return found
 
 
 async def pick(
@@ -56,12 +56,11 @@ async def pick(
     if not pool or not scopes:
         return None
     ids = {prompt.id for _, prompt in pool}
-    cycles: dict[str, tuple[int, set[str]]] = {}
-    for scope in scopes:
-        cycle, used = await _cycle(db, scope)
-        if ids <= used:  # every prompt was used here: a new cycle
-            cycle, used = cycle + 1, set()
-        cycles[scope] = (cycle, used)
+    cycles = {
+        # every prompt was used here: a new cycle
+        scope: (cycle + 1, set()) if ids <= used else (cycle, used)
+        for scope, (cycle, used) in (await _cycles(db, scopes)).items()
+    }
     taken = set().union(*(used for _, used in cycles.values()))
     fresh = [(priority, p) for priority, p in pool if p.id not in taken]
     if not fresh:  # the scopes are at different points: the fewest repeats
@@ -73,13 +72,13 @@ async def pick(
     first = scopes[0]
     seed = f"{first}:{cycles[first][0]}:{len(cycles[first][1])}"
     chosen = random.Random(seed).choice(candidates)
-    for scope, (cycle, used) in cycles.items():
-        if chosen.id not in used:
-            await db.execute(
-                tables.used.insert().values(
-                    scope=scope, cycle=cycle, prompt_id=chosen.id, used_at=now
-                )
-            )
+    fresh_in = [
+        {"scope": scope, "cycle": cycle, "prompt_id": chosen.id, "used_at": now}
+        for scope, (cycle, used) in cycles.items()
+        if chosen.id not in used
+    ]
+    if fresh_in:
+        await db.execute(tables.used.insert(), fresh_in)
     return chosen
 
 

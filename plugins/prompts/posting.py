@@ -119,8 +119,8 @@ async def post_prompt(
         posted.append((posting_id, space, handle))
 
     async def after() -> None:
-        for posting_id, space, handle in posted:
-            bot.tasks.spawn(_remember_message(bot, posting_id, handle), f"prompts:{posting_id}")
+        bot.tasks.spawn(_remember_messages(bot, posted), f"prompts:postings:{posted[0][0]}")
+        for posting_id, space, _ in posted:
             await bot.notify(
                 prompt_hooks.prompt_posted,
                 prompt=prompt,
@@ -133,15 +133,21 @@ async def post_prompt(
     return prompt
 
 
-async def _remember_message(bot: Bot, posting_id: int, handle: SendHandle) -> None:
-    """Once the prompt is delivered, store its message id so replies in its thread count."""
-    try:
-        sent = await handle.sent()
-    except SalonError:
-        return  # not delivered: members can still answer with respond
+async def _remember_messages(bot: Bot, posted: list[tuple[int, SpaceRef, SendHandle]]) -> None:
+    """Once the prompts are delivered, store their message ids (one transaction for all), so
+    replies in their threads count."""
+    delivered: list[tuple[int, str]] = []
+    for posting_id, _, handle in posted:
+        try:
+            delivered.append((posting_id, (await handle.sent()).message_id))
+        except SalonError:
+            continue  # not delivered: members can still answer with respond
+    if not delivered:
+        return
     async with bot.transaction() as tx:
-        await tx.db.execute(
-            tables.postings.update()
-            .where(tables.postings.c.id == posting_id)
-            .values(message_id=sent.message_id)
-        )
+        for posting_id, message_id in delivered:
+            await tx.db.execute(
+                tables.postings.update()
+                .where(tables.postings.c.id == posting_id)
+                .values(message_id=message_id)
+            )

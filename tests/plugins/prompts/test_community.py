@@ -152,3 +152,16 @@ async def test_my_data_forget_me_and_merging(
     await bot.press(yes, as_="alice", dm=True)
     assert await rows(bot, tables.responses) == []
     assert await rows(bot, tables.suggestions) == []
+
+
+async def test_a_community_prompt_is_one_no_space_has_had(
+    two_platforms: tuple[SalonHarness, Recorder],
+) -> None:
+    bot, _ = two_platforms
+    earlier = set()
+    for _ in range(5):
+        (posted,) = prompts_posted(await bot.send("!prompts now", as_="olive"))
+        earlier.add(posted.outbound.body.plain().splitlines()[1])
+    posted = prompts_posted(await bot.send("prompts now everywhere", as_="olive", dm=True))
+    texts = {p.outbound.body.plain().splitlines()[1] for p in posted}
+    assert len(posted) == 2 and len(texts) == 1 and not texts & earlier
