@@ -62,7 +62,7 @@ def prompt_message(bot: Bot, posting_id: int, prompt: Prompt, space: SpaceRef) -
     prefix = bot.config.commands.prefix
     if bot.capabilities(space.platform).threads:
         how = md(
-            italic("Reply in this message's thread to respond, or send me "),
+            italic("Reply to this message (in its thread) to respond, or send me "),
             code(f"respond #{posting_id} your piece"),
             italic(" in a direct message."),
         )

@@ -14,6 +14,7 @@ from typing import Any
 from salon.core import (
     Context,
     Message,
+    Outbound,
     Person,
     PromptResponse,
     SpaceRef,
@@ -200,10 +201,14 @@ async def respond(ctx: Context, text: str | None = None) -> None:
 def _post_under(
     ctx: Context, posting: Any, space: SpaceRef, body: str, person: Person | None
 ) -> None:
+    """Post a response under the prompt: as a reply to its message, which Slack shows in its
+    thread and Telegram and Matrix as a reply (``thread_id`` would name a Telegram forum
+    topic, not a message). Without the message's id (not yet known), a plain message."""
     who = person.display_name if person is not None else "Someone (anonymously)"
-    thread = posting.message_id if ctx.bot.capabilities(space.platform).threads else None
-    ctx.send_to_space(
-        space,
-        lines(md(bold(who), f" responded to prompt #{posting.id}:"), quote(body)),
-        thread_id=thread,
+    ctx.send(
+        Outbound(
+            lines(md(bold(who), f" responded to prompt #{posting.id}:"), quote(body)),
+            space=space,
+            reply_to=posting.message_id,
+        )
     )

@@ -66,7 +66,7 @@ async def test_a_community_prompt_on_two_platforms_and_one_person_responding(
     replies = await bot.send(f"respond #2 {PIECE}", as_="alice", dm=True, platform="telegram")
     assert "Posted under prompt #2 in #writers on Telegram" in plain(replies)
     under = [d for d in replies if d.space == SpaceRef("telegram", "writers")]
-    assert under and under[0].outbound.thread_id is None
+    assert under and under[0].outbound.reply_to == telegram.message_id
     people = {person.id for _, _, person in recorder.responded}
     assert len(recorder.responded) == 2 and len(people) == 1
     responses = await rows(bot, tables.responses)

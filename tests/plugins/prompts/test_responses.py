@@ -61,7 +61,7 @@ async def test_respond_in_a_dm_posts_under_the_prompt_anonymously(salon_bot: Sal
     posted = await post(salon_bot)
     replies = await salon_bot.send(f"respond anonymously {PIECE}", as_="alice", dm=True)
     under = [d for d in replies if d.space == GENERAL]
-    assert len(under) == 1 and under[0].outbound.thread_id == posted.message_id
+    assert len(under) == 1 and under[0].outbound.reply_to == posted.message_id
     assert (
         under[0].outbound.body.plain().startswith("Someone (anonymously) responded to prompt #1:")
     )
