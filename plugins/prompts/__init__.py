@@ -147,6 +147,18 @@ def register_commands(register: Callable[[Command], None]) -> None:
                     examples=("prompts add poetry,nature: A poem about the first frost.",),
                 ),
                 Command(
+                    "own",
+                    suggestions.own_prompts,
+                    help="The group's own prompts (added and approved), with their ids.",
+                ),
+                Command(
+                    "remove",
+                    suggestions.remove,
+                    help="Never post one of the group's own prompts again.",
+                    args=(Arg("prompt_id", help="its id, e.g. organiser:3 (see prompts own)"),),
+                    examples=("prompts remove organiser:3", "prompts remove suggestions:2"),
+                ),
+                Command(
                     "suggestions",
                     suggestions.pending,
                     help="Members' suggestions waiting for a decision, with buttons.",

@@ -18,6 +18,7 @@ from salon.core import (
     Person,
     UserError,
     bold,
+    bullets,
     lines,
     md,
     quote,
@@ -201,3 +202,47 @@ def _verdict_for_author(status: str, text: str) -> Any:
 async def _load(db: AsyncConnection, suggestion_id: int) -> Any:
     query = sa.select(tables.suggestions).where(tables.suggestions.c.id == suggestion_id)
     return (await db.execute(query)).first()
+
+
+async def own_prompts(ctx: Context) -> None:
+    """``prompts own``: the group's prompts (added and approved), with the ids to remove them."""
+    async with ctx.bot.read() as db:
+        added = (await db.execute(sa.select(tables.added).order_by(tables.added.c.id))).all()
+        approved = (
+            await db.execute(
+                sa.select(tables.suggestions)
+                .where(tables.suggestions.c.status == "approved")
+                .order_by(tables.suggestions.c.id)
+            )
+        ).all()
+    items = [f"organiser:{row.id}: {row.text}" for row in added]
+    items += [f"suggestions:{row.id}: {row.text}" for row in approved]
+    if not items:
+        ctx.reply("The group has no prompts of its own yet; add one with prompts add.")
+        return
+    ctx.reply(lines(md(bold("The group's own prompts")), bullets(*items)))
+
+
+async def remove(ctx: Context, prompt_id: str) -> None:
+    """``prompts remove organiser:3``: never post that prompt again (postings stay)."""
+    source, _, number = prompt_id.lower().partition(":")
+    if source not in ("organiser", "suggestions") or not number.isdigit():
+        raise UserError(
+            "Give the id of one of the group's own prompts, e.g. prompts remove organiser:3 "
+            "(prompts own lists them; the built-in ones are switched off with "
+            "[plugins.prompts] sources)."
+        )
+    async with ctx.transaction() as db:
+        if source == "organiser":
+            table = tables.added
+            done = await db.execute(table.delete().where(table.c.id == int(number)))
+        else:
+            table = tables.suggestions
+            done = await db.execute(
+                table.update()
+                .where(table.c.id == int(number), table.c.status == "approved")
+                .values(status="removed", decided_by=ctx.person.id, decided_at=ctx.now())
+            )
+        if done.rowcount != 1:
+            raise UserError(f"There is no prompt {source}:{number}; prompts own lists them.")
+    ctx.reply(f"Removed prompt {source}:{number}; it will not be posted again.")

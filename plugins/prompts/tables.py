@@ -31,7 +31,7 @@ suggestions = sa.Table(
     sa.Column("person_id", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("tags", sa.JSON, nullable=False),
-    #: ``pending``, ``approved`` or ``rejected``.
+    #: ``pending``, ``approved``, ``rejected`` or ``removed`` (approved, then removed).
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("suggested_at", UTCDateTime(), nullable=False),
     sa.Column("decided_by", sa.Integer, nullable=True),

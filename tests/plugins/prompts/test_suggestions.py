@@ -113,3 +113,18 @@ async def test_without_named_organisers_suggestions_wait_in_the_list(tmp_path: A
         assert "the organisers see it with prompts suggestions" in plain(replies)
     finally:
         await harness.stop()
+
+
+async def test_removing_one_of_the_groups_prompts(salon_bot: SalonHarness) -> None:
+    await salon_bot.send("!prompts add A poem for the tea urn, in three stanzas.", as_="olive")
+    replies = await salon_bot.send("!prompts own", as_="olive")
+    assert "organiser:1: A poem for the tea urn, in three stanzas." in plain(replies)
+    before = await snapshot(salon_bot)
+    for bad in ("builtin:3", "organiser:9", "nonsense"):
+        replies = await salon_bot.send(f"!prompts remove {bad}", as_="olive")
+        assert "prompts own lists them" in plain(replies)
+        assert await snapshot(salon_bot) == before
+    replies = await salon_bot.send("!prompts remove organiser:1", as_="olive")
+    assert "Removed prompt organiser:1" in plain(replies)
+    replies = await salon_bot.send("!prompts now", as_="olive")
+    assert "tea urn" not in plain(replies)
