@@ -26,7 +26,7 @@ async def give_prompt(ctx: Context, tag: str | None = None) -> None:
             )
         prompt = await pick(db, pool, [person_scope(ctx.person.id)], ctx.now())
     assert prompt is not None
-    prefix = ctx.bot.config.commands.prefix
+    prefix = "" if ctx.space.is_direct else ctx.bot.config.commands.prefix
     ctx.reply(
         lines(
             md(bold("A prompt for you"), describe_tags(prompt)),
