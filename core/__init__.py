@@ -37,12 +37,13 @@ from salon.core.errors import (
     UserError,
 )
 from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
+from salon.core.hooks import collect
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.badges_types import Badge, BadgeAward
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
 from salon.core.hookspecs.events_types import Event, EventRequest
-from salon.core.hookspecs.prompts_types import Prompt, PromptResponse
+from salon.core.hookspecs.prompts_types import Prompt, PromptResponse, PromptSource
 from salon.core.hookspecs.sprints_types import Sprint, SprintResult
 from salon.core.markup import (
     Markup,
@@ -151,6 +152,7 @@ __all__ = [
     "ProgressEntry",
     "Prompt",
     "PromptResponse",
+    "PromptSource",
     "Question",
     "Rate",
     "RateLimits",
@@ -174,6 +176,7 @@ __all__ = [
     "bullets",
     "choice",
     "code",
+    "collect",
     "hookimpl",
     "hookspec",
     "italic",

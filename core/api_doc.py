@@ -11,7 +11,17 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from salon.core import argtypes, commands, context, dialogs, model, scheduler, storage, testing
+from salon.core import (
+    argtypes,
+    commands,
+    context,
+    dialogs,
+    hooks,
+    model,
+    scheduler,
+    storage,
+    testing,
+)
 from salon.core.bot import Bot
 
 HEADER = """# API reference
@@ -99,6 +109,7 @@ SECTIONS: list[tuple[str, list[tuple[Any, list[str] | None]]]] = [
             (dialogs.Dialogs, ["start"]),
         ],
     ),
+    ("Hooks of your own", [(hooks.collect, None)]),
     ("Storage and migrations", [(storage, None)]),
     ("The test harness", [(testing, None), (testing.SalonHarness, None), (testing.Platform, None)]),
 ]

@@ -247,6 +247,9 @@ def collect(
     """Call a registry hook through pluggy; ``register(plugin_name, item)`` gets each item
     tagged with the plugin that registered it.
 
+    A plugin that publishes a registry hook of its own (``register_prompt_sources``) collects
+    it the same way: ``collect(bot.pm, prompts.register_prompt_sources, add)``.
+
     Registry hooks run once, before the event loop serves anything: an ``async def``
     implementation is run to completion here, and one that waits on I/O is an error naming
     the plugin (do that in ``startup``).

@@ -118,6 +118,8 @@ class MemoryAdapter(Adapter):
         *,
         event_id: str | None = None,
         attachments: tuple[Attachment, ...] = (),
+        thread_id: str | None = None,
+        reply_to: str | None = None,
     ) -> Message:
         return Message(
             space=space,
@@ -125,4 +127,6 @@ class MemoryAdapter(Adapter):
             text=text,
             event_id=event_id or f"{self._event_prefix}-{next(self._event_ids)}",
             attachments=attachments,
+            thread_id=thread_id,
+            reply_to=reply_to,
         )

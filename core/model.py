@@ -270,6 +270,8 @@ class Message:
     :param addressed: the bot was addressed explicitly (a DM, a slash command, a mention),
         so no command prefix is needed.
     :param thread_id: the platform thread the message is in, if any.
+    :param reply_to: the platform id of the message this one answers (a Telegram or Matrix
+        reply), if any.
     :param attachments: files sent with the message (documents; not yet downloaded).
     """
 
@@ -283,6 +285,7 @@ class Message:
     received_at: datetime | None = None
     attachments: tuple[Attachment, ...] = ()
     raw: Mapping[str, Any] = EMPTY_RAW
+    reply_to: str | None = None
 
 
 @attrs.frozen

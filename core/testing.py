@@ -233,14 +233,28 @@ class SalonHarness:
         event_id: str | None = None,
         platform: str | None = None,
         files: Iterable[tuple[str, bytes]] = (),
+        thread_id: str | None = None,
+        reply_to: str | None = None,
     ) -> list[Delivered]:
         """Send ``text`` as member ``as_`` (in a DM with ``dm=True``; on ``platform``), with
-        ``files`` as ``(name, bytes)`` attachments; return what the bot sent."""
+        ``files`` as ``(name, bytes)`` attachments; return what the bot sent.
+
+        ``thread_id`` puts it in the thread under the bot's message with that id
+        (``Delivered.message_id``), as a Slack or Matrix thread reply; ``reply_to`` makes it
+        a reply to that message, as on Telegram."""
         adapter = self._adapter(platform)
         member = self.member(as_, platform=platform)
         where = adapter.dm_space(member) if dm else adapter.space(space)
         attachments = tuple(attachment_from_bytes(name, data) for name, data in files)
-        message = adapter.message(member, where, text, event_id=event_id, attachments=attachments)
+        message = adapter.message(
+            member,
+            where,
+            text,
+            event_id=event_id,
+            attachments=attachments,
+            thread_id=thread_id,
+            reply_to=reply_to,
+        )
         return await self._collect(self.bot.receive(message))
 
     async def press(
@@ -332,6 +346,7 @@ class SalonHarness:
         await work
         await self.bot.outbound.drain()
         await self.bot.outbox.settle()
+        await self.bot.tasks.settle(10.0)  # what the work started once it was sent
         self.check_errors()
         return self.replies[before:]
 

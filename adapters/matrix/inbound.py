@@ -137,6 +137,7 @@ class Inbound:
                 thread_id=thread_id,
                 message_id=event.event_id,
                 received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+                reply_to=_replied_to(relates),
             )
         )
 
@@ -217,3 +218,11 @@ def _author(room: nio.MatrixRoom, user_id: str) -> Member:
 
 def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _replied_to(relates: Mapping[str, Any]) -> str | None:
+    """The event a reply answers (``m.in_reply_to``), unless it is a thread's fallback."""
+    if relates.get("is_falling_back"):
+        return None
+    event_id = _mapping(relates.get("m.in_reply_to")).get("event_id")
+    return event_id if isinstance(event_id, str) else None

@@ -275,6 +275,7 @@ class TelegramAdapter(Adapter):
                 message_id=str(message.message_id),
                 received_at=message.date,
                 attachments=attachments,
+                reply_to=_replied_to(message),
             )
         )
         if not private and self.reachability.needs_reminder(member.ref.id):
@@ -321,3 +322,13 @@ class TelegramAdapter(Adapter):
                 raw={"callback_query_id": query.id},
             )
         )
+
+
+def _replied_to(message: TgMessage) -> str | None:
+    """The id of the message this one replies to (not a forum topic's opening message)."""
+    replied = message.reply_to_message
+    if replied is None:
+        return None
+    if message.is_topic_message and replied.message_id == message.message_thread_id:
+        return None  # in a forum topic, a message "replies" to the topic's first message
+    return str(replied.message_id)

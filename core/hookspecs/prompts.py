@@ -6,13 +6,14 @@ importing the prompts plugin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from salon.core.hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
-    from salon.core.hookspecs.prompts_types import Prompt, PromptResponse
+    from salon.core.hookspecs.prompts_types import Prompt, PromptResponse, PromptSource
     from salon.core.model import Community, Person, SpaceRef
 
 
@@ -38,4 +39,17 @@ def prompt_responded(
     :param person: who responded (also when the response was posted anonymously).
     :param community: the community.
     :param bot: the running bot.
+    """
+
+
+@hookspec
+def register_prompt_sources(register: Callable[[PromptSource], None]) -> None:
+    """Offer sources of writing prompts (a file of the group's own, a web list).
+
+    Called once when the prompts plugin starts. The built-in sources are ``builtin`` (the
+    curated list shipped with salon), ``organiser`` (``prompts add``) and ``suggestions``
+    (members' suggestions an organiser approved). A source whose name is taken is skipped,
+    with a warning naming both plugins.
+
+    :param register: call it with each ``PromptSource``.
     """

@@ -3,6 +3,7 @@ out, edits that keep their choices and keycaps, redactions, choices that expire.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ import nio
 from documents import docx_bytes
 from messages_plugin import ICS, MessagesPlugin
 
-from salon.core import ManualClock
+from salon.core import ManualClock, Message, hookimpl
 from salon.core.files import DOCX
 from salon.core.storage import sa, tables
 
@@ -168,3 +169,45 @@ async def test_a_choice_after_its_expiry_says_so_and_the_table_is_pruned(world: 
     assert await bot.interactions.prune() == 1
     async with bot.storage.engine.connect() as connection:
         assert (await connection.execute(sa.select(tables.interactions))).all() == []
+
+
+class Replies:
+    """Records what plain messages reply to (``Message.reply_to``)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        self.changed = asyncio.Event()
+
+    @hookimpl
+    async def message_received(self, message: Message) -> None:
+        self.seen.append((message.text, message.reply_to))
+        self.changed.set()
+
+    async def count(self, wanted: int) -> None:
+        while len(self.seen) < wanted:
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), 15)
+
+
+async def test_a_reply_names_the_event_it_answers_and_a_thread_does_not(world: Any) -> None:
+    replies = Replies()
+    await world.start_bot(plugins=(("replies", replies),))
+    alice = await world.human("alice")
+    bot_id = world.bot_user.user_id
+    room = await alice.room_with(bot_id)
+    answered = await alice.reply_to(room, "!echo the prompt", bot_id)
+    prompt = answered["event_id"]
+    reply = {"m.relates_to": {"m.in_reply_to": {"event_id": prompt}}}
+    await alice.say(room, "my piece", **reply)
+    in_thread = {
+        "m.relates_to": {
+            "rel_type": "m.thread",
+            "event_id": prompt,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": prompt},
+        }
+    }
+    await alice.say(room, "in the thread", **in_thread)
+    await replies.count(2)
+
+    assert replies.seen == [("my piece", prompt), ("in the thread", None)]

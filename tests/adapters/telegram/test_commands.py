@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
 import pytest
 from emulators.telegram import TelegramEmulator
+
+from salon.core import Message, hookimpl
 
 # `salon` is the TelegramSalon fixture from conftest.py.
 
@@ -179,3 +182,38 @@ async def test_a_restart_does_not_handle_old_updates_again(
         await tg.wait_for("sendMessage", lambda c: c.result["text"] == "echo: after")
 
     assert replies(tg, ana.id) == ["echo: before", "echo: after"]
+
+
+class Replies:
+    """Records what plain group messages reply to (``Message.reply_to``)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        self.got = asyncio.Event()
+
+    @hookimpl
+    async def message_received(self, message: Message) -> None:
+        self.seen.append((message.text, message.reply_to))
+        self.got.set()
+
+
+async def test_a_reply_names_the_message_it_answers(tg: TelegramEmulator, salon: Any) -> None:
+    ana = tg.add_user("Ana", "ana")
+    group = tg.add_group("Writers", supergroup=True)
+    forum = tg.add_group("Forum", forum=True)
+    topic = tg.add_topic(forum, "Prompts")
+    replies_seen = Replies()
+    async with salon.running(plugins=[("replies", replies_seen)]):
+        tg.user_sends(ana, group, "/echo the prompt")
+        sent = await tg.wait_for("sendMessage", text_to(group.id))
+        answered = tg.world.message(group.id, sent.result["message_id"])
+        tg.user_sends(ana, group, "my piece", reply_to=answered)
+        tg.user_sends(ana, forum, "in the topic", message_thread_id=topic.message_thread_id)
+        while len(replies_seen.seen) < 2:
+            replies_seen.got.clear()
+            await asyncio.wait_for(replies_seen.got.wait(), 10)
+
+    assert replies_seen.seen == [
+        ("my piece", str(sent.result["message_id"])),
+        ("in the topic", None),  # a topic's messages do not reply to its first message
+    ]

@@ -1,0 +1,1 @@
+"""Alembic revisions of the prompts tables (branch ``prompts``)."""
