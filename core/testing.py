@@ -332,6 +332,8 @@ class SalonHarness:
         await work
         await self.bot.outbound.drain()
         await self.bot.outbox.settle()
+        # Background work the bot started (a plugin awaiting ``handle.sent()``) ends first.
+        await self.bot.tasks.settle(5.0)
         self.check_errors()
         return self.replies[before:]
 

@@ -25,11 +25,21 @@ from salon.core import (
     Markup,
     Message,
     Person,
+    ProgressEntry,
     Role,
     hookimpl,
 )
 from salon.core.storage import AsyncConnection
-from salon.plugins.checkins import buddies, conversation, digest, privacy, schedule, streaks, zones
+from salon.plugins.checkins import (
+    buddies,
+    conversation,
+    digest,
+    logged,
+    privacy,
+    schedule,
+    streaks,
+    zones,
+)
 from salon.plugins.checkins.config import CheckinsConfig
 from salon.plugins.checkins.goals import GOAL_HELP, end_goal, goal_command
 from salon.plugins.checkins.merge import merge_people
@@ -40,6 +50,7 @@ from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 __all__ = [
     "export_person_data",
     "forget_person",
+    "log_progress",
     "message_received",
     "people_merged",
     "register_actions",
@@ -240,6 +251,13 @@ async def timezone_changed(person: Person, tz: ZoneInfo, bot: Bot) -> None:
     async with bot.transaction() as tx:
         db = tx.db
         await zones.move_person(bot, db, person.id, tz.key)
+
+
+@hookimpl
+async def log_progress(
+    person: Person, amount: int, note: str, source: str, key: str, bot: Bot
+) -> ProgressEntry:
+    return await logged.log_progress(person, amount, note, source, key, bot)
 
 
 @hookimpl
