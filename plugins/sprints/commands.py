@@ -45,7 +45,7 @@ def _announce_created(ctx: Context, row: Any, arena: Arena, chain: Any = None) -
     when = lifecycle.describe_wait(ctx.now(), row.starts_at)
     what = (
         f"{plural(chain.count, 'sprint')} of {plural(chain.minutes, 'minute')} "
-        f"with {plural(chain.break_minutes, 'minute')} breaks"
+        f"with {chain.break_minutes}-minute breaks"
         if chain is not None
         else plural(row.minutes, "minute")
     )

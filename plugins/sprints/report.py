@@ -28,6 +28,10 @@ async def _reporting_sprint(ctx: Context, db: AsyncConnection) -> Any:
             "No sprint is taking counts right now (a sprint's results close a few minutes "
             "after it ends)."
         )
+    return row
+
+
+def _check_taking_counts(ctx: Context, row: Any) -> None:
     if row.status == "waiting":
         raise UserError(f"Sprint #{row.id} hasn't started yet; send your count when it ends.")
     if row.status == "running":
@@ -36,7 +40,6 @@ async def _reporting_sprint(ctx: Context, db: AsyncConnection) -> Any:
             f"Sprint #{row.id} is still on ({plural(left, 'minute')} left); "
             "send your count when it ends."
         )
-    return row
 
 
 def _words(entry: Any, count: Count) -> tuple[int, int | None]:
@@ -58,7 +61,8 @@ async def report(ctx: Context, count: str) -> None:
         row = await _reporting_sprint(ctx, db)
         entry = await entry_of(db, row.id, ctx.person.id)
         if entry is None:
-            raise UserError(f"You weren't in sprint #{row.id}; join the next one with sprint join.")
+            raise UserError(f"You aren't in sprint #{row.id}; sprint join to take part.")
+        _check_taking_counts(ctx, row)
         words, end_count = _words(entry, parsed)
         speed = wpm(words, entry.minutes)
         limit = ctx.bot.plugin_config(PLUGIN).confirm_wpm

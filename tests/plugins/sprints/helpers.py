@@ -22,7 +22,9 @@ async def snapshot(harness: SalonHarness) -> dict[str, list[Any]]:
         out["jobs"] = [
             tuple(row)
             for row in await db.execute(
-                sa.text("SELECT key, next_run_at FROM salon_jobs ORDER BY key")
+                sa.text(
+                    "SELECT key, next_run_at FROM salon_jobs WHERE key LIKE 'sprints:%' ORDER BY key"
+                )
             )
         ]
     return out

@@ -31,7 +31,10 @@ async def test_members_on_two_platforms_share_one_sprint(salon_bot: SalonHarness
     # Pings only joiners: alice has a Slack account, bob only a Telegram one.
     assert mentioned(slack_status) == {MemberRef("slack", "alice")}
     assert mentioned(telegram_status) == {MemberRef("telegram", "bob")}
-    assert "bob" in slack_status.outbound.body.plain() and "carol" not in slack_status.outbound.body.plain()
+    assert (
+        "bob" in slack_status.outbound.body.plain()
+        and "carol" not in slack_status.outbound.body.plain()
+    )
 
     quarter = await salon_bot.advance(5 * MINUTE)
     assert [d.outbound.edit_of for d in quarter] == [
