@@ -40,6 +40,16 @@ def start_sprint(
 
 
 @hookspec
+def sprint_started(sprint: Sprint, community: Community, bot: Bot) -> None:
+    """A sprint's writing started (its start was announced); called after the commit.
+
+    :param sprint: the sprint, ``status == "running"``.
+    :param community: the community.
+    :param bot: the running bot.
+    """
+
+
+@hookspec
 def sprint_finished(
     sprint: Sprint, results: tuple[SprintResult, ...], community: Community, bot: Bot
 ) -> None:

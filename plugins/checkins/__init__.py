@@ -24,12 +24,22 @@ from salon.core import (
     JobHandler,
     Markup,
     Person,
+    ProgressEntry,
     Role,
     Streak,
     hookimpl,
 )
 from salon.core.storage import AsyncConnection
-from salon.plugins.checkins import buddies, conversation, digest, privacy, schedule, streaks, zones
+from salon.plugins.checkins import (
+    buddies,
+    conversation,
+    digest,
+    logged,
+    privacy,
+    schedule,
+    streaks,
+    zones,
+)
 from salon.plugins.checkins.config import CheckinsConfig
 from salon.plugins.checkins.goals import GOAL_HELP, end_goal, goal_command
 from salon.plugins.checkins.merge import merge_people
@@ -41,6 +51,7 @@ __all__ = [
     "current_streak",
     "export_person_data",
     "forget_person",
+    "log_progress",
     "people_merged",
     "register_actions",
     "register_commands",
@@ -231,6 +242,13 @@ async def timezone_changed(person: Person, tz: ZoneInfo, bot: Bot) -> None:
     async with bot.transaction() as tx:
         db = tx.db
         await zones.move_person(bot, db, person.id, tz.key)
+
+
+@hookimpl
+async def log_progress(
+    person: Person, amount: int, note: str, source: str, key: str, bot: Bot
+) -> ProgressEntry:
+    return await logged.log_progress(person, amount, note, source, key, bot)
 
 
 @hookimpl

@@ -31,6 +31,7 @@ async def merge_people(kept: Person, merged: Person, db: AsyncConnection, bot: B
     await _responses(db, kept.id, merged.id)
     await _keep_one(db, tables.buddies, kept.id, merged.id)
     await _pairs(db, kept.id, merged.id, now)
+    await _move(db, tables.logged, kept.id, merged.id)
 
 
 async def _rows(db: AsyncConnection, table: sa.Table, person_id: int) -> list[Any]:

@@ -12,6 +12,7 @@ from salon.core import Bot, Markup, Person, bold, lines, md
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 from salon.plugins.checkins.buddies import leave_pairs
+from salon.plugins.checkins.logged import export_lines
 from salon.plugins.checkins.schedule import load_checkin, sync_zones
 from salon.plugins.checkins.store import checkin_label, is_person, plural
 
@@ -23,6 +24,7 @@ PERSON_TABLES = (
     tables.away,
     tables.responses,
     tables.buddies,
+    tables.logged,
 )
 
 
@@ -86,6 +88,7 @@ async def export(person: Person, db: AsyncConnection, bot: Bot) -> Markup:
     out.append(md(bold("Writing buddies:")))
     out.append(f"signed up {buddy[0].joined_at:%Y-%m-%d}" if buddy else "not signed up")
     out.extend(pairings)
+    out.extend(await export_lines(db, person.id))
     return lines(*out)
 
 

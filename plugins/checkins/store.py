@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from salon.core import Context, JobContext, Member, Person, SpaceRef
+from salon.core import Context, JobContext, Member, Person, SpaceRef, Transaction
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.checkins import tables
 
@@ -26,7 +26,9 @@ def in_people(table: sa.Table, person_ids: Iterable[int]) -> sa.ColumnElement[bo
     return table.c.person_id.in_(list(person_ids))
 
 
-def fire(ctx: Context | JobContext, hook: Callable[..., object], **kwargs: Any) -> None:
+def fire(
+    ctx: Context | JobContext | Transaction, hook: Callable[..., object], **kwargs: Any
+) -> None:
     """Call ``hook`` (a check-ins hookspec) once the current transaction has committed."""
     bot = ctx.bot
 

@@ -147,3 +147,16 @@ pair_members = sa.Table(
     _person_column(primary_key=True),
     sa.Index("ix_checkins_buddy_pair_members_person", "person_id"),
 )
+
+#: Words added by another feature through ``log_progress`` (a sprint), once per key.
+logged = sa.Table(
+    "checkins_logged",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    _person_column(),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("logged_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_checkins_logged_person", "person_id"),
+)
