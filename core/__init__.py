@@ -40,7 +40,7 @@ from salon.core.files import DOCX, TEXT_DOCUMENTS, FileTooLarge
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
-from salon.core.hookspecs.events_types import Event, EventRequest
+from salon.core.hookspecs.events_types import Event, EventRequest, Rsvp
 from salon.core.hookspecs.prompts_types import Prompt, PromptResponse
 from salon.core.hookspecs.sprints_types import Sprint, SprintResult
 from salon.core.markup import (
@@ -83,6 +83,7 @@ from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
 from salon.core.spaces import KnownSpace, platform_title, space_label
+from salon.core.web import WebRequest, WebResponse, WebRoute
 
 __all__ = [
     "DATE",
@@ -154,6 +155,7 @@ __all__ = [
     "Renderer",
     "RetryAfter",
     "Role",
+    "Rsvp",
     "SalonError",
     "SendHandle",
     "Sent",
@@ -165,6 +167,9 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "UserError",
+    "WebRequest",
+    "WebResponse",
+    "WebRoute",
     "bold",
     "br",
     "bullets",

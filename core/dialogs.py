@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
@@ -52,9 +53,10 @@ class Question:
     :param text: what the member is asked (plain text).
     :param optional: the member may answer with a skip word; the answer is then ``None``.
     :param multiline: in a form, a text area rather than a single line.
-    :param type: an ``ArgType`` (``POSITIVE_INT``, ``DATE``, ``TIME``, ``choice(...)``, ...)
-        the answer must fit; a wrong one is explained and asked again, and ``on_done`` gets
-        the parsed value. Plain text by default.
+    :param type: an ``ArgType`` (``POSITIVE_INT``, ``DATE``, ``TIME``, ``DATETIME``,
+        ``choice(...)``, ...) the answer must fit; a wrong one is explained and asked again,
+        and ``on_done`` gets the parsed value (a ``zoned`` type on the member's clock). Plain
+        text by default.
     """
 
     name: str
@@ -63,10 +65,17 @@ class Question:
     multiline: bool = True
     type: ArgType | None = None
 
-    def parse(self, answer: str | None) -> Any:
-        """The answer as ``on_done`` gets it; ``ValueError`` with a sentence if it does not fit."""
+    def parse(
+        self, answer: str | None, tz: ZoneInfo | None = None, now: datetime | None = None
+    ) -> Any:
+        """The answer as ``on_done`` gets it; ``ValueError`` with a sentence if it does not fit.
+
+        A ``zoned`` type is parsed in ``tz`` (the member's zone) relative to ``now``.
+        """
         if answer is None or self.type is None:
             return answer
+        if self.type.zoned:
+            return self.type.parse(answer, tz or ZoneInfo("UTC"), now or datetime.now(UTC))
         return self.type.parse(answer)
 
 
@@ -276,7 +285,7 @@ class Dialogs:
                 answer: str | None = None
             else:
                 answer = text
-                problem = _problem(question, answer)
+                problem = _problem(question, answer, ctx)
                 if problem is not None:
                     ctx.reply(lines(problem, _question(dialog, state.step)))
                     return True
@@ -306,7 +315,7 @@ class Dialogs:
                 if not answer and not question.optional:
                     ctx.reply(md("Please answer ", italic(question.text), "."))
                     return
-                problem = _problem(question, answer) if answer else None
+                problem = _problem(question, answer, ctx) if answer else None
                 if problem is not None:
                     ctx.reply(md(italic(question.text), " "), problem)
                     return
@@ -324,7 +333,8 @@ class Dialogs:
     ) -> None:
         await self._close(db, member)
         ctx.after_commit(lambda: self.open.discard(member))
-        await await_maybe(dialog.on_done(ctx, db, Answers(member, _parsed(dialog, values), data)))
+        parsed = _parsed(dialog, values, ctx.person.tz, ctx.now())
+        await await_maybe(dialog.on_done(ctx, db, Answers(member, parsed, data)))
 
     # --- closing ---------------------------------------------------------------------------
     async def _state(self, db: AsyncConnection, member: MemberRef) -> _State | None:
@@ -350,18 +360,29 @@ class Dialogs:
         about = f" ({dialog.title})" if dialog is not None and dialog.title else ""
         ctx.send_direct(member, f"The questions I asked{about} have expired; nothing was saved.")
         if dialog is not None and dialog.on_expire is not None:
-            answers = Answers(member, _parsed(dialog, state.values), state.data)
+            person = await self.bot.people.of(member, ctx.db)
+            tz = person.tz if person is not None else None
+            try:
+                values = _parsed(dialog, state.values, tz, ctx.now())
+            except ValueError:  # fitted when given, not now (a time that has passed)
+                values = dict(state.values)
+            answers = Answers(member, values, state.data)
             await await_maybe(dialog.on_expire(ctx, answers))
 
 
-def _parsed(dialog: Dialog, values: Mapping[str, str | None]) -> dict[str, Any]:
+def _parsed(
+    dialog: Dialog,
+    values: Mapping[str, str | None],
+    tz: ZoneInfo | None,
+    now: datetime | None,
+) -> dict[str, Any]:
     """The answers given so far, each parsed by its question's type (checked on the way in)."""
-    return {q.name: q.parse(values[q.name]) for q in dialog.questions if q.name in values}
+    return {q.name: q.parse(values[q.name], tz, now) for q in dialog.questions if q.name in values}
 
 
-def _problem(question: Question, answer: str) -> Markup | None:
+def _problem(question: Question, answer: str, ctx: Context) -> Markup | None:
     try:
-        question.parse(answer)
+        question.parse(answer, ctx.person.tz, ctx.now())
     except ValueError as error:
         return md(f"{str(error)[:1].upper()}{str(error)[1:]}.")
     return None
