@@ -54,8 +54,9 @@ def _changed(event: Event, field: str, value: str, ctx: Context) -> Event:
     return attrs.evolve(event, capacity=check_capacity(text))
 
 
-async def edit(ctx: Context, event_id: int, field: str, value: str) -> None:
+async def edit(ctx: Context, id: int, field: str, value: str) -> None:
     """``event edit ID FIELD VALUE``."""
+    event_id = id
     async with ctx.transaction() as db:
         stored = await store.get(db, event_id)
         may_change(ctx, stored)
@@ -90,8 +91,9 @@ async def edit(ctx: Context, event_id: int, field: str, value: str) -> None:
     )
 
 
-async def cancel(ctx: Context, event_id: int, scope: str | None) -> None:
+async def cancel(ctx: Context, id: int, scope: str | None) -> None:
     """``event cancel ID [all]``: this event, or with ``all`` every later one of its series."""
+    event_id = id
     async with ctx.transaction() as db:
         stored = await store.get(db, event_id)
         may_change(ctx, stored)

@@ -57,8 +57,9 @@ async def list_events(ctx: Context) -> None:
     )
 
 
-async def show_event(ctx: Context, event_id: int | None) -> None:
+async def show_event(ctx: Context, id: int | None) -> None:
     """``event ID``: details with buttons; organisers also see who is going."""
+    event_id = id
     if event_id is None:
         raise UserError("Which event? `event 3` shows event 3; `events` lists them.")
     async with ctx.bot.read() as db:
@@ -90,8 +91,9 @@ async def show_event(ctx: Context, event_id: int | None) -> None:
     ctx.reply(lines(*rows), buttons=render.buttons(event) if event.starts_at > ctx.now() else ())
 
 
-async def send_ics(ctx: Context, event_id: int) -> None:
+async def send_ics(ctx: Context, id: int) -> None:
     """``event ics ID``: the calendar file."""
+    event_id = id
     async with ctx.bot.read() as db:
         stored = await _visible(ctx, db, event_id)
     ctx.reply(
@@ -100,8 +102,9 @@ async def send_ics(ctx: Context, event_id: int) -> None:
     )
 
 
-async def attendees_csv(ctx: Context, event_id: int) -> None:
+async def attendees_csv(ctx: Context, id: int) -> None:
     """``event attendees ID``: who answered, as CSV (organisers)."""
+    event_id = id
     async with ctx.bot.read() as db:
         stored = await _visible(ctx, db, event_id)
         if not _may_see_attendees(ctx, stored):

@@ -29,8 +29,9 @@ async def pressed(ctx: Context, press: ButtonPress) -> None:
     await answer_event(ctx, int(event_text), answer)
 
 
-async def rsvp_command(ctx: Context, event_id: int, answer: str) -> None:
+async def rsvp_command(ctx: Context, id: int, answer: str) -> None:
     """``event rsvp ID going|maybe|no``."""
+    event_id = id
     await answer_event(ctx, event_id, _WORDS[answer.lower()])
 
 
@@ -193,8 +194,9 @@ async def _store_answer(
         )
 
 
-async def set_reminders(ctx: Context, event_id: int, setting: str) -> None:
+async def set_reminders(ctx: Context, id: int, setting: str) -> None:
     """``event remind ID on|off``."""
+    event_id = id
     async with ctx.transaction() as db:
         stored = await store.get(db, event_id)
         row = await store.answer_of(db, event_id, ctx.person.id)

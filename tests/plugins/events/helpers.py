@@ -45,8 +45,12 @@ async def press(harness: SalonHarness, post: Delivered, label: str, as_: str) ->
 
 
 def posts_in(harness: SalonHarness, space: str = "general") -> list[Delivered]:
-    """What the bot sent to a space, oldest first."""
-    return [d for d in harness.replies if d.space is not None and d.space.id == space]
+    """The event posts (and their edits) the bot sent to a space, oldest first."""
+    return [
+        d
+        for d in harness.replies
+        if d.space is not None and d.space.id == space and "(event " in d.text.split("\n")[0]
+    ]
 
 
 def dm_texts(harness: SalonHarness, name: str) -> list[str]:
@@ -66,7 +70,9 @@ async def snapshot(harness: SalonHarness) -> dict[str, list[Any]]:
         out["jobs"] = [
             tuple(row)
             for row in await db.execute(
-                sa.text("SELECT key, next_run_at FROM salon_jobs ORDER BY key")
+                sa.text(
+                    "SELECT key, next_run_at FROM salon_jobs WHERE key LIKE 'events:%' ORDER BY key"
+                )
             )
         ]
     return out
