@@ -11,7 +11,17 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from salon.core import argtypes, commands, context, dialogs, model, scheduler, storage, testing
+from salon.core import (
+    argtypes,
+    commands,
+    context,
+    dialogs,
+    model,
+    scheduler,
+    storage,
+    testing,
+    web,
+)
 from salon.core.bot import Bot
 
 HEADER = """# API reference
@@ -75,6 +85,10 @@ SECTIONS: list[tuple[str, list[tuple[Any, list[str] | None]]]] = [
     (
         "Messages",
         [(model.Outbound, None), (model.Button, None), (model.Form, None), (model.FormField, None)],
+    ),
+    (
+        "Web routes",
+        [(web, None), (web.WebRoute, None), (web.WebRequest, None), (web.WebResponse, None)],
     ),
     (
         "Commands and arguments",

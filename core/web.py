@@ -56,7 +56,7 @@ WebHandler = Callable[[WebRequest, "Bot"], Awaitable[WebResponse]]
 class WebRoute:
     """An HTTP route a plugin serves (``register_routes``).
 
-    :param path: Starlette's path syntax: ``"/events/feed/{token}.ics"``.
+    :param path: Starlette's path syntax: ``"/events/{token}.ics"``.
     :param handler: ``async def handler(request: WebRequest, bot: Bot) -> WebResponse``.
     :param methods: the HTTP methods it answers (``HEAD`` comes with ``GET``).
     :param plugin: filled in by the core.
