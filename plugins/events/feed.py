@@ -23,7 +23,6 @@ from salon.core import (
     code,
     italic,
     lines,
-    link,
     md,
 )
 from salon.core.storage import AsyncConnection, sa
@@ -133,8 +132,8 @@ async def feed_command(ctx: Context) -> None:
         ctx.member.ref,
         lines(
             md(bold("Calendar feeds"), " (subscribe in your calendar app; they update themselves)"),
-            md("Every event of ", ctx.bot.community.name, ": ", link(community_url)),
-            md("Only the events you're going to: ", link(own_url)),
+            md("Every event of ", ctx.bot.community.name, ": ", community_url),
+            md("Only the events you're going to: ", own_url),
             md(
                 italic("Keep these links to yourself. "),
                 code("events feed renew"),

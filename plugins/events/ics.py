@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -49,9 +49,14 @@ def calendar(events: Iterable[Event], community: str, now: datetime, *, name: st
     cal.add("method", "PUBLISH")
     if name:
         cal.add("x-wr-calname", name)
-    for event in events:
+    listed = list(events)
+    for event in listed:
         cal.add_component(_vevent(event, community, now))
-    cal.add_missing_timezones()
+    if listed:
+        # Only the years the events span: the zone's whole history would be kilobytes.
+        first = min(e.starts_at for e in listed).date().replace(month=1, day=1)
+        last = max(e.ends_at for e in listed).date().replace(month=12, day=31)
+        cal.add_missing_timezones(first_date=first, last_date=last + timedelta(days=1))
     data: bytes = cal.to_ical()
     return data
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from salon.core import ButtonPress, Context, Person, Rsvp, UserError, bold, md
+from salon.core import ButtonPress, Context, Person, Rsvp, UserError, bold, lines, md
 from salon.core.hookspecs import events as event_hooks
 from salon.core.storage import AsyncConnection, sa
 from salon.plugins.events import ics, planning, posts, render, store, tables
@@ -110,8 +110,10 @@ def _tell_promoted(tx: Effects, person: Person, stored: Stored) -> None:
     event = stored.event
     tx.send_direct(
         person.dm_accounts()[0],
-        md("A place opened up: you're now going to ", bold(event.title), "!"),
-        render.answered(event, GOING, person.tz),
+        lines(
+            md("A place opened up: you're now going to ", bold(event.title), "!"),
+            render.answered(event, GOING, person.tz),
+        ),
         files=(ics.attachment(event, tx.bot.community.name, tx.bot.clock.now()),),
     )
 
