@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
+import weakref
+from collections import OrderedDict
+from datetime import datetime, timedelta
 
 from salon.core import (
     Bot,
     Context,
+    Event,
     WebRequest,
     WebResponse,
     WebRoute,
@@ -30,6 +33,11 @@ from salon.plugins.events import ics, planning, store, tables
 from salon.plugins.events.store import GOING
 
 COMMUNITY_TOKEN = "events:feed-token"
+#: Feeds built lately, per bot: calendar apps poll, and building with icalendar costs ~1 ms
+#: an event, so a feed is rebuilt only when one of its events changed.
+_BUILT: weakref.WeakKeyDictionary[Bot, OrderedDict[object, tuple[tuple[Event, ...], bytes]]]
+_BUILT = weakref.WeakKeyDictionary()
+_KEPT_FEEDS = 256
 #: Cancelled and past events stay in the feed this long, so calendars see the change.
 KEPT = timedelta(days=30)
 _NOT_FOUND = WebResponse(b"Not Found", status=404)
@@ -74,6 +82,22 @@ def base_url(bot: Bot) -> str:
     return configured or f"http://{bot.config.web.host}:{bot.config.web.port}"
 
 
+def _built(bot: Bot, feed: object, events: list[Event], name: str, now: datetime) -> bytes:
+    """The feed's iCalendar text, from the cache while its events are unchanged."""
+    built = _BUILT.setdefault(bot, OrderedDict())
+    key = tuple(events)
+    cached = built.get(feed)
+    if cached is not None and cached[0] == key:
+        built.move_to_end(feed)
+        return cached[1]
+    body = ics.calendar(events, bot.community.name, now, name=name)
+    built[feed] = (key, body)
+    built.move_to_end(feed)
+    while len(built) > _KEPT_FEEDS:
+        built.popitem(last=False)
+    return body
+
+
 def _calendar(body: bytes) -> WebResponse:
     return WebResponse(
         body,
@@ -91,7 +115,7 @@ async def community_feed(request: WebRequest, bot: Bot) -> WebResponse:
     async with bot.read() as db:
         found = [s.event for s in await store.since(db, now - KEPT) if not s.event.private]
     name = f"{bot.community.name} events"
-    return _calendar(ics.calendar(found, bot.community.name, now, name=name))
+    return _calendar(_built(bot, "community", found, name, now))
 
 
 async def member_feed(request: WebRequest, bot: Bot) -> WebResponse:
@@ -117,7 +141,7 @@ async def member_feed(request: WebRequest, bot: Bot) -> WebResponse:
         ids = {row.event_id for row in going}
         found = [s.event for s in await store.since(db, now - KEPT) if s.event.id in ids]
     name = f"{bot.community.name}: my events"
-    return _calendar(ics.calendar(found, bot.community.name, now, name=name))
+    return _calendar(_built(bot, person_id, found, name, now))
 
 
 async def feed_command(ctx: Context) -> None:
