@@ -58,6 +58,7 @@ async def edit(ctx: Context, id: int, field: str, value: str) -> None:
     """``event edit ID FIELD VALUE``."""
     event_id = id
     async with ctx.transaction() as db:
+        await store.lock(db, event_id)
         stored = await store.get(db, event_id)
         may_change(ctx, stored)
         previous = stored.event

@@ -38,6 +38,7 @@ async def rsvp_command(ctx: Context, id: int, answer: str) -> None:
 async def answer_event(ctx: Context, event_id: int, answer: str) -> None:
     person = ctx.person
     async with ctx.transaction() as db:
+        await store.lock(db, event_id)
         stored = await store.find(db, event_id)
         if stored is None or not await store.can_see(db, stored, person.id, person.is_organiser):
             raise UserError(f"There is no event {event_id}; `events` lists the upcoming ones.")

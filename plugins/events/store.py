@@ -79,6 +79,15 @@ async def get(db: AsyncConnection, event_id: int) -> Stored:
     return stored
 
 
+async def lock(db: AsyncConnection, event_id: int) -> None:
+    """Hold the event's row until the transaction ends, so two answers for the last place
+    (on PostgreSQL, from two workers) are counted one after the other. SQLite has one writer
+    at a time anyway."""
+    await db.execute(
+        sa.select(tables.events.c.id).where(tables.events.c.id == event_id).with_for_update()
+    )
+
+
 async def by_key(db: AsyncConnection, key: str) -> Stored | None:
     row = (
         await db.execute(sa.select(tables.events).where(tables.events.c.request_key == key))

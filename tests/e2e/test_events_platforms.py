@@ -4,75 +4,18 @@ every community space, and each post edited in place as members answer on any pl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest_asyncio
 from emulators.slack import SlackEmulator
 from emulators.slack.fixtures import slack_emulator  # noqa: F401
 from emulators.telegram import TelegramEmulator
 from emulators.telegram.fixtures import telegram_emulator  # noqa: F401
-from servers.synapse import SynapseServer
 
 from salon.core.bot import Bot
 from salon.core.clock import ManualClock
-from salon.core.config import config_from_mapping
-from salon.core.plugins import create_plugin_manager
-from salon.core.runtime import build_adapters
 
-from .test_one_community import WAIT, MatrixMember, matrix_olive, slack_dm  # noqa: F401
-
-
-@pytest_asyncio.fixture
-async def events_bot(
-    slack_emulator: SlackEmulator,  # noqa: F811
-    telegram_emulator: TelegramEmulator,  # noqa: F811
-    synapse: SynapseServer,
-    matrix_olive: tuple[MatrixMember, Any],  # noqa: F811
-    tmp_path: Path,
-) -> AsyncIterator[tuple[Bot, Any]]:
-    slack, tg = slack_emulator, telegram_emulator
-    olive, bot_user = matrix_olive
-    slack.add_user("olive", id="U0OLIVE", real_name="Olive Organiser")
-    slack.add_user("bob", id="U0BOB", real_name="Bob Writer")
-    group = tg.add_group("Writers", supergroup=True)
-    config = config_from_mapping(
-        {
-            "community": {
-                "name": "Night Owls",
-                "timezone": "Europe/London",
-                "organisers": ["slack:U0OLIVE", f"matrix:{olive.user_id}"],
-                "spaces": ["slack:C0GENERAL", f"telegram:{group.id}"],
-            },
-            "database": {"url": f"sqlite:///{tmp_path / 'salon.db'}"},
-            "adapters": {
-                "slack": {"api_url": slack.api_url},
-                "telegram": {
-                    "base_url": tg.base_url,
-                    "base_file_url": tg.base_file_url,
-                    "poll_timeout": 2,
-                },
-                "matrix": {"homeserver": synapse.url},
-            },
-        },
-        source="test",
-    )
-    env = {
-        "SALON_SLACK_BOT_TOKEN": slack.bot_token,
-        "SALON_SLACK_APP_TOKEN": slack.app_token,
-        "SALON_SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SALON_TELEGRAM_TOKEN": tg.token,
-        "SALON_MATRIX_ACCESS_TOKEN": bot_user.access_token,
-    }
-    bot = Bot(config, pm=create_plugin_manager(), clock=ManualClock(), env=env)
-    for adapter in build_adapters(bot, env):
-        bot.add_adapter(adapter)
-    await bot.start(run_scheduler=False)
-    try:
-        yield bot, group
-    finally:
-        await bot.stop()
+# The one-community bot (Slack, Telegram and a Synapse room, every built-in plugin).
+from .test_one_community import WAIT, MatrixMember, community, matrix_olive, slack_dm  # noqa: F401
 
 
 def _text(post: dict[str, Any]) -> str:
@@ -80,12 +23,13 @@ def _text(post: dict[str, Any]) -> str:
 
 
 async def test_an_event_post_is_edited_in_place_on_every_platform(
-    events_bot: tuple[Bot, Any],
+    community: tuple[Bot, ManualClock, Any],  # noqa: F811
     slack_emulator: SlackEmulator,  # noqa: F811
     telegram_emulator: TelegramEmulator,  # noqa: F811
     matrix_olive: tuple[MatrixMember, Any],  # noqa: F811
 ) -> None:
-    bot, group = events_bot
+    bot, _clock, extra = community
+    group = extra["group"]
     slack, tg = slack_emulator, telegram_emulator
     olive_matrix, bot_user = matrix_olive
     alice_tg = tg.add_user("Alice", "alice_tg")
@@ -137,7 +81,7 @@ async def test_an_event_post_is_edited_in_place_on_every_platform(
     )
     labels = [b["text"]["text"] for b in slack_post["args"]["blocks"][-1]["elements"]]
     assert labels == ["Going", "Maybe", "Can't"]
-    assert "Thu 8 Jan, 19:00 GMT (Europe/London)" in _text(slack_post)
+    assert "Thu 8 Jan, 19:00 UTC (UTC)" in _text(slack_post)
     tg_post = await tg.wait_for(
         "sendMessage",
         lambda c: c.params.get("chat_id") == group.id and "(event 1)" in str(c.params.get("text")),
