@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from servers.fixtures import *  # noqa: F403
 
 from plugins.events.test_changes import (
     test_a_new_time_reaches_everyone_who_answered_and_bumps_the_sequence,
@@ -16,7 +17,6 @@ from plugins.events.test_times_and_waitlist import (
     test_capacity_three_waitlist_and_automatic_promotion,
     test_weekly_workshop_keeps_london_time_across_both_dst_changes,
 )
-from servers.fixtures import *  # noqa: F403
 
 __all__ = [
     "test_a_new_time_reaches_everyone_who_answered_and_bumps_the_sequence",
