@@ -42,7 +42,7 @@ from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.badges_types import Badge, BadgeAward
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
 from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
-from salon.core.hookspecs.events_types import Event, EventRequest
+from salon.core.hookspecs.events_types import Event, EventRequest, Rsvp
 from salon.core.hookspecs.prompts_types import Prompt, PromptResponse, PromptSource
 from salon.core.hookspecs.sprints_types import Sprint, SprintResult
 from salon.core.markup import (
@@ -85,6 +85,7 @@ from salon.core.rendering import PlainRenderer, Renderer, render_plain
 from salon.core.router import RecentEvents
 from salon.core.scheduler import Job, JobHandler, Misfire
 from salon.core.spaces import KnownSpace, platform_title, space_label
+from salon.core.web import WebRequest, WebResponse, WebRoute
 
 __all__ = [
     "DATE",
@@ -160,6 +161,7 @@ __all__ = [
     "Renderer",
     "RetryAfter",
     "Role",
+    "Rsvp",
     "SalonError",
     "SendHandle",
     "Sent",
@@ -171,6 +173,9 @@ __all__ = [
     "SystemClock",
     "Transaction",
     "UserError",
+    "WebRequest",
+    "WebResponse",
+    "WebRoute",
     "bold",
     "br",
     "bullets",

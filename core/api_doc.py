@@ -21,6 +21,7 @@ from salon.core import (
     scheduler,
     storage,
     testing,
+    web,
 )
 from salon.core.bot import Bot
 
@@ -85,6 +86,10 @@ SECTIONS: list[tuple[str, list[tuple[Any, list[str] | None]]]] = [
     (
         "Messages",
         [(model.Outbound, None), (model.Button, None), (model.Form, None), (model.FormField, None)],
+    ),
+    (
+        "Web routes",
+        [(web, None), (web.WebRoute, None), (web.WebRequest, None), (web.WebResponse, None)],
     ),
     (
         "Commands and arguments",

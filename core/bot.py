@@ -57,6 +57,7 @@ from salon.core.scheduler import Job, JobHandler, Scheduler
 from salon.core.spaces import Spaces, platform_title
 from salon.core.storage import migrate
 from salon.core.storage.engine import Storage
+from salon.core.web import WebRoute
 
 log = logging.getLogger("salon")
 #: State key under which the running bot records plugins whose ``startup`` failed.
@@ -120,6 +121,8 @@ class Bot:
         #: Loops that run until stopped (the scheduler); cancelled on stop.
         self.loops = TaskOwner(self._report_task_error)
         self.migration_locations: list[Path] = []
+        #: HTTP routes plugins serve on the web server (``register_routes``).
+        self.web_routes: list[WebRoute] = []
         self._plugin_configs: dict[str, Any] = {}
         self._collect_registries()
         self.router = Router(self)
@@ -165,6 +168,7 @@ class Bot:
         collect(self.pm, runtime.register_config, settings)
         collect(self.pm, runtime.register_migrations, migrations)
         collect(self.pm, runtime.register_dialogs, dialog)
+        collect(self.pm, runtime.register_routes, lambda p, r: self.web_routes.append(_tag(r, p)))
         for plugin in self.config.plugins:
             if plugin not in self._plugin_configs and self.pm.get_plugin(plugin) is None:
                 log.warning("[plugins.%s] is configured but no such plugin is enabled", plugin)

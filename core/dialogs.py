@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
@@ -57,9 +58,10 @@ class Question:
     :param text: what the member is asked (plain text).
     :param optional: the member may answer with a skip word; the answer is then ``None``.
     :param multiline: in a form, a text area rather than a single line.
-    :param type: an ``ArgType`` (``POSITIVE_INT``, ``DATE``, ``TIME``, ``choice(...)``, ...)
-        the answer must fit; a wrong one is explained and asked again, and ``on_done`` gets
-        the parsed value. Plain text by default.
+    :param type: an ``ArgType`` (``POSITIVE_INT``, ``DATE``, ``TIME``, ``DATETIME``,
+        ``choice(...)``, ...) the answer must fit; a wrong one is explained and asked again,
+        and ``on_done`` gets the parsed value (a ``zoned`` type on the member's clock). Plain
+        text by default.
     """
 
     name: str
@@ -68,10 +70,17 @@ class Question:
     multiline: bool = True
     type: ArgType | None = None
 
-    def parse(self, answer: str | None) -> Any:
-        """The answer as ``on_done`` gets it; ``ValueError`` with a sentence if it does not fit."""
+    def parse(
+        self, answer: str | None, tz: ZoneInfo | None = None, now: datetime | None = None
+    ) -> Any:
+        """The answer as ``on_done`` gets it; ``ValueError`` with a sentence if it does not fit.
+
+        A ``zoned`` type is parsed in ``tz`` (the member's zone) relative to ``now``.
+        """
         if answer is None or self.type is None:
             return answer
+        if self.type.zoned:
+            return self.type.parse(answer, tz or ZoneInfo("UTC"), now or datetime.now(UTC))
         return self.type.parse(answer)
 
 
@@ -438,7 +447,9 @@ class Dialogs:
             first_word = word.split(maxsplit=1)[0] if word else ""
             if first_word in dialog.command_words:
                 return False
-            answers = self._answers(ctx.member.ref, person_id, dialog, state, state.values)
+            answers = self._answers(
+                ctx.member.ref, person_id, dialog, state, state.values, ctx.person.tz, ctx.now()
+            )
             if word in dialog.cancel_words:
                 await self._close(db, person_id)
                 ctx.after_commit(lambda: self.open.discard(person_id))
@@ -465,7 +476,7 @@ class Dialogs:
                 answer: str | None = None
             else:
                 answer = text
-                problem = _problem(question, answer)
+                problem = _problem(question, answer, ctx)
                 if problem is not None:
                     ctx.reply(lines(problem, _question(dialog, asked, state.step)))
                     return True
@@ -500,7 +511,7 @@ class Dialogs:
                 if not answer and not question.optional:
                     ctx.reply(md("Please answer this one too: ", italic(question.text)))
                     return
-                problem = _problem(question, answer) if answer else None
+                problem = _problem(question, answer, ctx) if answer else None
                 if problem is not None:
                     ctx.reply(md(italic(question.text), " "), problem)
                     return
@@ -514,8 +525,13 @@ class Dialogs:
         dialog: Dialog,
         state: _State,
         values: Mapping[str, str | None],
+        tz: ZoneInfo | None,
+        now: datetime,
     ) -> Answers:
-        parsed = _parsed(state.questions_of(dialog), values)
+        try:
+            parsed = _parsed(state.questions_of(dialog), values, tz, now)
+        except ValueError:  # fitted when given, not now (on expiry: a time that has passed)
+            parsed = dict(values)
         return Answers(account, parsed, state.data, person_id)
 
     async def _finish(
@@ -529,7 +545,9 @@ class Dialogs:
         person_id = ctx.person.id
         await self._close(db, person_id)
         ctx.after_commit(lambda: self.open.discard(person_id))
-        answers = self._answers(ctx.member.ref, person_id, dialog, state, values)
+        answers = self._answers(
+            ctx.member.ref, person_id, dialog, state, values, ctx.person.tz, ctx.now()
+        )
         await await_maybe(dialog.on_done(ctx, db, answers))
 
     # --- closing ---------------------------------------------------------------------------
@@ -576,7 +594,10 @@ class Dialogs:
         if person is not None:
             ctx.send_to(person, notice)
         if dialog is not None and dialog.on_expire is not None:
-            answers = self._answers(state.account, person_id, dialog, state, state.values)
+            tz = person.tz if person is not None else None
+            answers = self._answers(
+                state.account, person_id, dialog, state, state.values, tz, ctx.now()
+            )
             await await_maybe(dialog.on_expire(ctx, answers))
 
 
@@ -589,14 +610,19 @@ def _chunks(keys: list[str], size: int = _CHUNK) -> Iterable[list[str]]:
         yield keys[start : start + size]
 
 
-def _parsed(questions: Sequence[Question], values: Mapping[str, str | None]) -> dict[str, Any]:
+def _parsed(
+    questions: Sequence[Question],
+    values: Mapping[str, str | None],
+    tz: ZoneInfo | None,
+    now: datetime | None,
+) -> dict[str, Any]:
     """The answers given so far, each parsed by its question's type (checked on the way in)."""
-    return {q.name: q.parse(values[q.name]) for q in questions if q.name in values}
+    return {q.name: q.parse(values[q.name], tz, now) for q in questions if q.name in values}
 
 
-def _problem(question: Question, answer: str) -> Markup | None:
+def _problem(question: Question, answer: str, ctx: Context) -> Markup | None:
     try:
-        question.parse(answer)
+        question.parse(answer, ctx.person.tz, ctx.now())
     except ValueError as error:
         return md(f"{str(error)[:1].upper()}{str(error)[1:]}.")
     return None

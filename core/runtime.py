@@ -8,7 +8,7 @@ import importlib.metadata
 import logging
 import signal
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salon.core.adapter import Adapter
 from salon.core.bot import Bot
@@ -16,6 +16,9 @@ from salon.core.cluster import process_lock
 from salon.core.config import SalonConfig, env_secrets, structure
 from salon.core.errors import ConfigError
 from salon.core.web import WebServer
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
 
 log = logging.getLogger("salon")
 ADAPTER_GROUP = "salon.adapters"
@@ -139,11 +142,8 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
         # start (an adapter still waiting for its platform to be reachable) ends it cleanly.
         if not await _start_unless_stopped(bot, stop):
             return
-        if routes:
-            web = WebServer(bot, config.web.host, config.web.port)
-            web.add_routes(routes)
-            await web.start()
-            log.info("web server on http://%s:%d (/healthz)", web.host, web.port)
+        if routes or bot.web_routes:
+            web = await _start_web(bot, config, routes)
         waiters = [asyncio.ensure_future(stop.wait())]
         waiters += [asyncio.ensure_future(event.wait()) for event in run_ends_with(bot)]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -153,6 +153,31 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
         if web is not None:
             await web.stop()
         await bot.stop()
+
+
+async def _start_web(bot: Bot, config: SalonConfig, routes: list[BaseRoute]) -> WebServer | None:
+    """Serve the adapters' and plugins' routes. Adapters need theirs (webhooks), so failing
+    to listen stops ``salon run``; plugins' routes alone (a calendar feed) are not worth
+    that: the error is logged and the bot runs without them."""
+    web = WebServer(bot, config.web.host, config.web.port)
+    web.add_routes(routes)
+    web.add_plugin_routes(bot.web_routes)
+    try:
+        await web.start()
+    except (OSError, SystemExit) as error:
+        if routes:
+            raise
+        log.error(
+            "the web server could not listen on %s:%d (%s); plugins' routes (%s) are not "
+            "served: set [web] port",
+            config.web.host,
+            config.web.port,
+            error,
+            ", ".join(sorted({route.plugin for route in bot.web_routes})),
+        )
+        return None
+    log.info("web server on http://%s:%d (/healthz)", web.host, web.port)
+    return web
 
 
 async def _start_unless_stopped(bot: Bot, stop: asyncio.Event) -> bool:

@@ -17,6 +17,8 @@ class Event:
     :param capacity: how many can go; ``None`` for no limit.
     :param status: ``"scheduled"`` or ``"cancelled"``.
     :param sequence: bumped on every change (the iCalendar ``SEQUENCE``).
+    :param series_id: the recurring series this is one occurrence of, if any.
+    :param private: shown only to its organiser and invitees (a coach's 1:1).
     """
 
     id: int
@@ -30,6 +32,31 @@ class Event:
     capacity: int | None = None
     status: str = "scheduled"
     sequence: int = 0
+    series_id: int | None = None
+    private: bool = False
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + self.duration
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+@attrs.frozen
+class Rsvp:
+    """One person's answer to an event.
+
+    :param answer: ``"going"``, ``"maybe"``, ``"no"`` or ``"waitlist"`` (wanted to go, but
+        the event was full).
+    :param position: the place on the waitlist (1 is next), ``None`` for other answers.
+    """
+
+    event_id: int
+    person_id: int
+    answer: str
+    position: int | None = None
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from salon.core.errors import DeliveryError
     from salon.core.model import Community, Member, Message, Outbound, Person, Space
     from salon.core.scheduler import JobHandler
+    from salon.core.web import WebRoute
 
 
 @hookspec
@@ -85,6 +86,18 @@ def register_dialogs(register: Callable[[Dialog], None]) -> None:
     the member's answers reach the dialog's ``on_done``, never another plugin.
 
     :param register: call it with each ``Dialog`` (id, questions, on_done, ...).
+    """
+
+
+@hookspec
+def register_routes(register: Callable[[WebRoute], None]) -> None:
+    """Declare HTTP routes this plugin serves on salon's web server (a calendar feed, ...).
+
+    Called once at startup. ``salon run`` starts the web server (``[web] host``/``port``)
+    when any plugin or adapter has routes. A handler gets a ``WebRequest`` and the bot and
+    returns a ``WebResponse``; it is public, so it checks any token itself.
+
+    :param register: call it with each ``WebRoute`` (path, handler, methods).
     """
 
 
