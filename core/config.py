@@ -96,6 +96,9 @@ class InteractionsConfig:
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    #: Serve even when no adapter needs webhooks (the console alone): ``/healthz``,
+    #: ``/readyz`` and ``/metrics`` for a process supervisor and Prometheus.
+    enabled: bool = False
 
 
 @attrs.frozen

@@ -127,11 +127,11 @@ async def run(config: SalonConfig, env: Mapping[str, str] | None = None) -> None
         # start (an adapter still waiting for its platform to be reachable) ends it cleanly.
         if not await _start_unless_stopped(bot, stop):
             return
-        if routes:
+        if routes or config.web.enabled:
             web = WebServer(bot, config.web.host, config.web.port)
             web.add_routes(routes)
             await web.start()
-            log.info("web server on http://%s:%d (/healthz)", web.host, web.port)
+            log.info("web server on http://%s:%d (/healthz, /readyz, /metrics)", web.host, web.port)
         waiters = [asyncio.ensure_future(stop.wait())]
         waiters += [asyncio.ensure_future(event.wait()) for event in run_ends_with(bot)]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
