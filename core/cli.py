@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from salon.core.cli_jobs import jobs
-from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
+from salon.core.config import SalonConfig, env_secrets, load_config
 from salon.core.errors import SalonError
+from salon.core.logformat import FORMATS, setup_logging
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -23,15 +24,6 @@ CONFIG_OPTION = click.option(
     default=None,
     help="Configuration file (default: ./salon.toml if present, else built-in defaults).",
 )
-
-
-def _setup_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(REDACTOR)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
 
 
 def _load(config_path: Path | None) -> SalonConfig:
@@ -59,14 +51,22 @@ def main() -> None:
 @click.option(
     "--log-level", default=None, help="debug, info, warning (default: warning on the console)."
 )
-def run(config_path: Path | None, log_level: str | None) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    envvar="SALON_LOG_FORMAT",
+    show_default=True,
+    help="text lines, or one JSON object a line (for a log collector).",
+)
+def run(config_path: Path | None, log_level: str | None, log_format: str) -> None:
     """Run the bot (with no config: the console and ./salon.db)."""
     from salon.core.runtime import enabled_adapters
     from salon.core.runtime import run as run_bot
 
     config = _load(config_path)
     console_only = set(enabled_adapters(config)) == {"console"}
-    _setup_logging(log_level or ("warning" if console_only else "info"))
+    setup_logging(log_level or ("warning" if console_only else "info"), log_format)
     with contextlib.suppress(KeyboardInterrupt):
         _run_async(run_bot(config))
 

@@ -89,7 +89,12 @@ class WebServer:
 
     async def start(self) -> None:
         config = uvicorn.Config(
-            self.app(), host=self.host, port=self.port, log_level="warning", lifespan="off"
+            self.app(),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            log_config=None,  # uvicorn's records go through salon's handler (format, redaction)
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve())
