@@ -1,5 +1,5 @@
 """The ``salon`` command line: run, init, check, plugins, hooks, api, plugin new, db upgrade,
-jobs."""
+db backup, jobs."""
 
 from __future__ import annotations
 
@@ -255,6 +255,22 @@ def db_upgrade(config_path: Path | None) -> None:
     applied = _run_async(upgrade())
     assert isinstance(applied, list)
     click.echo(f"Applied: {', '.join(applied)}" if applied else "Already up to date.")
+
+
+@db.command("backup")
+@CONFIG_OPTION
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def db_backup(config_path: Path | None, path: Path, force: bool) -> None:
+    """Copy the database to PATH while salon runs (SQLite: online backup; PostgreSQL:
+    pg_dump). docs/deploy.md says how to restore it."""
+    from salon.core.storage.backup import backup
+
+    config = _load(config_path)
+    try:
+        click.echo(backup(config.database.url, path, overwrite=force))
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
 
 
 main.add_command(jobs)
