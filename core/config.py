@@ -421,4 +421,6 @@ def env_secrets(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
     for key, value in found.items():
         if SECRET_KEY.search(key.lower().replace("_", "")) or key.endswith(("TOKEN", "SECRET")):
             REDACTOR.add(value)
+    if source.get("PGPASSWORD"):  # the database password, the way libpq and asyncpg take it
+        REDACTOR.add(source["PGPASSWORD"])
     return found
