@@ -37,6 +37,7 @@ from salon.core.hookspecs import runtime
 from salon.core.interactions import Interactions
 from salon.core.linking import Linking
 from salon.core.markup import italic, lines, md
+from salon.core.metrics import Metrics
 from salon.core.model import (
     ButtonPress,
     Community,
@@ -88,6 +89,8 @@ class Bot:
         self.pm = pm or create_plugin_manager(config.disabled_plugins)
         self.hooks = HookRunner(self.pm, self.report_error)
         self.community = Community(config.community.name)
+        #: What this bot counts, for ``/metrics`` (see ``salon.core.metrics``).
+        self.metrics = Metrics()
         self.storage = Storage(config.database.url)
         if not config.database.outbox_lease > 0:
             raise ConfigError("database.outbox_lease: give a number of seconds above 0")
@@ -102,7 +105,7 @@ class Bot:
         #: The community's spaces on every platform, by name (``salon.core.spaces``).
         self.spaces = Spaces(self.storage, self.clock, config.space_refs(), config.group_refs())
         self.commands = CommandTable()
-        self.scheduler = Scheduler(self.storage, self.clock, self._run_job)
+        self.scheduler = Scheduler(self.storage, self.clock, self._run_job, metrics=self.metrics)
         self.outbound = Dispatcher()
         #: What the buttons and forms adapters sent mean (see ``salon.core.interactions``).
         self.interactions = Interactions(
@@ -113,6 +116,8 @@ class Bot:
         self.leaders: dict[str, Leadership] = {}
         #: Work that finishes (an inbound event handled after an early ack); awaited on stop.
         self.tasks = TaskOwner(self._report_task_error)
+        #: Platforms whose adapter has started and not yet stopped (``/readyz`` asks).
+        self.connected: set[str] = set()
         #: Members plugins wait on for a DM reply (see ``salon.core.awaiting``).
         self.awaited = AwaitedReplies(self.storage, self.clock, self.tasks.spawn)
         #: Multi-step DM conversations (see ``salon.core.dialogs``).
@@ -182,7 +187,9 @@ class Bot:
         if adapter.platform in self.adapters:
             raise ConfigError(f"adapters.{adapter.platform}: configured twice")
         self.adapters[adapter.platform] = adapter
-        self.outbound.add(SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox))
+        self.outbound.add(
+            SendQueue(adapter, self._delivery_failed, self.report_error, self.outbox, self.metrics)
+        )
 
     async def name_of_space(self, space: SpaceRef) -> str:
         """Ask the space's adapter for its name (``""`` if it cannot say)."""
@@ -236,14 +243,26 @@ class Bot:
         """Connect ``adapter``; if only one worker may receive its events, receive them here
         when this worker leads (at once on SQLite), else wait for the lead in the background."""
         await adapter.start()
-        log.info("adapter %s started", adapter.platform)
+        platform = adapter.platform
+        self.connected.add(platform)
+        log.info("adapter %s started", platform)
         if not adapter.receives_alone:
+            self.metrics.set_leader(platform, True)
             return
+
+        async def gained() -> None:
+            await adapter.start_receiving()
+            self.metrics.set_leader(platform, True)
+
+        async def lost() -> None:
+            self.metrics.set_leader(platform, False)
+            await adapter.stop_receiving()
+
         leader = Leadership(
             self.storage,
             f"receiver:{adapter.platform}",
-            adapter.start_receiving,
-            adapter.stop_receiving,
+            gained,
+            lost,
             self.report_error,
             poll=self.config.database.leader_poll,
         )
@@ -306,6 +325,8 @@ class Bot:
         await self.awaited.settle()
         await self.tasks.close()
         for adapter in self.adapters.values():
+            self.connected.discard(adapter.platform)
+            self.metrics.set_leader(adapter.platform, False)
             try:
                 await adapter.stop()
             except Exception as error:
@@ -366,21 +387,39 @@ class Bot:
         """Handle one inbound message (adapters call this)."""
         if not self._ready.is_set():
             await self._ready.wait()
-        await self.router.receive(message)
+        async with self._counted(message.space.ref.platform, "message"):
+            await self.router.receive(message)
 
     async def receive_press(self, press: ButtonPress) -> None:
         """Handle one button press (adapters call this)."""
         if not self._ready.is_set():
             await self._ready.wait()
-        await self.router.receive_press(press)
+        async with self._counted(press.space.ref.platform, "press"):
+            await self.router.receive_press(press)
 
     async def receive_join(self, member: Member, space: Space) -> None:
         """A member joined a space (adapters call this)."""
         if not self._ready.is_set():
             await self._ready.wait()
-        await self.notify(
-            runtime.member_joined, member=member, space=space, community=self.community, bot=self
-        )
+        async with self._counted(space.ref.platform, "join"):
+            await self.notify(
+                runtime.member_joined,
+                member=member,
+                space=space,
+                community=self.community,
+                bot=self,
+            )
+
+    @asynccontextmanager
+    async def _counted(self, platform: str, kind: str) -> AsyncIterator[None]:
+        """Count an inbound event as received, then as handled (``ok`` or ``error``)."""
+        self.metrics.events_received.labels(platform, kind).inc()
+        outcome = "error"
+        try:
+            yield
+            outcome = "ok"
+        finally:
+            self.metrics.events_handled.labels(platform, kind, outcome).inc()
 
     def send(self, outbound: Outbound) -> SendHandle:
         """Queue a message outside any handler, in memory only (prefer ``ctx.reply`` inside a
@@ -550,7 +589,10 @@ class Bot:
             ctx.outbox_ids = stored  # only once the savepoint holds them
         except Exception as error:
             ctx.discard()
+            self.metrics.jobs_run.labels(job.kind, "error").inc()
             await self.report_error(error, f"job {job.kind} ({job.key})")
+        else:
+            self.metrics.jobs_run.labels(job.kind, "ok").inc()
         return ctx.flush
 
 

@@ -1,5 +1,5 @@
 """The ``salon`` command line: run, init, check, plugins, hooks, api, plugin new, db upgrade,
-jobs."""
+db backup, jobs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from salon.core.cli_jobs import jobs
-from salon.core.config import REDACTOR, SalonConfig, env_secrets, load_config
+from salon.core.config import SalonConfig, env_secrets, load_config
 from salon.core.errors import SalonError
+from salon.core.logformat import FORMATS, setup_logging
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -23,15 +24,6 @@ CONFIG_OPTION = click.option(
     default=None,
     help="Configuration file (default: ./salon.toml if present, else built-in defaults).",
 )
-
-
-def _setup_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(REDACTOR)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
 
 
 def _load(config_path: Path | None) -> SalonConfig:
@@ -59,14 +51,22 @@ def main() -> None:
 @click.option(
     "--log-level", default=None, help="debug, info, warning (default: warning on the console)."
 )
-def run(config_path: Path | None, log_level: str | None) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    envvar="SALON_LOG_FORMAT",
+    show_default=True,
+    help="text lines, or one JSON object a line (for a log collector).",
+)
+def run(config_path: Path | None, log_level: str | None, log_format: str) -> None:
     """Run the bot (with no config: the console and ./salon.db)."""
     from salon.core.runtime import enabled_adapters
     from salon.core.runtime import run as run_bot
 
     config = _load(config_path)
     console_only = set(enabled_adapters(config)) == {"console"}
-    _setup_logging(log_level or ("warning" if console_only else "info"))
+    setup_logging(log_level or ("warning" if console_only else "info"), log_format)
     with contextlib.suppress(KeyboardInterrupt):
         _run_async(run_bot(config))
 
@@ -255,6 +255,22 @@ def db_upgrade(config_path: Path | None) -> None:
     applied = _run_async(upgrade())
     assert isinstance(applied, list)
     click.echo(f"Applied: {', '.join(applied)}" if applied else "Already up to date.")
+
+
+@db.command("backup")
+@CONFIG_OPTION
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def db_backup(config_path: Path | None, path: Path, force: bool) -> None:
+    """Copy the database to PATH while salon runs (SQLite: online backup; PostgreSQL:
+    pg_dump). docs/deploy.md says how to restore it."""
+    from salon.core.storage.backup import backup
+
+    config = _load(config_path)
+    try:
+        click.echo(backup(config.database.url, path, overwrite=force))
+    except SalonError as error:
+        raise click.ClickException(str(error)) from None
 
 
 main.add_command(jobs)

@@ -104,6 +104,9 @@ class InteractionsConfig:
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    #: Serve even when no adapter needs webhooks (the console alone): ``/healthz``,
+    #: ``/readyz`` and ``/metrics`` for a process supervisor and Prometheus.
+    enabled: bool = False
 
 
 @attrs.frozen
@@ -426,4 +429,6 @@ def env_secrets(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
     for key, value in found.items():
         if SECRET_KEY.search(key.lower().replace("_", "")) or key.endswith(("TOKEN", "SECRET")):
             REDACTOR.add(value)
+    if source.get("PGPASSWORD"):  # the database password, the way libpq and asyncpg take it
+        REDACTOR.add(source["PGPASSWORD"])
     return found

@@ -31,6 +31,7 @@ from salon.core.errors import DeliveryError, RetryAfter, SalonError
 from salon.core.model import Outbound, Sent
 
 if TYPE_CHECKING:
+    from salon.core.metrics import Metrics
     from salon.core.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ class Item:
     outbox_id: str | None = None
     handle: SendHandle | None = None
     attempt: int = 0
+    #: When it was queued (``time.monotonic()``), for the send-wait metric.
+    queued_at: float = 0.0
     #: The lane it is being sent in (set while a worker has it).
     lane: Lane | None = None
 
@@ -155,6 +158,7 @@ class SendQueue:
     """Delivers one adapter's messages in lanes, at the pace the platform allows.
 
     :param outbox: where durable messages' rows are deleted once delivered.
+    :param metrics: where sends, waits, retries and failures are counted.
     """
 
     max_attempts = 6
@@ -165,8 +169,10 @@ class SendQueue:
         on_failure: OnFailure,
         on_error: OnError,
         outbox: Outbox | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.adapter = adapter
+        self._metrics = metrics
         self._on_failure = on_failure
         self._on_error = on_error
         self._outbox = outbox
@@ -218,7 +224,7 @@ class SendQueue:
         lane = self.lanes.get(key)
         if lane is None:
             lane = self.lanes[key] = Lane(key, self._windows(is_group))
-        item = Item(outbound, outbox_id, handle)
+        item = Item(outbound, outbox_id, handle, queued_at=time.monotonic())
         self._unfinished += 1
         if self._unfinished == 1:
             self._idle.clear()
@@ -376,12 +382,17 @@ class SendQueue:
                 if item.handle is not None:
                     item.handle._settle(None, SalonError("the recipient asked to be forgotten"))
                 return
+            started = time.monotonic()
             try:
                 sent = await self.adapter.send(item.outbound)
             except Exception as error:
                 settled = await self._failed(lane, item, error)
                 return
             self.sent += 1
+            if self._metrics is not None:
+                platform = self.adapter.platform
+                self._metrics.messages_sent.labels(platform).inc()
+                self._metrics.send_wait.labels(platform).observe(started - item.queued_at)
             if outbox is not None and outbox_id is not None:
                 await outbox.delivered(outbox_id)
             if item.handle is not None:
@@ -392,6 +403,7 @@ class SendQueue:
             raise
         except Exception as error:  # never let one message kill the queue
             await self._on_error(error, f"send queue {self.adapter.platform}")
+            self._count("delivery_failures", "error")
             if item.handle is not None:
                 item.handle._settle(None, DeliveryError(f"not sent: {error}"))
         finally:
@@ -408,6 +420,9 @@ class SendQueue:
         outbound = item.outbound
         if isinstance(error, RetryAfter):
             self.retries += 1
+            self._count("send_retries", "retry_after")
+            if self._metrics is not None:
+                self._metrics.retry_after_seconds.labels(self.adapter.platform).inc(error.seconds)
             wide = " (every lane)" if error.platform_wide else ""
             log.info("%s asked us to wait %.2fs%s", self.adapter.platform, error.seconds, wide)
             until = time.monotonic() + error.seconds
@@ -418,6 +433,7 @@ class SendQueue:
             lane.items.appendleft(item)
             return False
         if isinstance(error, DeliveryError):
+            self._count("delivery_failures", "refused")
             await self._on_failure(outbound, error)
             await self._give_up(item, error)
             return True
@@ -425,13 +441,19 @@ class SendQueue:
         if item.attempt >= self.max_attempts:
             await self._on_error(error, f"sending on {self.adapter.platform}")
             failure = DeliveryError(f"gave up: {error}")
+            self._count("delivery_failures", "gave_up")
             await self._on_failure(outbound, failure)
             await self._give_up(item, failure)
             return True
         self.retries += 1
+        self._count("send_retries", "error")
         lane.paused_until = time.monotonic() + min(0.2 * 2**item.attempt, 10.0)
         lane.items.appendleft(item)
         return False
+
+    def _count(self, counter: str, reason: str) -> None:
+        if self._metrics is not None:
+            getattr(self._metrics, counter).labels(self.adapter.platform, reason).inc()
 
     async def _give_up(self, item: Item, error: DeliveryError) -> None:
         if item.outbox_id is not None and self._outbox is not None:

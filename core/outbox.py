@@ -105,6 +105,12 @@ class Outbox:
         await connection.execute(tables.outbox.insert(), rows)
         return ids
 
+    async def size(self) -> int:
+        """How many owed messages the outbox holds (every worker's rows)."""
+        async with self.storage.engine.connect() as connection:
+            count = await connection.scalar(sa.select(sa.func.count()).select_from(tables.outbox))
+        return int(count or 0)
+
     def hold(self, outbox_id: str) -> None:
         """The row's message has been handed to a send queue (after its transaction committed)."""
         self.held.add(outbox_id)

@@ -122,6 +122,7 @@ class Router:
 
     async def receive(self, message: Message) -> None:
         if self.recent.check_and_add(message.space.ref.platform, message.event_id):
+            self.bot.metrics.events_duplicate.labels(message.space.ref.platform, "message").inc()
             return
         text = normalize_input(message.text).strip()
         explicit = text.startswith(self.prefix)
@@ -240,19 +241,23 @@ class Router:
         return md("Usage: ", code(command.usage(self.prefix)))
 
     async def _run(self, ctx: Context, command: Command, arguments: str) -> None:
+        counted = self.bot.metrics.commands
         try:
             if command.subcommands:
                 command, arguments = resolve(command, arguments, ctx.member.role)
                 ctx.command = command
         except UserError as error:
+            counted.labels(command.label, "refused").inc()
             ctx.reply(error.message)
             await ctx.flush()
             return
         if command.role is Role.ORGANISER and not ctx.member.is_organiser:
             log.debug("event %s: %s refused: not an organiser", ctx.event_id, command.label)
+            counted.labels(command.label, "denied").inc()
             ctx.reply("Only organisers can use ", code(self.prefix + command.label), ".")
             await ctx.flush()
             return
+        outcome = "ok"
         try:
             tz = ctx.person.tz if command.needs_zone else None
             values = parse_args(command, arguments, tz, ctx.now() if tz else None)
@@ -260,17 +265,21 @@ class Router:
             await await_maybe(command.handler(ctx, **values))
         except UserError as error:
             log.debug("event %s: %s refused: %s", ctx.event_id, command.label, error.message)
+            outcome = "refused"
             ctx.discard()
             ctx.reply(error.message)
             if error.show_usage:
                 ctx.reply(self.usage(command))
         except AlreadyHandled:
             ctx.discard()
+            counted.labels(command.label, "duplicate").inc()
             return
         except Exception as error:
+            outcome = "error"
             ctx.discard()
             error_id = await self.bot.report_error(error, f"command {command.label}")
             ctx.reply(self.sorry(error_id))
+        counted.labels(command.label, outcome).inc()
         await ctx.flush()
 
     @staticmethod
@@ -279,6 +288,7 @@ class Router:
 
     async def receive_press(self, press: ButtonPress) -> None:
         if self.recent.check_and_add(press.space.ref.platform, press.event_id):
+            self.bot.metrics.events_duplicate.labels(press.space.ref.platform, "press").inc()
             return
         member, person = await self.identify(press.member)
         ctx = Context(

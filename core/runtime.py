@@ -142,7 +142,7 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
         # start (an adapter still waiting for its platform to be reachable) ends it cleanly.
         if not await _start_unless_stopped(bot, stop):
             return
-        if routes or bot.web_routes:
+        if routes or bot.web_routes or config.web.enabled:
             web = await _start_web(bot, config, routes)
         waiters = [asyncio.ensure_future(stop.wait())]
         waiters += [asyncio.ensure_future(event.wait()) for event in run_ends_with(bot)]

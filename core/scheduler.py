@@ -29,6 +29,7 @@ from salon.core.storage.engine import Storage
 
 if TYPE_CHECKING:
     from salon.core.context import JobContext
+    from salon.core.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ class Scheduler:
     :param batch_size: due jobs claimed and run in one transaction (default: 500 on SQLite;
         on PostgreSQL 8, so that several workers share a busy minute's jobs instead of the
         first one locking them all).
+    :param metrics: where runs due, late and skipped are counted (the runner counts the rest).
     """
 
     def __init__(
@@ -140,8 +142,10 @@ class Scheduler:
         *,
         grace: timedelta = timedelta(minutes=10),
         batch_size: int | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage = storage
+        self.metrics = metrics
         self.clock = clock
         self.handlers: dict[str, JobHandler] = {}
         self._run_job = run_job
@@ -335,6 +339,12 @@ class Scheduler:
         due: datetime = row["next_run_at"]
         is_late = now - due > self.grace
         misfire = Misfire(row["misfire"])
+        if self.metrics is not None:
+            kind = row["kind"]
+            self.metrics.jobs_due.labels(kind).inc()
+            self.metrics.job_delay.labels(kind).observe(max((now - due).total_seconds(), 0.0))
+            if is_late:
+                self.metrics.jobs_late.labels(kind).inc()
         following = None
         if row["rrule"]:
             start = datetime.fromisoformat(row["dtstart_local"])
@@ -350,6 +360,8 @@ class Scheduler:
             )
         if is_late and misfire is Misfire.SKIP:
             log.info("skipped missed run of job %s (due %s)", row["key"], due.isoformat())
+            if self.metrics is not None:
+                self.metrics.jobs_run.labels(row["kind"], "skipped").inc()
             return None
         handler = self.handlers[row["kind"]]  # the query selects only kinds with a handler
         job = Job(

@@ -42,9 +42,11 @@ max_unpacked_bytes = 20971520
 expiry_days = 30
 
 [web]
-# Used only when an adapter needs webhooks (Slack HTTP events, Telegram webhook).
+# Started when an adapter needs webhooks (Slack HTTP events, Telegram webhook), or always
+# with enabled = true: /healthz (alive), /readyz (database and adapters), /metrics (Prometheus).
 host = "127.0.0.1"
 port = 8080
+enabled = false
 
 [plugins]
 # Built-in or installed plugins to switch off, by name (see `salon plugins`).

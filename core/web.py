@@ -1,14 +1,17 @@
 """One ASGI app (Starlette, served by uvicorn) that adapters mount their webhooks on.
 
-``salon run`` starts it only when an adapter or a plugin has routes; ``/healthz`` answers
-there. Plugins declare theirs with the ``register_routes`` hook as ``WebRoute``s: a handler
-takes a ``WebRequest`` and the bot and returns a ``WebResponse``, so no plugin imports the web
-framework.
+``salon run`` starts it when an adapter or a plugin has routes, or always with ``[web] enabled =
+true``. It answers ``/healthz`` (the process is alive), ``/readyz`` (the database answers a
+query and every adapter has started: 503 with the reason otherwise) and ``/metrics``
+(Prometheus). Plugins declare routes with the ``register_routes`` hook as ``WebRoute``s: a
+handler takes a ``WebRequest`` and the bot and returns a ``WebResponse``, so no plugin imports
+the web framework.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,8 +22,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from salon.core.metrics import CONTENT_TYPE
+
 if TYPE_CHECKING:
     from salon.core.bot import Bot
+
+log = logging.getLogger(__name__)
+#: How long ``/readyz`` waits for the database before calling it unreachable.
+READY_TIMEOUT = 5.0
 
 
 @attrs.frozen
@@ -102,7 +111,11 @@ class WebServer:
         self.bot = bot
         self.host = host
         self.port = port
-        self.routes: list[BaseRoute] = [Route("/healthz", self._healthz)]
+        self.routes: list[BaseRoute] = [
+            Route("/healthz", self._healthz),
+            Route("/readyz", self._readyz),
+            Route("/metrics", self._metrics),
+        ]
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -124,9 +137,44 @@ class WebServer:
             }
         )
 
+    async def _readyz(self, request: Request) -> JSONResponse:
+        problem = await self.not_ready()
+        if problem is not None:
+            return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
+        return JSONResponse({"status": "ready", "adapters": sorted(self.bot.connected)})
+
+    async def not_ready(self) -> str | None:
+        """Why this worker should not get traffic yet (``None``: it should)."""
+        bot = self.bot
+        if not bot.started:
+            return "salon is still starting"
+        try:
+            await asyncio.wait_for(bot.storage.ping(), READY_TIMEOUT)
+        except TimeoutError:
+            return f"the database did not answer within {READY_TIMEOUT:g}s"
+        except Exception as error:
+            log.warning("readiness: the database cannot be reached: %s", error)
+            return f"the database cannot be reached ({type(error).__name__})"
+        down = sorted(set(bot.adapters) - bot.connected)
+        if down:
+            return "adapters not connected: " + ", ".join(down)
+        return None
+
+    async def _metrics(self, request: Request) -> Response:
+        try:
+            await self.bot.metrics.refresh(self.bot)
+        except Exception as error:  # the counters still tell; the outbox size is stale
+            log.warning("metrics: could not read the outbox size: %s", error)
+        return Response(self.bot.metrics.render(), media_type=CONTENT_TYPE)
+
     async def start(self) -> None:
         config = uvicorn.Config(
-            self.app(), host=self.host, port=self.port, log_level="warning", lifespan="off"
+            self.app(),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            log_config=None,  # uvicorn's records go through salon's handler (format, redaction)
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve())

@@ -74,6 +74,11 @@ class Storage:
         async with self.engine.begin() as connection:
             yield connection
 
+    async def ping(self) -> None:
+        """Run one query; raises when the database cannot be reached (``/readyz`` asks)."""
+        async with self.engine.connect() as connection:
+            await connection.execute(sa.select(sa.func.count()).select_from(tables.state))
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
