@@ -164,7 +164,7 @@ async def _start_web(bot: Bot, config: SalonConfig, routes: list[BaseRoute]) -> 
     web.add_plugin_routes(bot.web_routes)
     try:
         await web.start()
-    except (OSError, SystemExit) as error:
+    except OSError as error:
         if routes:
             raise
         log.error(

@@ -177,7 +177,7 @@ class WebServer:
             log_config=None,  # uvicorn's records go through salon's handler (format, redaction)
         )
         self._server = uvicorn.Server(config)
-        self._task = asyncio.get_running_loop().create_task(self._server.serve())
+        self._task = asyncio.get_running_loop().create_task(self._serve(self._server))
         while not self._server.started:
             if self._task.done():
                 await self._task  # raises the startup error (port in use, ...)
@@ -186,6 +186,16 @@ class WebServer:
         sockets = self._server.servers[0].sockets if self._server.servers else []
         if sockets:
             self.port = sockets[0].getsockname()[1]
+
+    async def _serve(self, server: uvicorn.Server) -> None:
+        # uvicorn reports a failed bind (port in use) with sys.exit(3); raised in a task, a
+        # SystemExit would stop the whole event loop, not just this server.
+        try:
+            await server.serve()
+        except SystemExit as error:
+            raise OSError(
+                f"could not listen on {self.host}:{self.port} (uvicorn exit {error.code})"
+            ) from None
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:

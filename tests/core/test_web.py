@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -26,3 +27,16 @@ async def test_healthz_and_mounted_routes(salon_bot) -> None:  # type: ignore[no
             assert (await client.get("/nope")).status_code == 404
     finally:
         await server.stop()
+
+
+async def test_a_port_in_use_is_an_error_of_that_server_only(salon_bot) -> None:  # type: ignore[no-untyped-def]
+    first = WebServer(salon_bot.bot, "127.0.0.1", 0)
+    await first.start()
+    try:
+        second = WebServer(salon_bot.bot, "127.0.0.1", first.port)
+        with pytest.raises(OSError, match=f"could not listen on 127.0.0.1:{first.port}"):
+            await second.start()
+        # The loop (and the bot on it) goes on: uvicorn's sys.exit did not escape.
+        assert salon_bot.texts(await salon_bot.send("!ping")) == ["pong"]
+    finally:
+        await first.stop()

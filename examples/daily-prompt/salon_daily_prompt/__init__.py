@@ -38,7 +38,7 @@ def post(ctx: Any, job: Any) -> None:
 def register_commands(register: Any) -> None:
     at = Arg("at", TIME, help="time of day, e.g. 09:00")
     sub = Command("schedule", schedule, help="Post it here daily.", args=(at,), role=Role.ORGANISER)
-    register(Command("prompt", show, help="Today's writing prompt.", subcommands=(sub,)))
+    register(Command("today", show, help="Today's writing prompt.", subcommands=(sub,)))
 
 
 @hookimpl

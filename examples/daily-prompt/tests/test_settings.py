@@ -17,4 +17,4 @@ def salon_config(salon_config: dict) -> dict:
 
 
 async def test_the_prompts_come_from_the_settings(salon_bot: SalonHarness) -> None:
-    assert salon_bot.texts(await salon_bot.send("!prompt")) == ["Today's prompt: Only this one."]
+    assert salon_bot.texts(await salon_bot.send("!today")) == ["Today's prompt: Only this one."]

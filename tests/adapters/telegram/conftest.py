@@ -49,24 +49,24 @@ class ProbePlugin:
         register(
             Command("echo", self.echo, help="Say it back.", args=(Arg("text", TEXT, rest=True),))
         )
-        register(Command("sprint", self.sprint, help="Join a writing sprint."))
+        register(Command("choose", self.choose, help="Pick one of three buttons."))
         register(Command("essay", self.essay, help="A very long answer."))
         register(Command("nudge", self.nudge, help="DM a member.", args=(Arg("member_id", WORD),)))
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
-        register(Action("t.sprint", self.chosen))
+        register(Action("t.choose", self.chosen))
 
     def echo(self, ctx: Context, text: str) -> None:
         ctx.reply(md("echo: ", text))
 
-    def sprint(self, ctx: Context) -> None:
+    def choose(self, ctx: Context) -> None:
         ctx.reply(
             "Join the sprint?",
             buttons=(
-                Button("Join", "t.sprint", "yes"),
-                Button("Skip", "t.sprint", "no"),
-                Button("Later", "t.sprint", LONG_VALUE),
+                Button("Join", "t.choose", "yes"),
+                Button("Skip", "t.choose", "no"),
+                Button("Later", "t.choose", LONG_VALUE),
             ),
         )
 

@@ -103,7 +103,7 @@ async def test_the_command_menu_matches_help(tg: TelegramEmulator, salon: Any) -
         (name.split()[0], description) for name, description in listed
     ]
     assert tg.commands() == menu.params["commands"]
-    assert {"help", "ping", "echo", "sprint"} <= {c["command"] for c in tg.commands()}
+    assert {"help", "ping", "echo", "choose"} <= {c["command"] for c in tg.commands()}
 
 
 async def test_webhook_delivers_commands(tg: TelegramEmulator, salon: Any) -> None:

@@ -19,7 +19,7 @@ async def test_a_button_press_is_answered_and_the_message_edited(
     ana = tg.add_user("Ana", "ana")
     group = tg.add_group("Writers", supergroup=True)
     async with salon.running():
-        tg.user_sends(ana, group, "/sprint")
+        tg.user_sends(ana, group, "/choose")
         asked = await tg.wait_for("sendMessage", lambda c: c.params["chat_id"] == group.id)
         keyboard = asked.params["reply_markup"]["inline_keyboard"]
         data = [button["callback_data"] for row in keyboard for button in row]
@@ -31,7 +31,7 @@ async def test_a_button_press_is_answered_and_the_message_edited(
         pressed = tg.user_presses(ana, asked, data[0])
         edited = await tg.wait_for("editMessageText")
         mark = len(tg.sent)
-        tg.user_sends(ana, group, "/sprint")
+        tg.user_sends(ana, group, "/choose")
         again = await tg.wait_for("sendMessage", since=mark)
         tg.user_presses(ana, again, data[2])
         later = await tg.wait_for("editMessageText", since=mark)
