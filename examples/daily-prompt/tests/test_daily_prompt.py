@@ -1,4 +1,4 @@
-"""The daily-prompt plugin, tested with salon's harness, next to the check-in and prompts plugins."""
+"""The daily-prompt plugin, tested with salon's harness beside the check-ins and prompts plugins."""
 
 from datetime import UTC, datetime
 
