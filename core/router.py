@@ -106,6 +106,10 @@ class Router:
         completed ``Member`` back each time instead of a copy per event.
         """
         person = self.people.known(member) or await self.people.resolve(member)
+        if member.is_organiser and not person.is_organiser:
+            # An organiser by the platform's say (the console's keyboard owner) is one to
+            # every feature, whether it asks the member or the person.
+            person = attrs.evolve(person, role=Role.ORGANISER)
         role = Role.ORGANISER if person.is_organiser else member.role
         if member.person_id == person.id and member.role is role:
             return member, person

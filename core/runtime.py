@@ -156,22 +156,20 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
 
 
 async def _start_web(bot: Bot, config: SalonConfig, routes: list[BaseRoute]) -> WebServer | None:
-    """Serve the adapters' and plugins' routes. Adapters need theirs (webhooks), so failing
-    to listen stops ``salon run``; plugins' routes alone (a calendar feed) are not worth
-    that: the error is logged and the bot runs without them."""
+    """Serve the adapters' and plugins' routes. Adapters need theirs (webhooks) and
+    ``[web] enabled`` asks for it, so then failing to listen stops ``salon run``; plugins'
+    routes alone (a calendar feed) are not worth that: a warning, and the bot runs without
+    them."""
     web = WebServer(bot, config.web.host, config.web.port)
     web.add_routes(routes)
     web.add_plugin_routes(bot.web_routes)
     try:
         await web.start()
     except OSError as error:
-        if routes:
+        if routes or config.web.enabled:
             raise
-        log.error(
-            "the web server could not listen on %s:%d (%s); plugins' routes (%s) are not "
-            "served: set [web] port",
-            config.web.host,
-            config.web.port,
+        log.warning(
+            "%s; plugins' routes (%s) are not served: set [web] port to a free one",
             error,
             ", ".join(sorted({route.plugin for route in bot.web_routes})),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -176,8 +177,9 @@ class WebServer:
             lifespan="off",
             log_config=None,  # uvicorn's records go through salon's handler (format, redaction)
         )
+        listening = self._listen()
         self._server = uvicorn.Server(config)
-        self._task = asyncio.get_running_loop().create_task(self._serve(self._server))
+        self._task = asyncio.get_running_loop().create_task(self._serve(self._server, listening))
         while not self._server.started:
             if self._task.done():
                 await self._task  # raises the startup error (port in use, ...)
@@ -187,11 +189,21 @@ class WebServer:
         if sockets:
             self.port = sockets[0].getsockname()[1]
 
-    async def _serve(self, server: uvicorn.Server) -> None:
-        # uvicorn reports a failed bind (port in use) with sys.exit(3); raised in a task, a
-        # SystemExit would stop the whole event loop, not just this server.
+    def _listen(self) -> socket.socket:
+        """Bind here, not in uvicorn: a port in use is then an ``OSError`` saying so, not an
+        error line from uvicorn followed by ``sys.exit``."""
         try:
-            await server.serve()
+            family = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0][0]
+            return socket.create_server((self.host, self.port), family=family)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise OSError(f"could not listen on {self.host}:{self.port}: {reason}") from None
+
+    async def _serve(self, server: uvicorn.Server, listening: socket.socket) -> None:
+        # uvicorn ends a failed startup with sys.exit(3); raised in a task, a SystemExit
+        # would stop the whole event loop, not just this server.
+        try:
+            await server.serve(sockets=[listening])
         except SystemExit as error:
             raise OSError(
                 f"could not listen on {self.host}:{self.port} (uvicorn exit {error.code})"

@@ -31,7 +31,9 @@ def when(moment: datetime, tz: ZoneInfo, *, year: bool = False) -> str:
     """``Tue 9 Mar, 19:00 GMT (Europe/London)``: ``moment`` on the clock of ``tz``."""
     local = moment.astimezone(tz)
     day = f"{local:%a} {local.day} {local:%b}" + (f" {local.year}" if year else "")
-    return f"{day}, {local:%H:%M} {local.tzname()} ({tz.key})"
+    abbreviation = local.tzname()
+    zone = "" if abbreviation == tz.key else f" ({tz.key})"  # not "UTC (UTC)"
+    return f"{day}, {local:%H:%M} {abbreviation}{zone}"
 
 
 def length(duration: timedelta) -> str:

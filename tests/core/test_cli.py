@@ -198,4 +198,6 @@ def test_the_console_needs_no_platform_sdk(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pong\nLogged *500 words*")
     assert "▁▁▁█" in result.stdout  # stats: the sparkline
-    assert result.stderr == ""
+    # Nothing else to say; at most that the events feed found port 8080 taken on this host.
+    others = [line for line in result.stderr.splitlines() if "are not served" not in line]
+    assert others == []

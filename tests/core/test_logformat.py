@@ -36,7 +36,11 @@ def test_json_lines_carry_fields_extras_and_no_secrets(
 ) -> None:
     env_secrets({"SALON_SLACK_BOT_TOKEN": SECRET})  # registered for redaction, as at start
     setup_logging("info", "json")
-    log = logging.getLogger("salon.test")
+    # A logger of its own, at an explicit level: what other tests did to "salon" (in a
+    # random order) does not decide what this one sees.
+    log = logging.getLogger("salon.test_logformat")
+    log.setLevel(logging.INFO)
+    log.disabled = False
     log.info("connecting with %s", SECRET, extra={"platform": "slack", "token": SECRET})
     try:
         raise RuntimeError(f"the server refused {SECRET}")
@@ -47,7 +51,7 @@ def test_json_lines_carry_fields_extras_and_no_secrets(
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
     assert set(first) == {"time", "level", "logger", "message", "platform", "token"}
-    assert first["level"] == "info" and first["logger"] == "salon.test"
+    assert first["level"] == "info" and first["logger"] == "salon.test_logformat"
     assert first["message"] == "connecting with ***"
     assert first["platform"] == "slack" and first["token"] == "***"
     assert first["time"].endswith("+00:00")

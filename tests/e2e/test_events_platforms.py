@@ -81,7 +81,7 @@ async def test_an_event_post_is_edited_in_place_on_every_platform(
     )
     labels = [b["text"]["text"] for b in slack_post["args"]["blocks"][-1]["elements"]]
     assert labels == ["Going", "Maybe", "Can't"]
-    assert "Thu 8 Jan, 19:00 UTC (UTC)" in _text(slack_post)
+    assert "Thu 8 Jan, 19:00 UTC" in _text(slack_post)
     tg_post = await tg.wait_for(
         "sendMessage",
         lambda c: c.params.get("chat_id") == group.id and "(event 1)" in str(c.params.get("text")),

@@ -32,9 +32,10 @@ class Poll:
         ctx.edit(press.message_id, f"{ctx.member.display_name} voted {press.value}")
 
 
-async def run_script(script: str, tmp_path: Path) -> list[str]:
+async def run_script(script: str, tmp_path: Path, plugin: object | None = None) -> list[str]:
     config = config_from_mapping({"database": {"url": f"sqlite:///{tmp_path}/c.db"}})
-    bot = Bot(config, pm=create_plugin_manager(extra=[("poll", Poll())]), env={})
+    extra = [("probe", plugin if plugin is not None else Poll())]
+    bot = Bot(config, pm=create_plugin_manager(extra=extra), env={})
     out = io.StringIO()
     console = ConsoleAdapter(bot, stdin=io.StringIO(script), stdout=out, interactive=False)
     bot.add_adapter(console)
@@ -141,4 +142,21 @@ async def test_a_console_command_missing_its_argument_shows_how_to_write_it(
     assert await run_script("/as\n/file\n", tmp_path) == [
         "(type /as NAME, e.g. /as bob)",
         "(type /file PATH, e.g. /file ch1.md)",
+    ]
+
+
+async def test_the_console_organiser_is_an_organiser_to_person_checks_too(tmp_path: Path) -> None:
+    class WhoAmI:
+        @hookimpl
+        def register_commands(self, register):  # type: ignore[no-untyped-def]
+            register(Command("whoami", self.whoami, help="Member and person roles."))
+
+        def whoami(self, ctx: Context) -> None:
+            ctx.reply(f"member {ctx.member.is_organiser}, person {ctx.person.is_organiser}")
+
+    lines = await run_script("!whoami\n/as bob\n!whoami\n", tmp_path, WhoAmI())
+    assert lines == [
+        "member True, person True",
+        "(you are now bob)",
+        "member False, person False",
     ]
