@@ -40,6 +40,7 @@ from salon.plugins.coaching.store import (
     is_coach,
     link_of,
     open_link,
+    prefix_for,
 )
 
 ANSWER_ACTION = "coaching.answer"
@@ -57,7 +58,7 @@ async def find(ctx: Context, who: str) -> Person:
 
 async def coach_status(ctx: Context) -> None:
     """``coach``: your coach (or coachees), and what to type next."""
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     async with ctx.bot.read() as db:
         rows = (
             await db.execute(
@@ -118,7 +119,7 @@ async def coach_add(ctx: Context, who: str) -> None:
                 person_id=person.id, added_by=ctx.person.id, added_at=ctx.now()
             )
         )
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     ctx.reply(
         md(
             f"{person.display_name} is now a coach; members ask with ",
@@ -189,7 +190,7 @@ async def coach_request(ctx: Context, who: str) -> None:
             )
         )
         link_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     ctx.send_to(
         coach,
         md(
@@ -276,7 +277,7 @@ async def _answer(ctx: Context, link_id: int, accept: bool) -> None:
         )
         await schedule_digest(ctx.bot, db, ctx.person)
         fire(ctx, coaching_hooks.coaching_started, link=link, coach=ctx.person, member=member)
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     ctx.reply(
         md(
             f"You now coach {member.display_name}. See their plan with ",

@@ -36,6 +36,7 @@ from salon.plugins.coaching.store import (
     coachees,
     load_plan,
     open_link,
+    prefix_for,
 )
 
 MAX_FEEDBACK = 4000
@@ -78,7 +79,7 @@ async def coach_view(ctx: Context, who: str) -> None:
         if plan is None:
             out.append("No plan yet.")
         else:
-            out.append(await describe(ctx.bot, db, member, plan))
+            out.append(await describe(ctx.bot, db, member, plan, prefix_for(ctx)))
     length = 0 if streak is None else streak.length
     out.append(f"Streak: {length} {'day' if length == 1 else 'days'}.")
     for row in reviews:
@@ -276,7 +277,7 @@ async def digest_job(ctx: JobContext, job: Job) -> None:
     if not rows:
         return
     members = await ctx.bot.people.many({r.person_id for r in rows}, db)
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     out: list[Any] = [md(bold("Your coachees' week"))]
     for row in rows:
         name = members[row.person_id].display_name if row.person_id in members else "?"

@@ -15,7 +15,7 @@ from salon.core.storage import AsyncConnection, sa
 from salon.plugins.coaching import tables
 from salon.plugins.coaching.config import CoachingConfig
 from salon.plugins.coaching.planning import progress
-from salon.plugins.coaching.store import PLUGIN, load_plan, logged_words
+from salon.plugins.coaching.store import PLUGIN, load_plan, logged_words, prefix_for
 
 
 async def _sent_this_week(db: AsyncConnection, person_id: int, day: date) -> tuple[int, bool]:
@@ -59,7 +59,7 @@ async def nudge(ctx: JobContext, job: Job) -> None:
     await db.execute(
         tables.nudges.insert().values(person_id=person.id, day=today, sent_at=ctx.now())
     )
-    prefix = bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     ctx.send_to(
         person,
         md(

@@ -49,6 +49,7 @@ from salon.plugins.coaching.store import (
     load_plan,
     logged_words,
     nudge_key,
+    prefix_for,
     review_key,
 )
 
@@ -110,7 +111,7 @@ async def plan_command(ctx: Context) -> None:
             if not ctx.space.is_direct:
                 ctx.reply("Let's make your writing plan: I've sent you a few questions in a DM.")
             return
-        ctx.reply(await describe(ctx.bot, db, ctx.person, plan))
+        ctx.reply(await describe(ctx.bot, db, ctx.person, plan, prefix_for(ctx)))
 
 
 async def plan_new(ctx: Context) -> None:
@@ -185,7 +186,7 @@ async def finished(ctx: Context, db: AsyncConnection, answers: Answers) -> None:
         )
     await schedule(ctx.bot, db, person, plan)
     fire(ctx, coaching_hooks.plan_changed, plan=plan, previous=previous, person=person)
-    ctx.reply(await describe(ctx.bot, db, person, plan))
+    ctx.reply(await describe(ctx.bot, db, person, plan, prefix_for(ctx)))
 
 
 async def schedule(bot: Bot, db: AsyncConnection, person: Person, plan: Plan) -> None:
@@ -258,9 +259,11 @@ def advice(plan: Plan, now: Progress) -> str:
     return f"You're on track; {gets_there}."
 
 
-async def describe(bot: Bot, db: AsyncConnection, person: Person, plan: Plan) -> Markup:
+async def describe(
+    bot: Bot, db: AsyncConnection, person: Person, plan: Plan, prefix: str = ""
+) -> Markup:
     now = await standing(bot, db, person, plan)
-    return describe_with(plan, now, bot.config.commands.prefix)
+    return describe_with(plan, now, prefix)
 
 
 def describe_with(plan: Plan, now: Progress, prefix: str = "") -> Markup:

@@ -36,7 +36,7 @@ from salon.plugins.coaching import chart, tables
 from salon.plugins.coaching.config import CoachingConfig
 from salon.plugins.coaching.parsing import WEEKDAYS
 from salon.plugins.coaching.planning import progress, writing_days
-from salon.plugins.coaching.store import PLUGIN, fire, load_plan, logged_words
+from salon.plugins.coaching.store import PLUGIN, fire, load_plan, logged_words, prefix_for
 
 DIALOG = "coaching.reflect"
 #: The longest journal entry kept.
@@ -130,10 +130,14 @@ async def send_review(
             [d.weekday() in plan.days for d in week],
         )
         image = Image(png, alt_text=f"Words per day, {first:%d %b} to {day:%d %b}")
-    prefix = bot.config.commands.prefix
     pending = await bot.dialogs.pending(db, person.id)
     answer_hint = (
-        md("Answer with ", code(f"{prefix}journal write …"), "; I'll keep it in your journal.")
+        # Another dialog is open, so a plain answer would go to it: the prefix is needed.
+        md(
+            "Answer with ",
+            code(f"{bot.config.commands.prefix}journal write …"),
+            "; I'll keep it in your journal.",
+        )
         if pending is not None
         else "Answer below; I'll keep it in your journal."
     )
@@ -244,7 +248,7 @@ async def journal_command(ctx: Context) -> None:
                 .limit(5)
             )
         ).all()
-    prefix = ctx.bot.config.commands.prefix
+    prefix = prefix_for(ctx)
     if not rows and not feedback:
         ctx.reply(
             md(

@@ -134,3 +134,12 @@ async def coachees(db: AsyncConnection, coach_id: int) -> list[CoachingLink]:
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def prefix_for(ctx: Context | JobContext | Transaction) -> str:
+    """The command prefix for a hint: none in a direct message (commands need none there)."""
+    space = getattr(ctx, "space", None)
+    if space is None or space.is_direct:
+        return ""
+    prefix: str = ctx.bot.config.commands.prefix
+    return prefix

@@ -50,9 +50,7 @@ async def test_falling_behind_the_plan_adapts(salon_bot: SalonHarness) -> None:
     await salon_bot.advance(to=utc(2026, 1, 12, 12))  # Monday
     replies = await salon_bot.send("!plan", as_="alice")
     # 4,200 written against 3,000 due: ahead, and the rest spreads over 9 writing days.
-    assert "You're 1,200 ahead; 867 a day on your 3 writing days gets you there." in plain(
-        replies
-    )
+    assert "You're 1,200 ahead; 867 a day on your 3 writing days gets you there." in plain(replies)
 
 
 async def test_plan_shows_the_dialog_in_a_dm_when_asked_in_a_space(
