@@ -34,7 +34,6 @@ from salon.plugins.coaching.store import (
     ENDED,
     PLUGIN,
     REQUESTED,
-    coachees,
     digest_key,
     fire,
     is_coach,
@@ -325,8 +324,6 @@ async def coach_end(ctx: Context, who: str) -> None:
             raise UserError(f"You have no coaching with {other.display_name} to end.")
         ended = await _end(ctx, db, link, ctx.person)
         coach, member = (other, ctx.person) if link.coach_id == other.id else (ctx.person, other)
-        if not await coachees(db, coach.id):
-            await ctx.bot.scheduler.cancel(digest_key(coach.id), db)
         fire(
             ctx,
             coaching_hooks.coaching_ended,
