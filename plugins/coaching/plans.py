@@ -89,7 +89,7 @@ def dialog() -> Dialog:
             ),
             Question(
                 "review_day",
-                "Which day would you like your weekly review? (e.g. sun; skip for Sunday)",
+                "Which day would you like your weekly review? (e.g. sun; Sunday if you skip)",
                 type=WEEKDAY_ARG,
                 optional=True,
                 multiline=False,
@@ -267,8 +267,9 @@ async def describe(
 
 
 def describe_with(plan: Plan, now: Progress, prefix: str = "") -> Markup:
+    done = ": done" if now.today >= now.per_day else ""
     today = (
-        f"Today's aim: {now.per_day:,} words ({now.today:,} written)."
+        f"Today's aim: {now.per_day:,} words{done} ({now.today:,} written)."
         if now.is_writing_day and not now.is_done and now.days_left
         else f"Today is not a writing day ({now.today:,} written)."
     )

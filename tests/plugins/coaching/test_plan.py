@@ -35,7 +35,7 @@ async def test_a_plan_made_on_one_platform_is_followed_on_the_other(two: SalonHa
     await two.send("!wc 1000", as_="alice", platform="telegram")
     replies = await two.send("!plan", as_="alice", platform="telegram")
     assert "Written so far: 1,000 of 12,000" in plain(replies)
-    assert "Today's aim: 1,000 words (1,000 written)." in plain(replies)
+    assert "Today's aim: 1,000 words: done (1,000 written)." in plain(replies)
 
 
 async def test_falling_behind_the_plan_adapts(salon_bot: SalonHarness) -> None:
