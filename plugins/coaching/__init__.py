@@ -204,7 +204,7 @@ def register_migrations(register: Callable[[Path], None]) -> None:
 
 @hookimpl
 async def timezone_changed(person: Person, tz: ZoneInfo, bot: Bot) -> None:
-    await plans.reschedule_in_zone(bot, person)
+    await plans.reschedule_in_zone(bot, person, tz)
 
 
 @hookimpl

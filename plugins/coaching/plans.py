@@ -7,6 +7,9 @@ person's writing times and the weekly review on their day, in their zone.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import attrs
 
 from salon.core import (
     DURATION,
@@ -227,8 +230,9 @@ async def unschedule(bot: Bot, db: AsyncConnection, person_id: int) -> None:
     await bot.scheduler.cancel(review_key(person_id), db)
 
 
-async def reschedule_in_zone(bot: Bot, person: Person) -> None:
+async def reschedule_in_zone(bot: Bot, person: Person, tz: ZoneInfo) -> None:
     """The person moved to another zone: their routine keeps its local times."""
+    person = attrs.evolve(person, tz=tz)  # the hook's person may still carry the old zone
     async with bot.transaction() as tx:
         plan = await load_plan(tx.db, person.id)
         if plan is not None:

@@ -42,9 +42,10 @@ async def make_plan(
     name: str = "alice",
     answers: tuple[str, ...] = ANSWERS,
     platform: str | None = None,
+    command: str = "plan",
 ) -> str:
     """Answer the plan dialog in ``name``'s DM; return the bot's last reply."""
-    replies = await harness.send("plan", as_=name, dm=True, platform=platform)
+    replies = await harness.send(command, as_=name, dm=True, platform=platform)
     assert "What are you writing?" in plain(replies), plain(replies)
     for answer in answers:
         replies = await harness.send(answer, as_=name, dm=True, platform=platform)

@@ -55,3 +55,15 @@ async def test_a_nudge_missed_while_down_is_not_sent_late(salon_bot: SalonHarnes
     assert len(nudges(salon_bot)) == 1
     await salon_bot.advance(timedelta(minutes=1))
     assert len(nudges(salon_bot)) == 1
+
+
+async def test_a_new_time_zone_moves_the_nudges_to_the_new_local_time(
+    salon_bot: SalonHarness,
+) -> None:
+    await salon_bot.send("!tz Europe/Berlin", as_="alice")
+    await make_plan(salon_bot, answers=DAILY)
+    await salon_bot.send("!tz America/New_York", as_="alice")
+    await salon_bot.advance(to=utc(2026, 1, 6, 6))  # 07:00 in Berlin: no longer her clock
+    assert nudges(salon_bot) == []
+    await salon_bot.advance(to=utc(2026, 1, 6, 12))  # 07:00 in New York
+    assert len(nudges(salon_bot)) == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from plugins.coaching.helpers import ANSWERS, link, make_plan, plain, snapshot, utc
+from salon.core import Plan, hookimpl
 from salon.core.clock import ManualClock
 from salon.core.testing import SalonHarness, default_config
 
@@ -105,3 +106,31 @@ async def test_plan_end_stops_everything_and_a_second_end_is_refused(
     assert await snapshot(salon_bot) == before
     await salon_bot.advance(timedelta(days=8))
     assert not [t for t in salon_bot.texts(salon_bot.sent_to("alice")) if "session" in t]
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.changes: list[tuple[object, object]] = []
+
+    @hookimpl
+    def plan_changed(self, plan: Plan | None, previous: Plan | None) -> None:
+        self.changes.append((plan and plan.target, previous and previous.target))
+
+
+async def test_plan_changed_fires_for_a_new_a_changed_and_an_ended_plan(
+    tmp_path: Path,
+) -> None:
+    heard = Heard()
+    harness = SalonHarness(
+        default_config(tmp_path / "salon.db"),
+        ManualClock(),
+        ["checkins", "coaching", ("heard", heard)],
+    )
+    await harness.start()
+    try:
+        await make_plan(harness)
+        await make_plan(harness, answers=("My novel", "9000", *ANSWERS[2:]), command="plan new")
+        await harness.send("!plan end", as_="alice")
+    finally:
+        await harness.stop()
+    assert heard.changes == [(12000, None), (9000, 12000), (None, 9000)]
