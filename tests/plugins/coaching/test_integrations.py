@@ -68,3 +68,20 @@ async def test_linking_two_accounts_with_plans_keeps_one_plan_and_its_jobs(
     nudged = [t for t in salon_bot.texts() if "session — what are you working on" in t]
     assert len(nudged) == 1
     await salon_bot.advance(timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("salon_plugins", [["checkins", "coaching", "critique"]])
+async def test_feedback_on_a_piece_submitted_to_the_real_critique_queue(
+    salon_bot: SalonHarness, salon_plugins: list[PluginSpec]
+) -> None:
+    await coached(salon_bot)
+    await salon_bot.send("!credits grant alice 5 welcome", as_="olive")
+    await salon_bot.send("critique submit", as_="alice", dm=True)
+    for answer in ("The Lighthouse", "literary fiction", "grief", "Does the ending land?"):
+        await salon_bot.send(answer, as_="alice", dm=True)
+    story = "\n\n".join(" ".join(f"w{p}x{n}" for n in range(120)) for p in range(5))
+    replies = await salon_bot.send(story, as_="alice", dm=True)
+    assert "Submitting it costs" in plain(replies), plain(replies)
+    await salon_bot.send("critique confirm 1", as_="alice", dm=True)
+    replies = await salon_bot.send("!coach piece 1 The ending lands.", as_="bob")
+    assert "Sent to alice." in plain(replies)
