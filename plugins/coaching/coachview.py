@@ -79,7 +79,7 @@ async def coach_view(ctx: Context, who: str) -> None:
         if plan is None:
             out.append("No plan yet.")
         else:
-            out.append(await describe(ctx.bot, db, member, plan, prefix_for(ctx)))
+            out.append(await describe(ctx.bot, db, member, plan, own=False))
     length = 0 if streak is None else streak.length
     out.append(f"Streak: {length} {'day' if length == 1 else 'days'}.")
     for row in reviews:

@@ -28,9 +28,9 @@ def _weekday(_instance: object, attribute: attrs.Attribute[str], value: str) -> 
 
 
 def _questions(
-    _instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: object
+    _instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]
 ) -> None:
-    if not value or not all(isinstance(q, str) and q.strip() for q in value):  # type: ignore[attr-defined]
+    if not value or not all(isinstance(q, str) and q.strip() for q in value):
         raise ValueError(f"{attribute.name} must list at least one question")
 
 

@@ -264,21 +264,26 @@ def advice(plan: Plan, now: Progress) -> str:
 
 
 async def describe(
-    bot: Bot, db: AsyncConnection, person: Person, plan: Plan, prefix: str = ""
+    bot: Bot, db: AsyncConnection, person: Person, plan: Plan, prefix: str = "", *, own: bool = True
 ) -> Markup:
+    """The plan against what was written; ``own=False`` words it for their coach."""
     now = await standing(bot, db, person, plan)
-    return describe_with(plan, now, prefix)
+    if own:
+        return describe_with(plan, now, prefix)
+    return describe_with(plan, now, heading=f"{person.display_name}'s plan: ", hints=False)
 
 
-def describe_with(plan: Plan, now: Progress, prefix: str = "") -> Markup:
+def describe_with(
+    plan: Plan, now: Progress, prefix: str = "", *, heading: str = "Your plan: ", hints: bool = True
+) -> Markup:
     done = ": done" if now.today >= now.per_day else ""
     today = (
         f"Today's aim: {now.per_day:,} words{done} ({now.today:,} written)."
         if now.is_writing_day and not now.is_done and now.days_left
         else f"Today is not a writing day ({now.today:,} written)."
     )
-    return lines(
-        md(bold("Your plan: "), italic(plan.project)),
+    out: list[Markup | str] = [
+        md(bold(heading), italic(plan.project)),
         f"{plan.target:,} words by {plan.deadline:%a %d %b %Y}, writing {days_label(plan.days)} "
         f"at {plan.at:%H:%M} ({plan.session_minutes}-minute sessions); weekly review on "
         f"{DAY_NAMES[plan.review_day]}.",
@@ -286,11 +291,15 @@ def describe_with(plan: Plan, now: Progress, prefix: str = "") -> Markup:
         "was the plan's pace).",
         advice(plan, now),
         today,
-        md(
-            "Log words with ",
-            code(f"{prefix}wc 500"),
-            "; change the plan with ",
-            code(f"{prefix}plan new"),
-            ".",
-        ),
-    )
+    ]
+    if hints:
+        out.append(
+            md(
+                "Log words with ",
+                code(f"{prefix}wc 500"),
+                "; change the plan with ",
+                code(f"{prefix}plan new"),
+                ".",
+            )
+        )
+    return lines(*out)

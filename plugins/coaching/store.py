@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from salon.core import CoachingLink, Context, JobContext, Person, Plan, Transaction
@@ -77,15 +77,6 @@ async def logged_words(
     return {e.day: e.amount for e in entries or () if e.unit == "words"}
 
 
-def today_of(bot: Any, person: Person) -> date:
-    return clock_now(bot).astimezone(person.tz).date()
-
-
-def clock_now(bot: Any) -> datetime:
-    now: datetime = bot.clock.now()
-    return now
-
-
 def link_of(row: Any) -> CoachingLink:
     return CoachingLink(
         id=row.id,
@@ -130,10 +121,6 @@ async def coachees(db: AsyncConnection, coach_id: int) -> list[CoachingLink]:
         .order_by(tables.links.c.id)
     )
     return [link_of(r) for r in rows]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def prefix_for(ctx: Context | JobContext | Transaction) -> str:

@@ -55,7 +55,7 @@ async def test_a_coach_accepted_sees_the_plan_until_consent_is_withdrawn(
     replies = await salon_bot.send("!coach view alice", as_="bob")
     view = plain(replies)
     assert "Coaching alice" in view
-    assert "Your plan: My novel" in view
+    assert "alice's plan: My novel" in view
     assert "Written so far: 700 of 12,000" in view
     assert "Streak: 1 day." in view
     replies = await salon_bot.send("!coach consent off", as_="alice")
@@ -69,7 +69,7 @@ async def test_a_coach_accepted_sees_the_plan_until_consent_is_withdrawn(
     assert await snapshot(salon_bot) == before
     await salon_bot.send("!coach consent on", as_="alice")
     replies = await salon_bot.send("!coach view alice", as_="bob")
-    assert "Your plan: My novel" in plain(replies)
+    assert "alice's plan: My novel" in plain(replies)
     replies = await salon_bot.send("!coach end bob", as_="alice")
     assert "Coaching with bob has ended." in plain(replies)
     replies = await salon_bot.send("!coach view alice", as_="bob")
