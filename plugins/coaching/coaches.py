@@ -194,7 +194,12 @@ async def coach_request(ctx: Context, who: str) -> None:
         coach,
         md(
             f"{ctx.person.display_name} asks you to coach them. If you accept, you'll see their "
-            "plan, progress, streak and weekly reviews while they consent.",
+            "plan, progress, streak and weekly reviews while they consent. Press a button, or "
+            "send ",
+            code(f"coach accept #{ctx.person.id}"),
+            " (or ",
+            code(f"coach decline #{ctx.person.id}"),
+            ").",
         ),
         buttons=(
             Button("Accept", ANSWER_ACTION, f"accept:{link_id}"),

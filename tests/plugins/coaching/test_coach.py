@@ -7,7 +7,7 @@ import pytest
 
 from plugins.coaching.helpers import ANSWERS, button, dms, make_plan, plain, snapshot, utc
 from salon.core import hookimpl
-from salon.core.testing import PluginSpec, SalonHarness
+from salon.core.testing import PLAIN, Platform, PluginSpec, SalonHarness
 
 
 class Heard:
@@ -139,3 +139,32 @@ async def test_forget_me_removes_plan_journal_and_coaching_links(salon_bot: Salo
     alice_jobs = [key for key, _ in after["jobs"] if not key.startswith("coaching:digest:")]
     assert alice_jobs == []  # bob's digest stays: it is quiet with no coachee
     assert after["coaching_coaches"] != []  # bob stays a coach
+
+
+async def test_removing_a_coach_ends_their_coaching(salon_bot: SalonHarness, heard: Heard) -> None:
+    await coached(salon_bot)
+    replies = await salon_bot.send("!coach remove bob", as_="olive")
+    assert "bob is no longer a coach." in plain(replies)
+    assert "bob is no longer a coach, so your coaching has ended." in dms(salon_bot, "alice")
+    assert [kind for kind, *_ in heard.events] == ["started", "ended"]
+    replies = await salon_bot.send("!coach view alice", as_="bob")
+    assert "You don't coach alice" in plain(replies)
+    replies = await salon_bot.send("!coach request bob", as_="alice")
+    assert "bob is not a coach" in plain(replies)
+
+
+@pytest.mark.parametrize("salon_platforms", [[Platform("memory", PLAIN)]])
+async def test_without_buttons_the_coach_accepts_by_command(
+    salon_bot: SalonHarness, salon_platforms: list[Platform]
+) -> None:
+    await salon_bot.send("!ping", as_="bob")
+    await salon_bot.send("!coach add bob", as_="olive")
+    await salon_bot.send("!coach request bob", as_="alice")
+    alice = await salon_bot.bot.people.of(salon_bot.member("alice").ref)
+    assert alice is not None
+    [request] = [t for t in dms(salon_bot, "bob") if "asks you to coach them" in t]
+    assert f"coach accept #{alice.id}" in request
+    replies = await salon_bot.send(f"coach accept #{alice.id}", as_="bob", dm=True)
+    assert "You now coach alice" in plain(replies)
+    replies = await salon_bot.send(f"coach accept #{alice.id}", as_="bob", dm=True)
+    assert "alice has no request waiting for you" in plain(replies)
