@@ -41,6 +41,7 @@ from salon.core.hooks import collect
 from salon.core.hookspecs import hookimpl, hookspec
 from salon.core.hookspecs.badges_types import Badge, BadgeAward
 from salon.core.hookspecs.checkins_types import BuddyPair, CheckIn, Goal, ProgressEntry, Streak
+from salon.core.hookspecs.coaching_types import CoachingLink, Plan, WeeklyReview
 from salon.core.hookspecs.critique_types import CreditEntry, Critique, Piece
 from salon.core.hookspecs.events_types import Event, EventRequest, Rsvp
 from salon.core.hookspecs.prompts_types import Prompt, PromptResponse, PromptSource
@@ -116,6 +117,7 @@ __all__ = [
     "Capabilities",
     "CheckIn",
     "Clock",
+    "CoachingLink",
     "Command",
     "CommandTable",
     "Community",
@@ -149,6 +151,7 @@ __all__ = [
     "Person",
     "Piece",
     "PlainRenderer",
+    "Plan",
     "PluginError",
     "ProgressEntry",
     "Prompt",
@@ -176,6 +179,7 @@ __all__ = [
     "WebRequest",
     "WebResponse",
     "WebRoute",
+    "WeeklyReview",
     "bold",
     "br",
     "bullets",

@@ -15,6 +15,7 @@ the person's entry is invalidated (or at restart).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,8 @@ from salon.core.storage import tables
 from salon.core.storage.engine import Storage
 
 _CHUNK = 500
+#: A mention as it arrives in message text from Slack (``<@U123|name>``).
+_ANGLE_MENTION = re.compile(r"^<@([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 
 
 class People:
@@ -123,6 +126,26 @@ class People:
             return found
         person_id = await self._person_id(connection, ref)
         return None if person_id is None else await self.get(person_id, connection)
+
+    async def find(
+        self, who: str, platform: str, connection: AsyncConnection | None = None
+    ) -> Person | None:
+        """The person a member named in a command (``coach add @bob``): a mention as the
+        platform writes it, an account id on ``platform`` (with or without ``@``), or
+        ``#<person id>``; ``None`` when no known person matches.
+
+        :param who: the word as typed.
+        :param platform: the platform it was typed on (account ids are per platform).
+        """
+        text = who.strip()
+        if text.startswith("#") and text[1:].isdigit():
+            return await self.get(int(text[1:]), connection)
+        angle = _ANGLE_MENTION.match(text)
+        ident = angle.group(1) if angle else text
+        person = await self.of(MemberRef(platform, ident), connection)
+        if person is None and ident.startswith("@") and ":" not in ident:
+            person = await self.of(MemberRef(platform, ident[1:]), connection)
+        return person
 
     async def _person_id(self, connection: AsyncConnection, ref: MemberRef) -> int | None:
         found = (

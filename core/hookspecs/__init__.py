@@ -3,9 +3,9 @@
 Each family is a contract: ``runtime`` is what every feature plugs into; ``people`` is what
 every plugin keying tables on ``person_id`` implements (merge, export, forget); ``checkins``
 is fired by the check-in plugin (its value types beside it); ``critique``, ``prompts``,
-``sprints`` and ``events`` likewise; ``badges`` is declared by any plugin and awarded by
-the badges plugin, so another plugin can react to or replace a feature without
-importing it. A third-party plugin publishes a family of its own
+``sprints``, ``events`` and ``coaching`` likewise; ``badges`` is declared by any plugin
+and awarded by the badges plugin, so another plugin can react to or replace a feature
+without importing it. A third-party plugin publishes a family of its own
 through ``register_hookspecs``.
 
 An implementation may take any subset of a hook's arguments and may be ``def`` or
@@ -20,6 +20,7 @@ from types import ModuleType
 from salon.core.hookspecs import (
     badges,
     checkins,
+    coaching,
     critique,
     events,
     people,
@@ -38,6 +39,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     prompts,
     sprints,
     events,
+    coaching,
     badges,
 )
 
@@ -46,6 +48,7 @@ __all__ = [
     "PROJECT",
     "badges",
     "checkins",
+    "coaching",
     "critique",
     "events",
     "hookimpl",

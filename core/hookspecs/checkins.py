@@ -6,6 +6,7 @@ react to check-ins without importing the check-in plugin.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from salon.core.hookspecs.markers import hookspec
@@ -135,4 +136,38 @@ def current_streak(person: Person, bot: Bot, connection: AsyncConnection | None)
     :param connection: an open connection to read in (e.g. a job's ``ctx.db``), or ``None``.
     :returns: the streak (``length`` 0 when it is not alive), or ``None`` when no check-in
         plugin keeps a log.
+    """
+
+
+@hookspec(firstresult=True)
+def progress_history(
+    person: Person, start: date, end: date, bot: Bot, connection: AsyncConnection | None
+) -> tuple[ProgressEntry, ...] | None:
+    """The person's logged days from ``start`` to ``end`` (both included, their local days),
+    so a coach or a report can read progress without importing the check-in plugin.
+
+    Stops at the first non-None result.
+
+    :param person: whose log.
+    :param start: the first local day.
+    :param end: the last local day.
+    :param bot: the running bot.
+    :param connection: an open connection to read in (e.g. a job's ``ctx.db``), or ``None``.
+    :returns: one entry per day with progress, oldest first (days without any are left out),
+        or ``None`` when no check-in plugin keeps a log.
+    """
+
+
+@hookspec(firstresult=True)
+def away_until(person: Person, bot: Bot, connection: AsyncConnection | None) -> date | None:
+    """The day the person is back, when they paused with ``away`` and are away today (in
+    their zone), so another plugin's nudges can pause too.
+
+    Stops at the first non-None result.
+
+    :param person: who.
+    :param bot: the running bot.
+    :param connection: an open connection to read in (e.g. a job's ``ctx.db``), or ``None``.
+    :returns: the first day they are back, or ``None`` when they are not away (or no
+        check-in plugin is installed).
     """

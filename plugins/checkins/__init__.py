@@ -8,6 +8,7 @@ writing buddies. See ``docs/checkins.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from salon.plugins.checkins import (
     buddies,
     conversation,
     digest,
+    history,
     logged,
     privacy,
     schedule,
@@ -48,11 +50,13 @@ from salon.plugins.checkins.stats import stats_command
 from salon.plugins.checkins.wordcount import WC_HELP, wc_command
 
 __all__ = [
+    "away_until",
     "current_streak",
     "export_person_data",
     "forget_person",
     "log_progress",
     "people_merged",
+    "progress_history",
     "register_actions",
     "register_commands",
     "register_config",
@@ -273,3 +277,15 @@ async def current_streak(
     person: Person, bot: Bot, connection: AsyncConnection | None
 ) -> Streak | None:
     return await streaks.streak_today(bot, person, connection)
+
+
+@hookimpl
+async def progress_history(
+    person: Person, start: date, end: date, bot: Bot, connection: AsyncConnection | None
+) -> tuple[ProgressEntry, ...]:
+    return await history.progress_history(bot, person, start, end, connection)
+
+
+@hookimpl
+async def away_until(person: Person, bot: Bot, connection: AsyncConnection | None) -> date | None:
+    return await history.away_until(bot, person, connection)

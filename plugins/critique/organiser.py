@@ -3,14 +3,12 @@ group's rules (the author is told why, credits back), and grant or correct credi
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from salon.core import (
     ArgType,
     Context,
-    MemberRef,
     Person,
     UserError,
     bold,
@@ -40,23 +38,12 @@ def parse_amount(text: str) -> Decimal:
 
 
 AMOUNT = ArgType("credits", parse_amount)
-_SLACK = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 async def find_person(ctx: Context, who: str) -> Person:
     """A member named the way the organiser's platform writes them: a mention, an account
     id, or ``#<person id>``."""
-    text = who.strip()
-    person = None
-    if text.startswith("#") and text[1:].isdigit():
-        person = await ctx.bot.people.get(int(text[1:]))
-    else:
-        slack = _SLACK.match(text)
-        ident = slack.group(1) if slack else text
-        platform = ctx.member.ref.platform
-        person = await ctx.bot.people.of(MemberRef(platform, ident))
-        if person is None and ident.startswith("@") and ":" not in ident:
-            person = await ctx.bot.people.of(MemberRef(platform, ident[1:]))
+    person = await ctx.bot.people.find(who, ctx.member.ref.platform)
     if person is None:
         raise UserError(
             f"I don't know a member “{shorten(who)}” here; mention them (they must have "
