@@ -204,14 +204,16 @@ class Outbox:
             .where(tables.outbox.c.owner.is_not(None), tables.outbox.c.lease_until >= now)
             .distinct()
         )
-        dead = [owner for (owner,) in owners if owner != self.owner and self._is_dead(owner)]
+        dead = [owner for (owner,) in owners if owner != self.owner and self.is_gone(owner)]
         if dead:
             log.info("taking over the outbox rows of %d stopped workers on this host", len(dead))
             await connection.execute(
                 tables.outbox.update().where(tables.outbox.c.owner.in_(dead)).values(owner=None)
             )
 
-    def _is_dead(self, owner: str) -> bool:
+    def is_gone(self, owner: str) -> bool:
+        """Whether the worker called ``owner`` has stopped: on this host, its process is gone
+        (on another host only its lease can tell, so never)."""
         host, _, rest = owner.partition(":")
         pid_text = rest.partition(":")[0]
         if host != self.host or not pid_text.isdigit():
