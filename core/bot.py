@@ -21,6 +21,7 @@ import attrs
 import pluggy
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salon.core.acked import AckedRequests
 from salon.core.adapter import Adapter, Capabilities
 from salon.core.aio import TaskOwner, await_maybe
 from salon.core.awaiting import AwaitedReplies
@@ -95,6 +96,8 @@ class Bot:
         if not config.database.outbox_lease > 0:
             raise ConfigError("database.outbox_lease: give a number of seconds above 0")
         self.outbox = Outbox(self.storage, lease=config.database.outbox_lease)
+        #: Requests acked before their work finished, shared by the workers (``salon.core.acked``).
+        self.acked = AckedRequests(self.storage, self.outbox)
         #: The people behind the accounts: lookup by account or id, cached (``salon.core.people``).
         default_tz = ZoneInfo(config.community.timezone)  # checked when the config was loaded
         self.people = People(
@@ -338,6 +341,11 @@ class Bot:
                 log.info("%d owed messages left for the next start (or another worker)", released)
         except Exception as error:
             await self.report_error(error, "releasing the outbox rows")
+        try:
+            if released := await self.acked.release():
+                log.info("%d acknowledged requests left unfinished for another worker", released)
+        except Exception as error:
+            await self.report_error(error, "releasing the acknowledged requests")
         await self.storage.dispose()
         self.started = False
 
@@ -348,12 +356,14 @@ class Bot:
             self.outbound.enqueue(outbound, outbox_id)
 
     async def _keep_outbox_leases(self) -> None:
-        """Renew this worker's outbox leases; take over rows whose worker is gone."""
+        """Renew this worker's outbox and acked-request leases; take over outbox rows whose
+        worker is gone (each adapter takes over its own acked requests)."""
         interval = self.outbox.lease.total_seconds() / 3
         while True:
             await asyncio.sleep(interval)
             try:
                 await self.outbox.renew()
+                await self.acked.renew()
                 await self._send_owed(await self.outbox.claim(), "taken over from a stopped worker")
             except Exception as error:
                 await self.report_error(error, "renewing the outbox leases")

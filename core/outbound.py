@@ -9,7 +9,8 @@ the one whose lane has been ready longest, so one slow or throttled lane never d
 ``RetryAfter`` pauses the message's lane (the whole platform when ``platform_wide``) and
 retries the same message; transient errors retry with backoff in that lane; a
 ``DeliveryError`` (or repeated failure) gives up, and the ``delivery_failed`` hook hears of it.
-A durable message's outbox row is deleted before its lane sends the next message.
+A durable message's outbox row is deleted before its lane sends the next message, and it is
+sent only while this worker's lease on the row holds (``Outbox.may_send``).
 """
 
 from __future__ import annotations
@@ -218,8 +219,11 @@ class SendQueue:
     def put(
         self, outbound: Outbound, outbox_id: str | None = None, handle: SendHandle | None = None
     ) -> None:
-        if outbox_id is not None and outbound.key is None:
-            outbound = attrs.evolve(outbound, key=outbox_id)
+        if outbox_id is not None:
+            if self._outbox is not None:
+                self._outbox.hold(outbox_id)
+            if outbound.key is None:
+                outbound = attrs.evolve(outbound, key=outbox_id)
         key, is_group = self.adapter.lane(outbound)
         lane = self.lanes.get(key)
         if lane is None:
@@ -381,6 +385,15 @@ class SendQueue:
             if outbox is not None and outbox_id is not None and outbox.is_cancelled(outbox_id):
                 if item.handle is not None:
                     item.handle._settle(None, SalonError("the recipient asked to be forgotten"))
+                return
+            if (
+                outbox is not None
+                and outbox_id is not None
+                and not outbox.is_leased(outbox_id)
+                and not await outbox.may_send(outbox_id)
+            ):
+                if item.handle is not None:  # another worker took the row over: it sends it
+                    item.handle._settle(None, SalonError("another worker sends it"))
                 return
             started = time.monotonic()
             try:

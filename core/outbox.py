@@ -5,7 +5,10 @@ advancing and its messages being owed commit together. Each row belongs to the w
 wrote (or claimed) it, for a lease it renews while it sends; another worker takes a row over
 only once the lease has run out (or, on the same host, once the owning process has died), and
 claims go through ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two live workers never send the
-same row.
+same row. A worker sends a row only while its lease is known to hold for a third of the lease
+more (``is_leased``); past that (its renewals were late: a busy or paused process) it renews
+first and drops the rows another worker took meanwhile, so a worker too slow to renew in time
+does not send what its successor sends too.
 
 A row is deleted as soon as its message is delivered: the send queue awaits ``delivered``
 before it sends the next message of that lane, and concurrent lanes share one commit (group
@@ -25,6 +28,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -77,6 +81,13 @@ class Outbox:
         self._deleter: AsyncConnection | None = None
         #: Rows deleted by ``forget_addressed_to`` whose messages may still be queued here.
         self.cancelled: set[str] = set()
+        #: Rows another worker took over while this one could not renew; it sends them.
+        self.taken: set[str] = set()
+        #: The rows this worker owns, each with its lease as last written (epoch seconds).
+        self._leases: dict[str, float] = {}
+        #: A send needs its lease to hold this much longer (a third of it: one renewal late).
+        self._margin = self.lease.total_seconds() / 3
+        self._renewing: asyncio.Task[int] | None = None
 
     # --- writing ---------------------------------------------------------------------------
     async def store(
@@ -88,6 +99,9 @@ class Outbox:
             return []
         ids = [uuid.uuid4().hex for _ in outbounds]
         lease_until = _wall_now() + self.lease
+        expires = lease_until.timestamp()
+        for outbox_id in ids:
+            self._leases[outbox_id] = expires
         rows = [
             {
                 "id": outbox_id,
@@ -140,6 +154,8 @@ class Outbox:
                 log.exception("could not delete %d delivered outbox rows", len(batch))
             finally:
                 self.held.difference_update(batch)
+                for outbox_id in batch:
+                    self._leases.pop(outbox_id, None)
                 if commit is not None and not commit.done():
                     commit.set_result(None)
 
@@ -189,6 +205,9 @@ class Outbox:
                     .where(tables.outbox.c.id.in_(ids[start : start + 500]))
                     .values(owner=self.owner, lease_until=now + self.lease)
                 )
+        expires = (now + self.lease).timestamp()
+        for outbox_id in ids:
+            self._leases[outbox_id] = expires
         owed = []
         for row in rows:
             try:
@@ -204,14 +223,16 @@ class Outbox:
             .where(tables.outbox.c.owner.is_not(None), tables.outbox.c.lease_until >= now)
             .distinct()
         )
-        dead = [owner for (owner,) in owners if owner != self.owner and self._is_dead(owner)]
+        dead = [owner for (owner,) in owners if owner != self.owner and self.is_gone(owner)]
         if dead:
             log.info("taking over the outbox rows of %d stopped workers on this host", len(dead))
             await connection.execute(
                 tables.outbox.update().where(tables.outbox.c.owner.in_(dead)).values(owner=None)
             )
 
-    def _is_dead(self, owner: str) -> bool:
+    def is_gone(self, owner: str) -> bool:
+        """Whether the worker called ``owner`` has stopped: on this host, its process is gone
+        (on another host only its lease can tell, so never)."""
         host, _, rest = owner.partition(":")
         pid_text = rest.partition(":")[0]
         if host != self.host or not pid_text.isdigit():
@@ -225,14 +246,73 @@ class Outbox:
         return False
 
     async def renew(self) -> int:
-        """Extend the lease of every row this worker holds; return how many."""
+        """Extend the lease of every row this worker holds; return how many.
+
+        When a lease had run out before the renewal committed, another worker may have taken
+        the row: such rows are looked up and cancelled here (that worker sends them)."""
+        # Only rows whose transaction has committed (held: queued after it) are sure to be
+        # renewed by the update; a row still being written keeps the lease it was written with.
+        renewing = [(i, self._leases[i]) for i in list(self.held) if i in self._leases]
+        lease_until = _wall_now() + self.lease
         async with self.storage.transaction() as connection:
             result = await connection.execute(
                 tables.outbox.update()
                 .where(tables.outbox.c.owner == self.owner)
-                .values(lease_until=_wall_now() + self.lease)
+                .values(lease_until=lease_until)
             )
+            lapsed = [outbox_id for outbox_id, expires in renewing if expires <= time.time()]
+            if lapsed and self.storage.shared:
+                mine = set()
+                for start in range(0, len(lapsed), 500):
+                    chunk = lapsed[start : start + 500]
+                    rows = await connection.execute(
+                        sa.select(tables.outbox.c.id).where(
+                            tables.outbox.c.id.in_(chunk), tables.outbox.c.owner == self.owner
+                        )
+                    )
+                    mine.update(rows.scalars())
+                lost = [outbox_id for outbox_id in lapsed if outbox_id not in mine]
+                if lost:
+                    log.warning(
+                        "%d outbox rows were taken over by another worker while this one was "
+                        "too busy to renew their lease; it sends them",
+                        len(lost),
+                    )
+                    self.taken.update(lost)
+        expires = lease_until.timestamp()
+        for outbox_id, _ in renewing:
+            if outbox_id in self._leases and outbox_id not in self.taken:
+                self._leases[outbox_id] = expires
+            else:
+                self._leases.pop(outbox_id, None)
         return result.rowcount
+
+    def is_leased(self, outbox_id: str) -> bool:
+        """Whether this worker may send the row now: its lease holds long enough (always on
+        SQLite, where no other process takes rows over)."""
+        if not self.storage.shared:
+            return True
+        expires = self._leases.get(outbox_id)
+        if expires is None:
+            return outbox_id not in self.taken
+        return time.time() < expires - self._margin
+
+    async def may_send(self, outbox_id: str) -> bool:
+        """Renew until the row's lease holds (``is_leased``); ``False`` if another worker took
+        it over meanwhile (then that one sends it)."""
+        while not self.is_leased(outbox_id):
+            if self._renewing is None or self._renewing.done():
+                self._renewing = asyncio.get_running_loop().create_task(self.renew())
+            try:
+                await asyncio.shield(self._renewing)
+            except Exception:
+                log.exception("could not renew the outbox leases; sending waits")
+                await asyncio.sleep(min(self._margin, 1.0))
+            if outbox_id in self.taken:
+                self.taken.discard(outbox_id)
+                self.held.discard(outbox_id)
+                return False
+        return True
 
     async def release(self) -> int:
         """Give up this worker's unsent rows (on stop), so another worker need not wait."""
@@ -243,6 +323,7 @@ class Outbox:
                 .values(owner=None, lease_until=None)
             )
         self.held.clear()
+        self._leases.clear()
         return result.rowcount
 
     async def close(self) -> None:
@@ -279,6 +360,8 @@ class Outbox:
         # The queue skips these if they are still waiting (a rollback would leave them owed
         # until this worker's next start).
         self.cancelled.update(ids)
+        for outbox_id in ids:
+            self._leases.pop(outbox_id, None)
         return len(ids)
 
     def is_cancelled(self, outbox_id: str) -> bool:
@@ -286,5 +369,6 @@ class Outbox:
         if outbox_id in self.cancelled:
             self.cancelled.discard(outbox_id)
             self.held.discard(outbox_id)
+            self._leases.pop(outbox_id, None)
             return True
         return False

@@ -235,11 +235,9 @@ class Scheduler:
         return next_run
 
     async def _upsert(self, connection: AsyncConnection, key: str, values: dict[str, Any]) -> None:
-        updated = await connection.execute(
-            tables.jobs.update().where(tables.jobs.c.key == key).values(**values)
-        )
-        if updated.rowcount == 0:
-            await connection.execute(tables.jobs.insert().values(key=key, **values))
+        # One statement: workers starting together schedule the same startup jobs at once.
+        upsert = self.storage.upsert(tables.jobs, ["key"])
+        await connection.execute(upsert.values(key=key, **values))
 
     async def cancel(self, key: str, connection: AsyncConnection | None = None) -> bool:
         """Delete the job called ``key``; return whether there was one."""

@@ -47,7 +47,7 @@ from salon.adapters.slack.inbound import (
     press_from_action,
     space_for,
 )
-from salon.adapters.slack.inbox import INBOX_KEY, Inbox, Work
+from salon.adapters.slack.inbox import INBOX_SOURCE, Inbox, Work
 from salon.adapters.slack.render import action_of
 from salon.core import (
     Adapter,
@@ -173,9 +173,11 @@ class SlackAdapter(Adapter):
             ) from None
         self.bot_user_id = str(auth["user_id"])
         self._own_mention = f"<@{self.bot_user_id}>"
-        if self.inbox.state_key == INBOX_KEY:
-            self.inbox.state_key = f"slack:{self.bot_user_id}:inbox"
+        if self.inbox.source == INBOX_SOURCE:
+            self.inbox.source = f"slack:{self.bot_user_id}"
             await self.inbox.replay(self.dispatch.work_for)
+            every = self.bot.outbox.lease.total_seconds() / 3
+            self.bot.loops.spawn(self.inbox.watch(self.dispatch.work_for, every), "slack-inbox")
 
     @property
     def receives_alone(self) -> bool:

@@ -148,3 +148,18 @@ interactions = sa.Table(
     sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
     sa.Index("ix_salon_interactions_space", "platform", "space", "created_at"),
 )
+
+#: Requests a platform was told were received (acknowledged) before their work had finished,
+#: one row each, so a worker that dies with one under way leaves it to another worker (see
+#: ``salon.core.acked``). ``source`` names the receiver (``slack:<bot user>``); ``owner`` holds
+#: a row until ``lease_until``, as in the outbox.
+acked_requests = sa.Table(
+    "salon_acked_requests",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Column("owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+)

@@ -7,21 +7,23 @@ import asyncio
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from salon.core import Context, Message, hookimpl
+from salon.core import Context, JobHandler, Message, hookimpl
 from salon.core.clock import ManualClock
 from salon.core.cluster import Leadership
 from salon.core.memory_adapter import MemoryAdapter
+from salon.core.scheduler import Scheduler
 from salon.core.storage import Storage, migrate, tables
 from salon.core.testing import Platform, SalonHarness
 
 SALON = [sys.executable, "-m", "salon.core.cli"]
+NOW = datetime(2026, 12, 2, 9, 0)
 
 
 class Survey:
@@ -177,8 +179,35 @@ async def test_workers_starting_together_migrate_once(postgres_db_url: str) -> N
     storages = [Storage(postgres_db_url) for _ in range(3)]
     try:
         results = await asyncio.gather(*(migrate.upgrade(s, []) for s in storages))
-        assert sorted(len(applied) for applied in results) == [0, 0, 6]
+        assert sorted(len(applied) for applied in results) == [0, 0, 7]
         assert await migrate.pending_heads(storages[0], []) == set()
+    finally:
+        for storage in storages:
+            await storage.dispose()
+
+
+async def test_workers_starting_together_schedule_the_same_job_once(postgres_db_url: str) -> None:
+    """Every worker's plugins schedule their startup jobs (a weekly round, say) at once."""
+    storages = [Storage(postgres_db_url) for _ in range(4)]
+    await migrate.upgrade(storages[0], [])
+
+    async def run_job(*_: Any) -> Any:
+        raise AssertionError("nothing is due")
+
+    schedulers = [Scheduler(storage, ManualClock(), run_job) for storage in storages]
+    for scheduler in schedulers:
+        scheduler.add_handler(JobHandler("t.round", lambda ctx, job: None))
+    try:
+        await asyncio.gather(*(storage.ping() for storage in storages))
+        for n in range(10):
+            await asyncio.gather(
+                *(
+                    s.schedule(f"t:round:{n}", "t.round", rrule="FREQ=WEEKLY", start=NOW)
+                    for s in schedulers
+                )
+            )
+        jobs = await schedulers[0].scheduled() or []
+        assert sorted(job.key for job in jobs) == sorted(f"t:round:{n}" for n in range(10))
     finally:
         for storage in storages:
             await storage.dispose()

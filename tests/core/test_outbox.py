@@ -144,3 +144,70 @@ async def test_forgetting_a_member_deletes_what_is_still_owed_to_them(tmp_path) 
         await queue.stop()
         await outbox.close()
         await storage.dispose()
+
+
+async def test_a_worker_too_late_to_renew_leaves_the_rows_taken_over_to_their_new_owner(
+    postgres_db_url: str,
+) -> None:
+    storage = await storage_for(postgres_db_url)
+    first, second = Outbox(storage, lease=0.6), Outbox(storage, lease=0.6)
+    late, taker = MemoryAdapter(None), MemoryAdapter(None)  # type: ignore[arg-type]
+
+    async def quiet(*args: object) -> None:
+        return None
+
+    queues = [SendQueue(late, quiet, quiet, first), SendQueue(taker, quiet, quiet, second)]
+    try:
+        messages = [dm("alice"), dm("bob"), dm("carol")]
+        async with storage.transaction() as db:
+            ids = await first.store(db, messages, NOW)
+        for outbound, outbox_id in zip(messages[:2], ids[:2], strict=True):
+            queues[0].put(outbound, outbox_id)
+        await asyncio.sleep(0.7)  # the first worker was too busy to renew: its leases ran out
+        taken = await second.claim()
+        assert len(taken) == 3
+        for outbox_id, outbound in taken[:2]:
+            queues[1].put(outbound, outbox_id)
+        queues[0].put(messages[2], ids[2])  # queued only now, after its transaction
+
+        for queue in queues:
+            queue.start()
+        await asyncio.wait_for(asyncio.gather(*(q.drain() for q in queues)), 10)
+
+        assert late.delivered == []  # it renewed first and found the rows taken
+        assert sorted(str(d.outbound.recipient) for d in taker.delivered) == [
+            "memory:alice",
+            "memory:bob",
+        ]
+        assert await owed(storage) == [("memory:carol", second.owner)]
+    finally:
+        for queue in queues:
+            await queue.stop()
+        for outbox in (first, second):
+            await outbox.close()
+        await storage.dispose()
+
+
+async def test_a_lease_about_to_run_out_is_renewed_before_the_send(postgres_db_url: str) -> None:
+    storage = await storage_for(postgres_db_url)
+    outbox = Outbox(storage, lease=0.6)
+    adapter = MemoryAdapter(None)  # type: ignore[arg-type]
+
+    async def quiet(*args: object) -> None:
+        return None
+
+    queue = SendQueue(adapter, quiet, quiet, outbox)
+    try:
+        async with storage.transaction() as db:
+            (outbox_id,) = await outbox.store(db, [dm("alice")], NOW)
+        queue.put(dm("alice"), outbox_id)
+        await asyncio.sleep(0.5)  # less than a third of the lease left: renew, then send
+        assert not outbox.is_leased(outbox_id)
+        queue.start()
+        await asyncio.wait_for(queue.drain(), 10)
+        assert [str(d.outbound.recipient) for d in adapter.delivered] == ["memory:alice"]
+        assert await owed(storage) == []
+    finally:
+        await queue.stop()
+        await outbox.close()
+        await storage.dispose()

@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 async def test_migrations_apply_once_and_report_nothing_pending(database_url: str) -> None:
     storage = Storage(database_url)
     try:
-        assert await migrate.pending_heads(storage, []) == {"core_0006"}
+        assert await migrate.pending_heads(storage, []) == {"core_0007"}
         assert await migrate.upgrade(storage, []) == [
             "core_0001",
             "core_0002",
@@ -27,6 +27,7 @@ async def test_migrations_apply_once_and_report_nothing_pending(database_url: st
             "core_0004",
             "core_0005_people",
             "core_0006",
+            "core_0007",
         ]
         assert await migrate.pending_heads(storage, []) == set()
         assert await migrate.upgrade(storage, []) == []

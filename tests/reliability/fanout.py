@@ -213,6 +213,18 @@ async def wait_until_asked(
     raise AssertionError(f"only {sum(count().values())} asks shown, waited for {at_least}")
 
 
+def last_asked(path: Path) -> str | None:
+    """The member a killed worker asked last: the one message that may have been shown while
+    its outbox row's delete had not yet committed (the console sends one at a time)."""
+    found = ASKED.findall(path.read_text(errors="replace")) if path.exists() else []
+    return found[-1] if found else None
+
+
+def doubled(counts: Counter[str]) -> set[str]:
+    """The members asked more than once."""
+    return {member for member, times in counts.items() if times >= 2}
+
+
 def figures(count: int, counts: Counter[str]) -> dict[str, int]:
     """Members asked 0, 1 and 2+ times."""
     once = sum(1 for times in counts.values() if times == 1)

@@ -1,10 +1,11 @@
-"""``salon run`` killed with SIGKILL in the middle of a 2,000-member check-in fan-out.
+"""``salon run`` killed with SIGKILL in the middle of a check-in fan-out.
 
 Every member must be asked exactly once across all the runs. The one window salon cannot close
 on the console (or Telegram, or Slack) is a message the platform accepted in the instant before
-its outbox row's delete committed: at most one per kill on the console (``in_flight = 1``). The
-figures are printed (``pytest -s``) and the test fails on any member never asked, on more
-repeats than that window allows, and on any owed row left behind.
+its outbox row's delete committed: the killed worker's last message (``in_flight = 1``). So the
+test fails on any member never asked, on any member asked twice other than the one a killed
+worker showed last (a job run twice, a row sent by two live workers), and on any owed row left
+behind. The figures are printed (``pytest -s``) and repeated in the terminal summary.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 from reliability.fanout import (
     Worker,
     asked,
+    doubled,
     figures,
+    last_asked,
     outbox_rows,
     prepare,
     wait_until_asked,
@@ -48,12 +51,14 @@ async def test_a_killed_worker_on_sqlite_asks_every_member_exactly_once(tmp_path
     await prepare(url, MEMBERS)
     config = write_config(tmp_path, url, lease=60)
     outputs: list[Path] = []
+    in_flight: set[str | None] = set()
     started = time.monotonic()
     for run, point in enumerate(KILL_POINTS):
         worker = Worker(tmp_path, config, f"run{run}")
         outputs.append(worker.out)
         await wait_until_asked(outputs, point, [worker])
         worker.kill()
+        in_flight.add(last_asked(worker.out))
     last = Worker(tmp_path, config, "last")
     outputs.append(last.out)
     await finish(url, outputs, last)
@@ -66,7 +71,7 @@ async def test_a_killed_worker_on_sqlite_asks_every_member_exactly_once(tmp_path
         f"({time.monotonic() - started:.1f} s)"
     )
     assert result["0"] == 0
-    assert result["2+"] <= len(KILL_POINTS), result
+    assert doubled(counts) <= in_flight, result
     assert await outbox_rows(url) == 0
 
 
@@ -105,7 +110,7 @@ async def test_two_workers_on_postgresql_share_a_fanout_through_kills(
         f"({time.monotonic() - started:.1f} s)"
     )
     assert result["0"] == 0
-    assert result["2+"] <= 2, result
+    assert doubled(counts) <= {last_asked(outputs[0]), last_asked(outputs[1])}, result
 
 
 async def test_ten_thousand_checkins_over_two_workers_one_killed_mid_fanout(
@@ -113,13 +118,14 @@ async def test_ten_thousand_checkins_over_two_workers_one_killed_mid_fanout(
 ) -> None:
     """10,000 members due in the same minute, two workers claiming the ask jobs together
     (``FOR UPDATE SKIP LOCKED``); one is killed with SIGKILL mid-fan-out, and the survivor
-    takes over its claimed jobs' owed questions once their lease runs out."""
+    takes over its claimed jobs' owed questions."""
     members = 10_000
     await prepare(postgres_db_url, members)
-    # A lease shorter than a busy worker's longest pause lets the other worker take its rows
-    # while it still sends them (3 s doubled 1,616 of 10,000 on the loaded 2-core machine);
-    # the dead worker's rows are taken at once anyway (same host: its pid is gone).
-    config = write_config(tmp_path, postgres_db_url, lease=15)
+    # A lease shorter than a busy worker's pauses: the other worker takes rows over while
+    # their owner still holds them, which must not send them twice (a worker sends a row only
+    # while its lease holds; before that, 3 s doubled 4,872 of 10,000 on the 2-core machine).
+    # The dead worker's rows are taken at once (same host: its pid is gone).
+    config = write_config(tmp_path, postgres_db_url, lease=3)
     first = Worker(tmp_path, config, "first")
     second = Worker(tmp_path, config, "second")
     outputs = [first.out, second.out]
@@ -148,4 +154,4 @@ async def test_ten_thousand_checkins_over_two_workers_one_killed_mid_fanout(
         f"{finished - killed_at:.1f} s after the kill ({finished - started:.1f} s in all)"
     )
     assert result["0"] == 0
-    assert result["2+"] <= 1  # the console's one send in flight at the kill
+    assert doubled(counts) <= {last_asked(first.out)}, result  # its one send in flight

@@ -246,3 +246,24 @@ async def test_a_quick_command_is_done_before_the_ack(
     bot = await start_bot()
     await bot.outbound.drain()
     assert await read_count(bot) == 1
+
+
+async def test_requests_left_in_the_old_inbox_state_row_are_finished_after_the_upgrade(
+    slack: SlackEmulator, start_bot: StartBot
+) -> None:
+    bot = await start_bot(mode="http")
+    await bot.stop()
+    # What salon before core_0007 kept of an acked, unfinished request: one state row per bot.
+    legacy = {"a1": slack.event_payload(dm_event(slack, "count"))}
+    bot = await start_bot(mode="http")
+    await bot.set_state("slack:U0BOT:inbox", legacy)
+    await bot.stop()
+
+    bot = await start_bot(mode="http")
+    await slack.wait_for_post(lambda p: p["args"].get("text") == "count is 1")
+    assert await bot.get_state("slack:U0BOT:inbox") is None
+    await bot.stop()
+    bot = await start_bot(mode="http")  # moved over once, handled once
+    await bot.outbound.drain()
+    assert [p["args"]["text"] for p in posts(slack)] == ["count is 1"]
+    assert await read_count(bot) == 1

@@ -220,7 +220,13 @@ async def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
                     sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), 10)")
                 )
     applied = await migrate.upgrade(storage, MIGRATIONS)
-    assert sorted(applied) == ["checkins_0002", "checkins_0003", "core_0005_people", "core_0006"]
+    assert sorted(applied) == [
+        "checkins_0002",
+        "checkins_0003",
+        "core_0005_people",
+        "core_0006",
+        "core_0007",
+    ]
     try:
         yield storage
     finally:
