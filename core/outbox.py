@@ -262,7 +262,7 @@ class Outbox:
             )
             lapsed = [outbox_id for outbox_id, expires in renewing if expires <= time.time()]
             if lapsed and self.storage.shared:
-                mine: set[int] = set()
+                mine: set[str] = set()
                 for start in range(0, len(lapsed), 500):
                     chunk = lapsed[start : start + 500]
                     rows = await connection.execute(
