@@ -624,7 +624,9 @@ def _problem(question: Question, answer: str, ctx: Context) -> Markup | None:
     try:
         question.parse(answer, ctx.person.tz, ctx.now())
     except ValueError as error:
-        return md(f"{str(error)[:1].upper()}{str(error)[1:]}.")
+        text = str(error)
+        end = "" if text.endswith((".", "!", "?")) else "."
+        return md(f"{text[:1].upper()}{text[1:]}{end}")
     return None
 
 

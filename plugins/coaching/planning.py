@@ -66,15 +66,18 @@ def progress(plan: Plan, logged: Mapping[date, int], today: date) -> Progress:
     expected = round(pace * writing_days(plan.started_on, last_done, plan.days))
     expected = min(expected, plan.target)
     left = writing_days(max(today, plan.started_on), plan.deadline, plan.days)
-    remaining = max(0, plan.target - before)
+    is_writing_day = today.weekday() in plan.days
+    # On a writing day today's words are today's aim, still open; on a day off they are done.
+    done = before if is_writing_day else before + today_words
+    remaining = max(0, plan.target - done)
     per_day = math.ceil(remaining / left) if left else remaining
     return Progress(
         written=before + today_words,
         today=today_words,
-        behind=expected - before,
+        behind=expected - done,
         per_day=per_day,
         days_left=left,
         pace=math.ceil(pace),
-        is_writing_day=today.weekday() in plan.days,
+        is_writing_day=is_writing_day,
         remaining=max(0, plan.target - before - today_words),
     )

@@ -45,3 +45,15 @@ def test_settings_are_checked_naming_the_key() -> None:
         structure({"review_at": "25:00"}, CoachingConfig, "plugins.coaching")
     good = structure({"questions": ["Why?"]}, CoachingConfig, "plugins.coaching")
     assert good.questions == ("Why?",)
+
+
+def test_words_written_on_a_day_off_count_at_once() -> None:
+    # Plan made Wednesday 2 Dec 2026, writing Mon/Tue/Thu/Sat: 22 writing days to 10 Jan.
+    plan = Plan(1, "p", 50_000, date(2027, 1, 10), (0, 1, 3, 5), time(7), 45, 6, date(2026, 12, 2))
+    before = progress(plan, {}, date(2026, 12, 2))
+    after = progress(plan, {date(2026, 12, 2): 1_200}, date(2026, 12, 2))
+    assert (before.per_day, before.behind) == (2_273, 0)
+    assert (after.per_day, after.behind, after.written) == (2_219, -1_200, 1_200)
+    # On a writing day, today's words are today's aim still being written.
+    thursday = progress(plan, {date(2026, 12, 3): 1_200}, date(2026, 12, 3))
+    assert (thursday.per_day, thursday.today) == (2_273, 1_200)
