@@ -19,6 +19,18 @@ async def await_maybe(value: T | Awaitable[T]) -> T:
     return await value
 
 
+async def within(step: Awaitable[T], seconds: float) -> tuple[bool, T | None]:
+    """Run ``step`` for up to ``seconds``: ``(True, its result)``, or ``(False, None)`` when it
+    is still running then. A late step is cancelled but not waited for: it may be stuck on a
+    server that stopped answering, and so may its cancellation. Its errors propagate."""
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        return False, None
+    return True, task.result()
+
+
 class TaskOwner:
     """Keeps references to background tasks, reports their errors and awaits them on close."""
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.acked import AckedRequests
 from salon.core.adapter import Adapter, Capabilities
-from salon.core.aio import TaskOwner, await_maybe
+from salon.core.aio import T, TaskOwner, await_maybe, within
 from salon.core.awaiting import AwaitedReplies
 from salon.core.clock import Clock, SystemClock
 from salon.core.cluster import Leadership
@@ -140,6 +140,8 @@ class Bot:
         #: Set once every plugin's ``startup`` has finished; inbound events wait for it.
         self._ready = asyncio.Event()
         self.started = False
+        #: Whether the last ``stop`` finished every step (see ``stop``).
+        self.stopped_cleanly = True
 
     # --- setup -----------------------------------------------------------------------------
     def _collect_registries(self) -> None:
@@ -306,48 +308,69 @@ class Bot:
 
     async def stop(self, *, drain_seconds: float = 10.0) -> None:
         """Stop gracefully: take no new events, finish the ones taken, deliver what is queued
-        (each step up to ``drain_seconds``), then disconnect and close."""
-        await self.notify(runtime.shutdown, bot=self)
+        (each step up to ``drain_seconds``), then disconnect and close.
+
+        No step waits longer than ``drain_seconds``: a database or platform that stopped
+        answering must not keep salon from stopping. What a late step left undone is safe in
+        the database (owed messages, leases that run out); ``stopped_cleanly`` says whether
+        every step finished.
+        """
+        self.stopped_cleanly = True
+        step = self._stop_step
+        await step(self.notify(runtime.shutdown, bot=self), "the shutdown hooks", drain_seconds)
         for leader in self.leaders.values():
             leader.closing = True  # no lead taken from here on
         for adapter in self.adapters.values():
-            try:
-                await adapter.stop_receiving()
-            except Exception as error:
-                await self.report_error(error, f"stopping adapter {adapter.platform}")
+            await step(
+                adapter.stop_receiving(), f"stopping adapter {adapter.platform}", drain_seconds
+            )
         for leader in self.leaders.values():
-            await leader.close()  # another worker takes over receiving
+            # another worker takes over receiving
+            await step(leader.close(), f"releasing the lead of {leader.name}", drain_seconds)
         self.leaders.clear()
-        await self.loops.close()
+        await step(self.loops.close(), "stopping the background loops", drain_seconds)
         if not await self.tasks.settle(drain_seconds):
             log.warning("stopped with inbound events still being handled")
         try:
             await asyncio.wait_for(self.outbound.drain(), drain_seconds)
         except TimeoutError:
             log.warning("stopped with messages still queued (scheduled ones are resent at start)")
-        await self.awaited.settle()
-        await self.tasks.close()
+        await step(self.awaited.settle(), "settling the awaited replies", drain_seconds)
+        await step(self.tasks.close(), "stopping the inbound handlers", drain_seconds)
         for adapter in self.adapters.values():
             self.connected.discard(adapter.platform)
             self.metrics.set_leader(adapter.platform, False)
-            try:
-                await adapter.stop()
-            except Exception as error:
-                await self.report_error(error, f"stopping adapter {adapter.platform}")
-        await self.outbound.stop()
-        await self.outbox.close()
-        try:
-            if released := await self.outbox.release():
-                log.info("%d owed messages left for the next start (or another worker)", released)
-        except Exception as error:
-            await self.report_error(error, "releasing the outbox rows")
-        try:
-            if released := await self.acked.release():
-                log.info("%d acknowledged requests left unfinished for another worker", released)
-        except Exception as error:
-            await self.report_error(error, "releasing the acknowledged requests")
-        await self.storage.dispose()
+            await step(adapter.stop(), f"stopping adapter {adapter.platform}", drain_seconds)
+        await step(self.outbound.stop(), "stopping the send queues", drain_seconds)
+        await step(self.outbox.close(), "closing the outbox", drain_seconds)
+        released = await step(self.outbox.release(), "releasing the outbox rows", drain_seconds)
+        if released:
+            log.info("%d owed messages left for the next start (or another worker)", released)
+        released = await step(
+            self.acked.release(), "releasing the acknowledged requests", drain_seconds
+        )
+        if released:
+            log.info("%d acknowledged requests left unfinished for another worker", released)
+        await step(self.storage.dispose(), "closing the database connections", drain_seconds)
         self.started = False
+
+    async def _stop_step(self, work: Awaitable[T], doing: str, seconds: float) -> T | None:
+        """One step of ``stop``: its errors are reported, and it is given up after ``seconds``."""
+        if not self.stopped_cleanly:
+            seconds = min(seconds, 1.0)  # one step hung already: the next would too, likely
+        try:
+            finished, result = await within(work, seconds)
+        except Exception as error:
+            await self.report_error(error, doing)
+            return None
+        if not finished:
+            self.stopped_cleanly = False
+            log.warning(
+                "%s did not finish in %.0f s (is the database answering?); stopping without it",
+                doing,
+                seconds,
+            )
+        return result
 
     async def _send_owed(self, owed: Sequence[tuple[str, Outbound]], why: str) -> None:
         if owed:

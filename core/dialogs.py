@@ -349,11 +349,12 @@ class Dialogs:
     ) -> None:
         now = self.bot.clock.now()
         expires_at = None if dialog.expires is None else now + dialog.expires
+        if not targets:
+            return
+        # Every state is the same but for its account: encode one, vary that field.
+        common = _State(dialog.id, 0, {}, data, expires_at, targets[0][1], questions).to_json()
         rows = [
-            {
-                "key": _key(person.id),
-                "value": _State(dialog.id, 0, {}, data, expires_at, account, questions).to_json(),
-            }
+            {"key": _key(person.id), "value": {**common, "account": [account.platform, account.id]}}
             for person, account in targets
         ]
         for start in range(0, len(rows), _CHUNK):

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.model import MemberRef, Outbound, SpaceRef
-from salon.core.serialization import outbound_from_json, outbound_to_json
+from salon.core.serialization import outbound_from_json, outbounds_to_json
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
 
@@ -107,14 +107,16 @@ class Outbox:
                 "id": outbox_id,
                 "position": position,
                 "platform": outbound.platform,
-                "payload": outbound_to_json(outbound),
+                "payload": payload,
                 "created_at": now,
                 "owner": self.owner,
                 "lease_until": lease_until,
                 "recipient": str(outbound.recipient) if outbound.recipient else None,
                 "space": str(outbound.space) if outbound.space else None,
             }
-            for position, (outbox_id, outbound) in enumerate(zip(ids, outbounds, strict=True))
+            for position, (outbox_id, outbound, payload) in enumerate(
+                zip(ids, outbounds, outbounds_to_json(outbounds), strict=True)
+            )
         ]
         await connection.execute(tables.outbox.insert(), rows)
         return ids

@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import importlib.metadata
 import logging
+import os
 import signal
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from salon.core.adapter import Adapter
+from salon.core.aio import within
 from salon.core.bot import Bot
 from salon.core.cluster import process_lock
 from salon.core.config import SalonConfig, env_secrets, structure
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("salon")
 ADAPTER_GROUP = "salon.adapters"
 DEFAULT_ADAPTER = "console"
+#: How long each step of stopping may take (draining the send queues, closing the database).
+STOP_STEP_SECONDS = 10.0
 
 
 def installed_adapters() -> list[str]:
@@ -134,9 +138,15 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
     routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():  # a second Ctrl-C (or SIGTERM) while stopping: do not wait any more
+            _exit_now("a second signal while stopping")
+        stop.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, on_signal)
     try:
         # Inside the try: a half-started bot is stopped and closed too. A signal during the
         # start (an adapter still waiting for its platform to be reachable) ends it cleanly.
@@ -150,9 +160,22 @@ async def _run(config: SalonConfig, secrets: Mapping[str, str]) -> None:
         for waiter in waiters:
             waiter.cancel()
     finally:
-        if web is not None:
-            await web.stop()
-        await bot.stop()
+        stop.set()  # from here on, a signal means "exit now"
+        if web is not None and not (await within(web.stop(), STOP_STEP_SECONDS))[0]:
+            log.warning("the web server did not stop in %.0f s", STOP_STEP_SECONDS)
+        await bot.stop(drain_seconds=STOP_STEP_SECONDS)
+        if not bot.stopped_cleanly:
+            # What a late step left is safe in the database; its task, still stuck on a
+            # server, would keep the event loop (and salon) from ending.
+            _exit_now("a step of stopping did not finish")
+
+
+def _exit_now(why: str) -> None:
+    """End the process at once: owed messages and leases are safe in the database (another
+    worker, or the next start, takes them over)."""
+    log.warning("%s: salon exits now, without waiting for the rest of the stop", why)
+    logging.shutdown()
+    os._exit(1)
 
 
 async def _start_web(bot: Bot, config: SalonConfig, routes: list[BaseRoute]) -> WebServer | None:

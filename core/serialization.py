@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -39,12 +40,37 @@ def _converter() -> cattrs.Converter:
 
 
 converter = _converter()
+_FIELDS = attrs.fields(Outbound)
 
 
 def outbound_to_json(outbound: Outbound) -> dict[str, Any]:
     data = converter.unstructure(outbound)
     assert isinstance(data, dict)
     return data
+
+
+#: Fields whose values many outbounds of one batch share (the same question to thousands).
+_SHAREABLE = ("body", "buttons", "image", "form", "files")
+
+
+def outbounds_to_json(outbounds: Sequence[Outbound]) -> list[dict[str, Any]]:
+    """``outbound_to_json`` for a batch: a body (or buttons, form...) that several outbounds
+    share, as one object, is converted once."""
+    converted: dict[tuple[str, int], tuple[object, Any]] = {}
+    result = []
+    for outbound in outbounds:
+        data = {}
+        for field in _FIELDS:
+            value = getattr(outbound, field.name)
+            if field.name not in _SHAREABLE:
+                data[field.name] = converter.unstructure(value, field.type)
+                continue
+            key = (field.name, id(value))
+            if key not in converted:  # the value is held, so its id stays its own
+                converted[key] = (value, converter.unstructure(value, field.type))
+            data[field.name] = converted[key][1]
+        result.append(data)
+    return result
 
 
 def outbound_from_json(data: dict[str, Any]) -> Outbound:

@@ -11,9 +11,10 @@ the web framework.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -105,6 +106,16 @@ def plugin_route(route: WebRoute, bot: Bot) -> Route:
     return Route(route.path, endpoint, methods=list(route.methods))
 
 
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn inside salon's event loop: the signals are ``salon run``'s. uvicorn's own
+    handlers would stop the web server alone on SIGTERM and raise the signal again afterwards,
+    which salon would take for a second one."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 class WebServer:
     """Collects routes, then serves them on ``host:port`` until stopped."""
 
@@ -178,7 +189,7 @@ class WebServer:
             log_config=None,  # uvicorn's records go through salon's handler (format, redaction)
         )
         listening = self._listen()
-        self._server = uvicorn.Server(config)
+        self._server = _EmbeddedServer(config)
         self._task = asyncio.get_running_loop().create_task(self._serve(self._server, listening))
         while not self._server.started:
             if self._task.done():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from salon.core import Button, Form, FormField, Image, MemberRef, Outbound, SpaceRef, bold, md
-from salon.core.serialization import outbound_from_json, outbound_to_json
+from salon.core.serialization import outbound_from_json, outbound_to_json, outbounds_to_json
 
 
 def round_trip(outbound: Outbound) -> Outbound:
@@ -55,3 +55,15 @@ def test_files_and_deletions_round_trip() -> None:
     assert round_trip(with_file) == with_file
     deletion = Outbound.deletion(Sent("42", SpaceRef("telegram", "-100")))
     assert round_trip(deletion) == deletion
+
+
+def test_a_batch_converts_as_each_outbound_alone() -> None:
+    body = md("Check-in time for ", bold("Daily"))
+    form = Form(title="Check-in", fields=(FormField("q0", "What did you write?"),), action="a")
+    batch = [
+        Outbound(body, recipient=MemberRef("slack", f"U{i}"), form=form, key=f"k{i}")
+        for i in range(3)
+    ] + [Outbound(md("other"), space=SpaceRef("telegram", "-100"), image=Image(b"x", "alt"))]
+
+    assert outbounds_to_json(batch) == [outbound_to_json(outbound) for outbound in batch]
+    assert [outbound_from_json(data) for data in outbounds_to_json(batch)] == batch
