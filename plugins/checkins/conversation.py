@@ -116,10 +116,6 @@ async def ask(ctx: JobContext, job: Job) -> None:
                 sa.select(tables.responses.c.person_id).where(
                     tables.responses.c.checkin_id == checkin.id,
                     tables.responses.c.round == round_day.isoformat(),
-                    # only this zone's: the round's other zones may hold thousands more
-                    tables.responses.c.person_id.in_(
-                        sa.select(tables.participants.c.person_id).where(in_zone)
-                    ),
                 )
             )
         ).scalars()
