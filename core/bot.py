@@ -50,6 +50,7 @@ from salon.core.model import (
     Space,
     SpaceRef,
 )
+from salon.core.outage import Outage
 from salon.core.outbound import Dispatcher, SendHandle, SendQueue
 from salon.core.outbox import Outbox
 from salon.core.people import People
@@ -382,6 +383,7 @@ class Bot:
         """Renew this worker's outbox and acked-request leases; take over outbox rows whose
         worker is gone (each adapter takes over its own acked requests)."""
         interval = self.outbox.lease.total_seconds() / 3
+        outage = Outage(log, "renewing the outbox leases", self.report_error)
         while True:
             await asyncio.sleep(interval)
             try:
@@ -389,7 +391,9 @@ class Bot:
                 await self.acked.renew()
                 await self._send_owed(await self.outbox.claim(), "taken over from a stopped worker")
             except Exception as error:
-                await self.report_error(error, "renewing the outbox leases")
+                await outage.failed(error)
+            else:
+                outage.succeeded()
 
     async def _prune_hourly(self) -> None:
         while True:

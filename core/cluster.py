@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from salon.core.errors import ConfigError
+from salon.core.outage import Outage
 from salon.core.storage.engine import Storage
 from salon.core.storage.locks import advisory_key
 
@@ -64,6 +65,7 @@ class Leadership:
         self._connection: AsyncConnection | None = None
         #: Set when the bot stops: no lead is taken any more.
         self.closing = False
+        self._outage = Outage(log, f"leader election for {name}", report_error)
 
     @property
     def shared(self) -> bool:
@@ -99,7 +101,9 @@ class Leadership:
                 else:
                     await self.try_lead()
             except Exception as error:
-                await self.report_error(error, f"leader election for {self.name}")
+                await self._outage.failed(error)
+            else:
+                self._outage.succeeded()
 
     async def close(self) -> None:
         """Stop competing and release the lock (another worker takes over within ``poll``)."""

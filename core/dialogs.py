@@ -35,6 +35,7 @@ from salon.core.markup import Markup, code, italic, lines, md
 from salon.core.model import ButtonPress, Form, FormField, Member, MemberRef, Message, Person
 from salon.core.scheduler import Job, JobHandler
 from salon.core.storage import tables
+from salon.core.storage.lists import in_batches, one_of
 
 if TYPE_CHECKING:
     from salon.core.bot import Bot
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 EXPIRE_JOB = "salon.dialog.expire"
 SUBMIT_ACTION = "salon.dialog:"
 _PREFIX = "dialog:person:"
-#: Rows per statement when many dialogs open or close at once.
-_CHUNK = 500
 
 
 @attrs.frozen
@@ -357,12 +356,11 @@ class Dialogs:
             {"key": _key(person.id), "value": {**common, "account": [account.platform, account.id]}}
             for person, account in targets
         ]
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
+        for chunk in in_batches(db, rows):
             keys = [row["key"] for row in chunk]
             # A dialog open before is replaced, with its expiry.
-            await db.execute(tables.state.delete().where(tables.state.c.key.in_(keys)))
-            await db.execute(tables.jobs.delete().where(tables.jobs.c.key.in_(keys)))
+            await db.execute(tables.state.delete().where(one_of(db, tables.state.c.key, keys)))
+            await db.execute(tables.jobs.delete().where(one_of(db, tables.jobs.c.key, keys)))
             await db.execute(tables.state.insert(), chunk)
         if expires_at is not None:
             for person, _ in targets:
@@ -412,11 +410,11 @@ class Dialogs:
         transaction, without ``on_done``; returns how many were open."""
         keys = [_key(person_id) for person_id in person_ids]
         closed = 0
-        for chunk in _chunks(keys):
+        for chunk in in_batches(db, keys):
             rows = (
                 await db.execute(
                     sa.select(tables.state.c.key, tables.state.c.value).where(
-                        tables.state.c.key.in_(chunk)
+                        one_of(db, tables.state.c.key, chunk)
                     )
                 )
             ).all()
@@ -426,7 +424,7 @@ class Dialogs:
                 if dialog_id is None or _State.from_json(value).dialog == dialog_id
             ]
             if mine:
-                await db.execute(tables.state.delete().where(tables.state.c.key.in_(mine)))
+                await db.execute(tables.state.delete().where(one_of(db, tables.state.c.key, mine)))
                 for key in mine:
                     await self.bot.scheduler.cancel(key, db)
             closed += len(mine)
@@ -604,11 +602,6 @@ class Dialogs:
 
 def _expired(state: _State, now: datetime) -> bool:
     return state.expires_at is not None and state.expires_at <= now
-
-
-def _chunks(keys: list[str], size: int = _CHUNK) -> Iterable[list[str]]:
-    for start in range(0, len(keys), size):
-        yield keys[start : start + size]
 
 
 def _parsed(

@@ -37,9 +37,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.model import MemberRef, Outbound, SpaceRef
+from salon.core.outage import Outage
 from salon.core.serialization import outbound_from_json, outbounds_to_json
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
+from salon.core.storage.lists import in_batches, one_of
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,8 @@ class Outbox:
         #: A send needs its lease to hold this much longer (a third of it: one renewal late).
         self._margin = self.lease.total_seconds() / 3
         self._renewing: asyncio.Task[int] | None = None
+        #: Sends wait while renewals fail; the log says so once, not once per attempt.
+        self._renewals = Outage(log, "renewing the outbox leases before sending (sending waits)")
 
     # --- writing ---------------------------------------------------------------------------
     async def store(
@@ -169,8 +173,8 @@ class Outbox:
         connection = self._deleter
         try:
             async with connection.begin():
-                for start in range(0, len(ids), 500):
-                    chunk = tables.outbox.c.id.in_(ids[start : start + 500])
+                for batch in in_batches(connection, ids):
+                    chunk = one_of(connection, tables.outbox.c.id, batch)
                     await connection.execute(tables.outbox.delete().where(chunk))
         except Exception:
             self._deleter = None
@@ -201,10 +205,10 @@ class Outbox:
                 query = query.with_for_update(skip_locked=True)
             rows = (await connection.execute(query)).all()
             ids = [row.id for row in rows]
-            for start in range(0, len(ids), 500):
+            for batch in in_batches(connection, ids):
                 await connection.execute(
                     tables.outbox.update()
-                    .where(tables.outbox.c.id.in_(ids[start : start + 500]))
+                    .where(one_of(connection, tables.outbox.c.id, batch))
                     .values(owner=self.owner, lease_until=now + self.lease)
                 )
         expires = (now + self.lease).timestamp()
@@ -265,11 +269,11 @@ class Outbox:
             lapsed = [outbox_id for outbox_id, expires in renewing if expires <= time.time()]
             if lapsed and self.storage.shared:
                 mine: set[str] = set()
-                for start in range(0, len(lapsed), 500):
-                    chunk = lapsed[start : start + 500]
+                for chunk in in_batches(connection, lapsed):
                     rows = await connection.execute(
                         sa.select(tables.outbox.c.id).where(
-                            tables.outbox.c.id.in_(chunk), tables.outbox.c.owner == self.owner
+                            one_of(connection, tables.outbox.c.id, chunk),
+                            tables.outbox.c.owner == self.owner,
                         )
                     )
                     mine.update(rows.scalars())
@@ -307,9 +311,11 @@ class Outbox:
                 self._renewing = asyncio.get_running_loop().create_task(self.renew())
             try:
                 await asyncio.shield(self._renewing)
-            except Exception:
-                log.exception("could not renew the outbox leases; sending waits")
+            except Exception as error:
+                await self._renewals.failed(error)
                 await asyncio.sleep(min(self._margin, 1.0))
+            else:
+                self._renewals.succeeded()
             if outbox_id in self.taken:
                 self.taken.discard(outbox_id)
                 self.held.discard(outbox_id)

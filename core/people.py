@@ -30,6 +30,7 @@ from salon.core.model import Member, MemberRef, Person, Role
 from salon.core.outbox import Outbox
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
+from salon.core.storage.lists import in_batches, one_of
 
 _CHUNK = 500
 #: A mention as it arrives in message text from Slack (``<@U123|name>``).
@@ -55,6 +56,7 @@ class People:
         self.clock = clock
         self._by_account: dict[MemberRef, Person] = {}
         self._by_id: dict[int, Person] = {}
+        self._zones: dict[str, ZoneInfo] = {}
         #: Accounts a platform reported unreachable (a Telegram 403): skipped for DMs until
         #: the person writes from them again.
         self.unreachable: set[MemberRef] = set()
@@ -225,8 +227,7 @@ class People:
 
     async def _load(self, connection: AsyncConnection, person_ids: list[int]) -> dict[int, Person]:
         people: dict[int, Person] = {}
-        for start in range(0, len(person_ids), _CHUNK):
-            chunk = person_ids[start : start + _CHUNK]
+        for chunk in in_batches(connection, person_ids):
             accounts: dict[int, list[MemberRef]] = {pid: [] for pid in chunk}
             for row in await connection.execute(
                 sa.select(
@@ -234,34 +235,48 @@ class People:
                     tables.members.c.platform,
                     tables.members.c.member_id,
                 )
-                .where(tables.members.c.person_id.in_(chunk))
+                .where(one_of(connection, tables.members.c.person_id, chunk))
                 .order_by(tables.members.c.created_at, tables.members.c.platform)
             ):
                 accounts[row.person_id].append(MemberRef(row.platform, row.member_id))
-            for row in await connection.execute(
-                sa.select(tables.persons).where(tables.persons.c.id.in_(chunk))
+            persons = tables.persons.c
+            for person in await connection.execute(
+                sa.select(
+                    persons.id,
+                    persons.display_name,
+                    persons.tz,
+                    persons.dm_platform,
+                    persons.last_platform,
+                ).where(one_of(connection, persons.id, chunk))
             ):
-                people[row.id] = self._person(row, tuple(accounts[row.id]))
+                people[person.id] = self._person(person, tuple(accounts[person.id]))
         return people
 
     def _person(self, row: Any, accounts: tuple[MemberRef, ...]) -> Person:
-        tz = self.default_tz
-        if row.tz:
-            try:
-                tz = ZoneInfo(row.tz)
-            except (ZoneInfoNotFoundError, ValueError):
-                tz = self.default_tz  # a zone removed from tzdata since it was set
-        organiser = any(account in self.organisers for account in accounts)
         return Person(
             id=row.id,
             display_name=row.display_name,
-            tz=tz,
-            role=Role.ORGANISER if organiser else Role.MEMBER,
+            tz=self._zone(row.tz),
+            role=Role.MEMBER if self.organisers.isdisjoint(accounts) else Role.ORGANISER,
             accounts=accounts,
             dm_platform=row.dm_platform,
             last_platform=row.last_platform,
             has_own_tz=bool(row.tz),
         )
+
+    def _zone(self, name: str | None) -> ZoneInfo:
+        """A person's zone, or the community's when they set none (or set one that tzdata
+        has since removed)."""
+        if not name:
+            return self.default_tz
+        zone = self._zones.get(name)
+        if zone is None:
+            try:
+                zone = ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = self.default_tz
+            self._zones[name] = zone
+        return zone
 
     # --- writes (in the caller's transaction) ----------------------------------------------
     async def ensure(self, connection: AsyncConnection, member: Member, now: datetime) -> int:

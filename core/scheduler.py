@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salon.core.clock import Clock
 from salon.core.errors import PluginError
+from salon.core.outage import Outage
 from salon.core.recurrence import next_occurrence, to_local_naive, validate_rrule
 from salon.core.storage import tables
 from salon.core.storage.engine import Storage
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UTC_ZONE = ZoneInfo("UTC")
+#: Seconds between the scheduler's attempts while its pass fails (the database is down).
+RETRY_SECONDS = 1.0
 
 
 class Misfire(enum.Enum):
@@ -391,15 +394,19 @@ class Scheduler:
 
     async def run_forever(self, *, idle: float = 30.0) -> None:
         """Run due jobs as they fall due; ``schedule`` wakes the loop early."""
+        outage = Outage(log, "the scheduler's pass over due jobs")
         while True:
             self._wake.clear()
+            delay = idle
             try:
                 await self.run_due()
-            except Exception:
-                log.exception("scheduler pass failed; retrying shortly")
-            next_due = await self.next_due()
-            delay = idle
-            if next_due is not None:
-                delay = min(idle, max(0.0, (next_due - self.clock.now()).total_seconds()))
+                next_due = await self.next_due()
+            except Exception as error:
+                await outage.failed(error)
+                delay = min(idle, RETRY_SECONDS)
+            else:
+                outage.succeeded()
+                if next_due is not None:
+                    delay = min(idle, max(0.0, (next_due - self.clock.now()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay + 0.01)

@@ -49,26 +49,21 @@ def outbound_to_json(outbound: Outbound) -> dict[str, Any]:
     return data
 
 
-#: Fields whose values many outbounds of one batch share (the same question to thousands).
-_SHAREABLE = ("body", "buttons", "image", "form", "files")
-
-
 def outbounds_to_json(outbounds: Sequence[Outbound]) -> list[dict[str, Any]]:
-    """``outbound_to_json`` for a batch: a body (or buttons, form...) that several outbounds
-    share, as one object, is converted once."""
+    """``outbound_to_json`` for a batch: a value that several outbounds share (one body, one
+    form, ``None``...) is converted once."""
     converted: dict[tuple[str, int], tuple[object, Any]] = {}
+    fields = [(field.name, field.type) for field in _FIELDS]
     result = []
     for outbound in outbounds:
         data = {}
-        for field in _FIELDS:
-            value = getattr(outbound, field.name)
-            if field.name not in _SHAREABLE:
-                data[field.name] = converter.unstructure(value, field.type)
-                continue
-            key = (field.name, id(value))
-            if key not in converted:  # the value is held, so its id stays its own
-                converted[key] = (value, converter.unstructure(value, field.type))
-            data[field.name] = converted[key][1]
+        for name, kind in fields:
+            value = getattr(outbound, name)
+            key = (name, id(value))
+            done = converted.get(key)
+            if done is None:  # the value is held below, so its id stays its own
+                done = converted[key] = (value, converter.unstructure(value, kind))
+            data[name] = done[1]
         result.append(data)
     return result
 

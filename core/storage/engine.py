@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -177,9 +178,25 @@ class _Upsert:
 
 
 def _options(url: str) -> dict[str, Any]:
+    # A fan-out writes a JSON document per member (outbox rows, dialog states): orjson
+    # encodes them several times faster than the json module.
+    json = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_size": 5, "max_overflow": 5, "pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, **json}
+    return {"pool_size": 5, "max_overflow": 5, "pool_pre_ping": True, **json}
+
+
+def _json_dumps(value: Any) -> str:
+    # Keys that are not strings become strings, as the json module makes them.
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_loads(value: Any) -> Any:
+    if not isinstance(value, str | bytes | bytearray | memoryview):
+        # As json.loads does: SQLite hands a JSON number back as a number, and SQLAlchemy
+        # takes the TypeError to mean "already decoded".
+        raise TypeError(f"the JSON object must be str or bytes, not {type(value).__name__}")
+    return orjson.loads(value)
 
 
 def _serialize_sqlite_writers(engine: AsyncEngine) -> None:

@@ -40,6 +40,8 @@ class PostgresServer:
 
     bin_dir: Path
     port: int
+    #: The postmaster's process id (reliability tests stop it; benchmarks read its CPU time).
+    pid: int
     _numbers: Iterator[int] = attrs.field(init=False, factory=lambda: itertools.count(1))
 
     def url_for(self, database: str) -> str:
@@ -56,8 +58,8 @@ class PostgresServer:
         """Drop a database, closing any connection a test left open."""
         self.run_sql(f'DROP DATABASE IF EXISTS "{_checked(name)}" WITH (FORCE)')
 
-    def run_sql(self, sql: str) -> None:
-        """Run one statement in the maintenance database through psql.
+    def run_sql(self, sql: str, database: str = "postgres") -> None:
+        """Run one statement through psql, in the maintenance database unless told.
 
         psql rather than asyncpg, so that sync fixtures never touch an event loop.
         """
@@ -75,7 +77,7 @@ class PostgresServer:
                 "-U",
                 SUPERUSER,
                 "-d",
-                "postgres",
+                database,
                 "-c",
                 sql,
             ],
@@ -148,7 +150,7 @@ def run_postgres(bin_dir: Path) -> Iterator[PostgresServer]:
                 start_new_session=True,
                 **as_account,  # type: ignore[call-overload]
             )
-        server = PostgresServer(bin_dir=bin_dir, port=port)
+        server = PostgresServer(bin_dir=bin_dir, port=port, pid=process.pid)
         wait_until_ready(
             "PostgreSQL", process, lambda: _accepts_connections(bin_dir, port), log_path, timeout=30
         )
